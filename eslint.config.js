@@ -1,0 +1,39 @@
+// Lint config. The import-direction rules below encode design.md's module map:
+// server/cli -> reconcile -> git/render/nomad/store -> domain; sim/ and web/ never import server code.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden, why) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: forbidden.map((dir) => ({ group: [`**/${dir}/*`, `**/${dir}`], message: why })),
+    }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', '.drover-demo/', 'web/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['bin/**/*.js', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  layer(['src/domain/**'], ['config', 'git', 'render', 'nomad', 'reconcile', 'store', 'server', 'cli', 'sim', 'main'],
+    'domain/ is the bottom layer: it imports nothing from the rest of Drover.'),
+  layer(['src/git/**', 'src/render/**', 'src/nomad/**', 'src/store/**', 'src/config/**'], ['reconcile', 'server', 'cli', 'sim', 'main'],
+    'git/, render/, nomad/, store/ and config/ may import only domain/ (and each other where the design allows).'),
+  layer(['src/reconcile/**'], ['server', 'cli', 'sim', 'main'],
+    'reconcile/ sits below server/ and cli/.'),
+  layer(['src/server/**'], ['cli', 'sim', 'main'],
+    'server/ does not import the CLI or the simulator.'),
+  layer(['sim/**', 'web/**'], ['server', 'cli', 'reconcile', 'store', 'git', 'main'],
+    'sim/ and web/ import no server code; the simulator shares only domain/, render/ and nomad types.'),
+);

@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { startSim } from '../../sim/server.js';
+import { parseConfig } from '../config/load.js';
+import { createLogger, startDrover } from '../main.js';
+import { onShutdown } from './shutdown.js';
+
+const JOBS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-jobs');
+
+export type DemoOptions = { dir: string; port: string; nomadPort: string };
+
+/**
+ * `drover demo`: a local Nomad simulator, a local git repository of example jobs and Drover,
+ * all on 127.0.0.1. The repository is kept between runs so edits to it survive.
+ */
+export async function demoCommand(options: DemoOptions): Promise<void> {
+  const dir = resolve(options.dir);
+  const repo = join(dir, 'repo');
+  const created = ensureDemoRepo(repo);
+  const sim = await startSim({ host: '127.0.0.1', port: Number(options.nomadPort) });
+  const config = parseConfig(JSON.stringify({
+    listen: `127.0.0.1:${options.port}`,
+    data_dir: join(dir, 'data'),
+    cluster: { default: { address: sim.url } },
+    repository: { demo: { url: repo, poll_interval: '5s' } },
+    app: { hello: { repository: 'demo', revision: 'main', path: 'apps/hello', sync: { automated: true, prune: true, self_heal: true, allow_empty: false } } },
+  }), join(dir, 'drover.json'), { env: {} });
+  const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
+  const status = await drover.controller.trigger('hello', 'refresh');
+
+  const out = process.stdout;
+  out.write(`\nDrover demo is running.\n\n`);
+  out.write(`  UI and API    ${drover.url}/   (${drover.url}/api/v1/apps)\n`);
+  out.write(`  Nomad (sim)   ${sim.url}        (export NOMAD_ADDR=${sim.url})\n`);
+  out.write(`  Git repo      ${repo}${created ? ' (created)' : ' (reused)'}\n\n`);
+  out.write(`App "hello": ${status.sync.status} at ${status.sync.revision?.slice(0, 12) ?? '-'}\n`);
+  for (const job of status.jobs) out.write(`  job ${job.id.padEnd(14)} ${job.status}\n`);
+  for (const condition of status.conditions) out.write(`  ${condition.type}: ${condition.message}\n`);
+  out.write(`\nTry: edit ${join(repo, 'apps/hello/web.json')}, then git -C ${repo} commit -am "change"; Drover syncs within 5s.\n`);
+  out.write(`Press Ctrl-C to stop.\n`);
+
+  onShutdown(async () => {
+    await drover.stop();
+    await sim.close();
+  });
+}
+
+/** Creates the example repository unless it is already there. Returns true when created. */
+function ensureDemoRepo(repo: string): boolean {
+  if (existsSync(join(repo, '.git'))) return false;
+  const app = join(repo, 'apps', 'hello');
+  mkdirSync(app, { recursive: true });
+  for (const file of ['web.json', 'cache.json']) writeFileSync(join(app, file), readFileSync(join(JOBS_DIR, file)));
+  writeFileSync(join(repo, 'README.md'), '# Drover demo jobs\n\nEdit a job under apps/hello and commit: Drover registers the change.\n');
+  const run = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  run('init', '--quiet', '--initial-branch=main');
+  run('add', '.');
+  run('-c', 'user.name=Drover Demo', '-c', 'user.email=demo@drover.invalid', 'commit', '--quiet', '-m', 'Add hello-web and hello-cache');
+  return true;
+}

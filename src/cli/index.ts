@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { DroverError } from '../domain/errors.js';
+import { demoCommand } from './demo.js';
+import { renderCommand, validateCommand } from './render.js';
+import { serverCommand } from './server.js';
+import { simCommand } from './sim.js';
+
+/** Builds the `drover` command line. */
+export function buildProgram(): Command {
+  const program = new Command('drover').description('GitOps continuous delivery for HashiCorp Nomad').version('0.1.0');
+
+  program.command('server').description('run the Drover server').requiredOption('-c, --config <file>', 'config file (HCL JSON form)')
+    .action(serverCommand);
+  program.command('sim').description('run a Nomad API simulator on loopback')
+    .option('--host <host>', 'address to bind', '127.0.0.1').option('-p, --port <port>', 'port', '4646').option('--region <region>', 'region of the simulated agent', 'global')
+    .action(simCommand);
+  program.command('demo').description('run a local simulator, an example git repository and Drover')
+    .option('--dir <dir>', 'folder for the demo repository and data', '.drover-demo').option('--port <port>', 'Drover port', '8080').option('--nomad-port <port>', 'simulator port', '4646')
+    .action(demoCommand);
+  program.command('render').description('render job files to Nomad API JSON').argument('<path...>')
+    .action((paths: string[]) => { process.exitCode = renderCommand(paths); });
+  program.command('validate').description('check that job files render').argument('<path...>')
+    .action((paths: string[]) => { process.exitCode = validateCommand(paths); });
+  return program;
+}
+
+/** Entry point used by bin/drover.js. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    const message = error instanceof DroverError ? error.message : (error as Error).stack ?? String(error);
+    process.stderr.write(`drover: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DroverError } from '../domain/errors.js';
+import { durationMs } from '../domain/duration.js';
+import type { AppSpec } from '../domain/app.js';
+import { fileSchema, type ConfigFile } from './schema.js';
+import type { ClusterConfig, Config, RepositoryConfig } from './config.js';
+
+export type LoadOptions = {
+  /** Environment to read NOMAD_* from; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+};
+
+/** Reads, validates and freezes a config file. JSON (HCL's JSON form) for now. */
+export function loadConfigFile(path: string, options: LoadOptions = {}): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DroverError('DROVER_ERR_CONFIG', `${path}: cannot read config file: ${(error as Error).message}`, { file: path });
+  }
+  return parseConfig(text, path, options);
+}
+
+/** Parses config text; `file` is used in error messages and to resolve relative paths. */
+export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${(error as Error).message} (HCL config files arrive with the HCL renderer; use JSON for now)`, { file });
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new DroverError('DROVER_ERR_CONFIG', lines.join('\n'), { file, issues: parsed.error.issues });
+  }
+  return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
+}
+
+function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv): Config {
+  const clusters = new Map<string, ClusterConfig>();
+  for (const [name, cluster] of Object.entries(data.cluster)) {
+    clusters.set(name, {
+      name,
+      address: cluster.address ?? env.NOMAD_ADDR ?? 'http://127.0.0.1:4646',
+      region: cluster.region ?? env.NOMAD_REGION,
+      token: cluster.token_file ? readSecret(resolve(baseDir, cluster.token_file), file, `cluster.${name}.token_file`) : env.NOMAD_TOKEN,
+    });
+  }
+  if (!clusters.has('default')) {
+    clusters.set('default', { name: 'default', address: env.NOMAD_ADDR ?? 'http://127.0.0.1:4646', region: env.NOMAD_REGION, token: env.NOMAD_TOKEN });
+  }
+
+  const repositories = new Map<string, RepositoryConfig>();
+  for (const [name, repo] of Object.entries(data.repository)) {
+    repositories.set(name, { name, url: resolveRepoURL(repo.url, baseDir), pollIntervalMs: durationMs(repo.poll_interval) });
+  }
+
+  const apps: AppSpec[] = Object.entries(data.app).map(([name, app]) => {
+    const repo = app.repository === undefined ? undefined : repositories.get(app.repository);
+    if (app.repository !== undefined && !repo) {
+      throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${name}.repository: no repository block named "${app.repository}"`, { file });
+    }
+    if (!clusters.has(app.cluster)) {
+      throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`, { file });
+    }
+    return {
+      name,
+      source: { repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir), revision: app.revision, path: normalizeAppPath(app.path) },
+      destination: { cluster: app.cluster, namespace: app.namespace },
+      syncPolicy: { automated: app.sync.automated, prune: app.sync.prune, selfHeal: app.sync.self_heal, allowEmpty: app.sync.allow_empty },
+    };
+  });
+
+  return deepFreeze({
+    listen: parseListen(data.listen, file),
+    dataDir: resolve(baseDir, data.data_dir),
+    refreshIntervalMs: durationMs(data.refresh_interval),
+    clusters,
+    repositories,
+    apps,
+  });
+}
+
+function readSecret(path: string, file: string, field: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { file });
+  }
+}
+
+/** Local paths are made absolute against the config file; URLs are kept as written. */
+function resolveRepoURL(url: string, baseDir: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^/:]+:/.test(url)) return url;
+  return resolve(baseDir, url);
+}
+
+function normalizeAppPath(path: string): string {
+  const trimmed = path.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  return trimmed === '' || trimmed === '.' ? '.' : trimmed;
+}
+
+function parseListen(listen: string, file: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(listen);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) {
+    throw new DroverError('DROVER_ERR_CONFIG', `${file}: listen: expected "host:port", got "${listen}"`, { file });
+  }
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of value instanceof Map ? value.values() : Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

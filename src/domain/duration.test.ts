@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDuration } from './duration.js';
+
+test('parses Go durations into nanoseconds', () => {
+  assert.equal(parseDuration('30s'), 30e9);
+  assert.equal(parseDuration('1h30m'), 5400e9);
+  assert.equal(parseDuration('250ms'), 250e6);
+  assert.equal(parseDuration('1.5s'), 1.5e9);
+  assert.equal(parseDuration('-2m'), -120e9);
+  assert.equal(parseDuration('0'), 0);
+});
+
+test('rejects what Go rejects', () => {
+  for (const bad of ['', '10', '5 m', '1d', 's', '1h-2m']) {
+    assert.throws(() => parseDuration(bad), /invalid duration/, bad);
+  }
+});

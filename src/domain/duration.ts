@@ -1,0 +1,32 @@
+const UNIT_NS: Record<string, number> = {
+  ns: 1,
+  us: 1e3,
+  'µs': 1e3,
+  'μs': 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
+
+/**
+ * Parses a Go duration string ("1h30m", "250ms", "-1.5s") into nanoseconds, as Nomad and
+ * every HashiCorp tool write durations. Throws on anything Go's time.ParseDuration rejects.
+ */
+export function parseDuration(text: string): number {
+  const input = text.trim();
+  if (input === '0') return 0;
+  const match = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/u.exec(input);
+  if (!match) throw new Error(`invalid duration "${text}"`);
+  const sign = match[1] === '-' ? -1 : 1;
+  let total = 0;
+  for (const part of input.slice(match[1]!.length).matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gu)) {
+    total += Number(part[1]) * UNIT_NS[part[2]!]!;
+  }
+  return sign * Math.round(total);
+}
+
+/** Nanoseconds to milliseconds, for timers. */
+export function durationMs(text: string): number {
+  return parseDuration(text) / 1e6;
+}

@@ -1,0 +1,36 @@
+/**
+ * Drover's error catalogue: each error has a stable code, an HTTP status and a kind that
+ * decides what the controller does next (design.md, "Flux"): stalled errors need a user's
+ * fix, transient ones are retried.
+ */
+export const ERRORS = {
+  DROVER_ERR_CONFIG: { status: 400, kind: 'stalled', summary: 'The configuration file is invalid.' },
+  DROVER_ERR_RENDER: { status: 422, kind: 'stalled', summary: 'A job file could not be rendered.' },
+  DROVER_ERR_GIT: { status: 502, kind: 'transient', summary: 'A git command failed.' },
+  DROVER_ERR_NOMAD: { status: 502, kind: 'transient', summary: 'The Nomad API answered with an error or could not be reached.' },
+  DROVER_ERR_NOT_FOUND: { status: 404, kind: 'stalled', summary: 'The named resource does not exist.' },
+  DROVER_ERR_OWNERSHIP: { status: 409, kind: 'stalled', summary: 'A job exists in Nomad that this app does not own.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+export type ErrorKind = (typeof ERRORS)[ErrorCode]['kind'];
+
+export class DroverError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DroverError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  get kind(): ErrorKind {
+    return ERRORS[this.code].kind;
+  }
+}

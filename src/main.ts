@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { MirrorSet } from './git/mirror.js';
+import { NomadClient } from './nomad/index.js';
+import { Controller } from './reconcile/controller.js';
+import { openDatabase } from './store/db.js';
+import { createApi } from './server/api.js';
+import { listen } from './server/listen.js';
+
+export type RunningDrover = {
+  url: string;
+  controller: Controller;
+  stop(): Promise<void>;
+};
+
+/** Builds a logger; secrets are redacted by path so a stray object cannot leak them. */
+export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    level,
+    redact: { paths: ['token', '*.token', 'secret', '*.secret', 'headers.authorization', 'headers["x-nomad-token"]'], censor: '[redacted]' },
+  }, pino.destination({ dest: 2, sync: false }));
+}
+
+/** The composition root: the only place that constructs Drover's services. */
+export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
+  const db = openDatabase(join(config.dataDir, 'drover.db'));
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'));
+  const clients = new Map<string, NomadClient>();
+  for (const cluster of config.clusters.values()) {
+    clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region }));
+  }
+  const repoInterval = new Map([...config.repositories.values()].map((r) => [r.url, r.pollIntervalMs]));
+  const controller = new Controller({
+    apps: config.apps,
+    mirrors,
+    db,
+    logger,
+    nomadFor: (name) => {
+      const client = clients.get(name);
+      if (!client) throw new Error(`no cluster named "${name}"`);
+      return client;
+    },
+    intervalFor: (app) => repoInterval.get(app.source.repoURL) ?? config.refreshIntervalMs,
+  });
+  const server = await listen(createApi({ controller, db, logger }), config.listen.host, config.listen.port);
+  controller.start();
+  logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
+  return {
+    url: server.url,
+    controller,
+    stop: async () => {
+      await server.close();
+      await controller.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import type { AppStatus } from '../domain/app.js';
+import type { DB } from './db.js';
+
+/** Saves an app's status (replacing the previous one). */
+export function saveAppStatus(db: DB, app: string, status: AppStatus, now = new Date()): void {
+  db.prepare('INSERT INTO app_status (app, status_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at')
+    .run(app, JSON.stringify(status), now.toISOString());
+}
+
+/** The last saved status of an app, if any. */
+export function getAppStatus(db: DB, app: string): AppStatus | undefined {
+  const row = db.prepare('SELECT status_json FROM app_status WHERE app = ?').get(app) as { status_json: string } | undefined;
+  return row ? (JSON.parse(row.status_json) as AppStatus) : undefined;
+}

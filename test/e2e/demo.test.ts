@@ -1,0 +1,30 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/git.js';
+import { getJSON, startDrover, type Child } from '../helpers/process.js';
+
+const dir = tempDir('drover-demo-');
+let demo: Child | undefined;
+after(async () => {
+  await demo?.stop();
+  dir.cleanup();
+});
+
+test('given a fresh folder, when `drover demo` runs, then both example jobs are synced and the UI answers', async () => {
+  demo = await startDrover(['demo', '--dir', dir.path, '--port', '0', '--nomad-port', '0'], /Press Ctrl-C to stop/);
+  const out = demo.output();
+  assert.match(out, /App "hello": Synced at [0-9a-f]{12}/);
+  assert.match(out, /job hello-cache\s+Synced/);
+  assert.match(out, /job hello-web\s+Synced/);
+  assert.ok(existsSync(join(dir.path, 'repo', '.git')), 'the example repository was created');
+
+  const ui = out.match(/UI and API\s+(http:\/\/\S+?)\//)![1]!;
+  const nomad = out.match(/Nomad \(sim\)\s+(http:\/\/\S+)/)![1]!;
+  const page = await fetch(`${ui}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<title>Drover<\/title>/);
+  const { body } = await getJSON<Array<{ ID: string; Meta: Record<string, string> }>>(`${nomad}/v1/jobs?meta=true`);
+  assert.deepEqual(body.map((j) => [j.ID, j.Meta['drover.app']]), [['hello-cache', 'hello'], ['hello-web', 'hello']]);
+});

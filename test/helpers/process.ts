@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
+
+export type Child = { process: ChildProcess; output(): string; stop(): Promise<void> };
+
+/**
+ * Starts `drover ARGS` and resolves once a line matches `ready`. The child stops when the
+ * test process dies (its stdin closes), so no server outlives a crashed run.
+ */
+export function startDrover(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<Child & { match: RegExpMatchArray }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DROVER_STOP_ON_STDIN_EOF: '1', DROVER_LOG_LEVEL: 'warn', GIT_CONFIG_GLOBAL: '/dev/null', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const stop = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`drover ${args.join(' ')} did not become ready:\n${output}`));
+    }, 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = output.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ process: child, match, output: () => output, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`drover ${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function getJSON<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
