@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { NomadJob } from '../src/domain/job.js';
-import { canonicalizeJob } from './canonicalize.js';
+import { canonicalizeJob } from '../src/nomad/canonicalize.js';
 
 /** Fields the server owns; SpecChanged ignores them (nomad/structs Job.SpecChanged). */
 const SERVER_FIELDS = ['Status', 'StatusDescription', 'Stable', 'Version', 'CreateIndex', 'ModifyIndex', 'JobModifyIndex', 'SubmitTime'];

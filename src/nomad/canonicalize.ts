@@ -1,8 +1,9 @@
-import type { NomadJob } from '../src/domain/job.js';
+import type { NomadJob } from '../domain/job.js';
 
 /**
- * The defaults Nomad fills in when a job is registered (reference §3.1-3.2). This first cut
- * covers the job level; the "Nomad API layer" issue extends it to groups and tasks.
+ * The defaults Nomad fills in when a job is registered (reference §3.1-3.2). Shared by the
+ * simulator (register), the renderer (`--canonical`) and compare (desired side), so all three
+ * agree. This first cut covers the job level; the "Nomad API layer" issue extends it.
  */
 export function canonicalizeJob(input: NomadJob, context: { namespace: string; region: string }): NomadJob {
   const job: NomadJob = structuredClone(input);
