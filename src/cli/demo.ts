@@ -28,7 +28,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     app: { hello: { repository: 'demo', revision: 'main', path: 'apps/hello', sync: { automated: true, prune: true, self_heal: true, allow_empty: false } } },
   }), join(dir, 'drover.json'), { env: {} });
   const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
-  const status = await drover.controller.trigger('hello', 'refresh');
+  const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
 
   const out = process.stdout;
   out.write(`\nDrover demo is running.\n\n`);

@@ -19,9 +19,30 @@ test('applies defaults, resolves repositories and reads NOMAD_* when no cluster 
     name: 'web',
     source: { repoURL: 'https://git.example.com/platform/jobs.git', revision: 'main', path: 'apps/web' },
     destination: { cluster: 'default', namespace: 'default' },
-    syncPolicy: { automated: true, prune: false, selfHeal: false, allowEmpty: false },
+    syncPolicy: {
+      automated: true, prune: false, selfHeal: false, allowEmpty: false, adopt: false, purge: false,
+      retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
+    },
+    ignoreDifferences: [],
+    historyLimit: 100,
   });
   assert.ok(Object.isFrozen(config.apps[0]));
+});
+
+test('reads ignore_differences, retry and history settings', () => {
+  const config = parseConfig(JSON.stringify({
+    history_limit: 20,
+    app: { web: {
+      url: 'https://git.example.com/jobs.git',
+      sync: { retry: { limit: 2, backoff: '1s', max_backoff: '10s' } },
+      ignore_differences: [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }],
+    } },
+  }), '/etc/drover.json', { env: {} });
+  const app = config.apps[0]!;
+  assert.deepEqual(app.syncPolicy.retry, { limit: 2, backoffMs: 1000, factor: 2, maxBackoffMs: 10_000 });
+  assert.deepEqual(app.ignoreDifferences, [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }]);
+  assert.equal(app.historyLimit, 20);
+  assert.throws(() => parseConfig('{"app": {"w": {"url": "x", "ignore_differences": [{"paths": []}]}}}', 'd.json'), /app\.w\.ignore_differences\.0\.paths/);
 });
 
 test('reads the cluster token from token_file', () => {

@@ -68,8 +68,23 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     return {
       name,
       source: { repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir), revision: app.revision, path: normalizeAppPath(app.path) },
-      destination: { cluster: app.cluster, namespace: app.namespace },
-      syncPolicy: { automated: app.sync.automated, prune: app.sync.prune, selfHeal: app.sync.self_heal, allowEmpty: app.sync.allow_empty },
+      destination: { cluster: app.cluster, namespace: app.namespace, ...(app.region ? { region: app.region } : {}) },
+      syncPolicy: {
+        automated: app.sync.automated,
+        prune: app.sync.prune,
+        selfHeal: app.sync.self_heal,
+        allowEmpty: app.sync.allow_empty,
+        adopt: app.sync.adopt,
+        purge: app.sync.purge,
+        retry: {
+          limit: app.sync.retry.limit,
+          backoffMs: durationMs(app.sync.retry.backoff),
+          factor: app.sync.retry.factor,
+          maxBackoffMs: durationMs(app.sync.retry.max_backoff),
+        },
+      },
+      ignoreDifferences: app.ignore_differences.map((rule) => ({ ...(rule.job ? { job: rule.job } : {}), paths: rule.paths })),
+      historyLimit: app.history_limit ?? data.history_limit,
     };
   });
 

@@ -22,6 +22,13 @@ export const repositorySchema = z.strictObject({
   poll_interval: duration.default('3m'),
 });
 
+const retrySchema = z.strictObject({
+  limit: z.number().int().min(0).max(100).default(5),
+  backoff: duration.default('5s'),
+  factor: z.number().min(1).max(10).default(2),
+  max_backoff: duration.default('3m'),
+});
+
 export const appSchema = z.strictObject({
   repository: z.string().optional(),
   url: z.string().optional(),
@@ -29,12 +36,21 @@ export const appSchema = z.strictObject({
   path: z.string().default('.'),
   cluster: z.string().default('default'),
   namespace: z.string().default('default'),
+  region: z.string().optional(),
   sync: z.strictObject({
     automated: z.boolean().default(true),
     prune: z.boolean().default(false),
     self_heal: z.boolean().default(false),
     allow_empty: z.boolean().default(false),
-  }).default({ automated: true, prune: false, self_heal: false, allow_empty: false }),
+    adopt: z.boolean().default(false),
+    purge: z.boolean().default(false),
+    retry: retrySchema.prefault({}),
+  }).prefault({}),
+  ignore_differences: z.array(z.strictObject({
+    job: z.string().optional(),
+    paths: z.array(z.string().min(1)).min(1),
+  })).default([]),
+  history_limit: z.number().int().min(1).max(10_000).optional(),
 }).refine((app) => (app.repository === undefined) !== (app.url === undefined), {
   message: 'set exactly one of "repository" or "url"',
 });
@@ -44,6 +60,7 @@ export const fileSchema = z.strictObject({
   listen: z.string().default('127.0.0.1:8080'),
   data_dir: z.string().default('./data'),
   refresh_interval: duration.default('3m'),
+  history_limit: z.number().int().min(1).max(10_000).default(100),
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),
   app: z.record(name, appSchema).default({}),

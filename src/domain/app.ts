@@ -1,3 +1,18 @@
+/** Fields to leave out of comparisons, for the jobs whose ID matches `job` (a glob; all when absent). */
+export type IgnoreDifference = {
+  job?: string;
+  /** JSON pointers ("/TaskGroups/*\/Count") or dotted paths ("TaskGroups.*.Count"); "*" matches any key or index. */
+  paths: string[];
+};
+
+/** Retries of a failed sync: `limit` attempts, waiting backoff * factor^n, at most maxBackoff. */
+export type RetryPolicy = {
+  limit: number;
+  backoffMs: number;
+  factor: number;
+  maxBackoffMs: number;
+};
+
 /** An application as configured: what to deploy from where, to where, and how. */
 export type AppSpec = {
   name: string;
@@ -12,6 +27,7 @@ export type AppSpec = {
   destination: {
     cluster: string;
     namespace: string;
+    region?: string;
   };
   syncPolicy: {
     automated: boolean;
@@ -19,18 +35,43 @@ export type AppSpec = {
     selfHeal: boolean;
     /** Allow pruning every job when the source renders none (guards against an emptied path). */
     allowEmpty: boolean;
+    /** Take over a job with the same ID that no Drover app owns. */
+    adopt: boolean;
+    /** Purge pruned jobs instead of stopping them (Nomad then forgets their history). */
+    purge: boolean;
+    retry: RetryPolicy;
   };
+  ignoreDifferences: IgnoreDifference[];
+  /** Sync runs kept in history. */
+  historyLimit: number;
 };
 
 export type SyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
 
 export type JobSyncStatus = 'Synced' | 'OutOfSync' | 'Missing' | 'Extra';
 
+/** Ordered from best to worst; an app's health is its worst job's. */
+export const HEALTH_ORDER = ['Healthy', 'Suspended', 'Progressing', 'Missing', 'Degraded', 'Unknown'] as const;
+export type HealthCode = (typeof HEALTH_ORDER)[number];
+export type Health = { status: HealthCode; message?: string };
+
+/** One difference between the desired and the live form of a job. */
+export type FieldDiff = {
+  path: string;
+  /** Absent when git does not have the field. */
+  desired?: unknown;
+  /** Absent when the cluster does not have the field. */
+  live?: unknown;
+};
+
 export type JobStatus = {
   id: string;
   namespace: string;
   file?: string;
   status: JobSyncStatus;
+  health?: Health;
+  /** Number of differing fields; the full list is at /api/v1/apps/NAME/diff. */
+  diffCount?: number;
 };
 
 export type Condition = {
@@ -39,23 +80,40 @@ export type Condition = {
 };
 
 export type LastSync = {
+  id?: number;
   revision: string;
+  trigger?: string;
   startedAt: string;
   finishedAt: string;
   result: 'Succeeded' | 'Failed';
   message?: string;
 };
 
+/** A rollback pin: the app stays at `revision` and automated sync is suspended until unpinned. */
+export type Pin = {
+  revision: string;
+  reason: string;
+  at: string;
+};
+
 /** What Drover knows of an app at a moment; the API's `status` object. */
 export type AppStatus = {
-  sync: { status: SyncStatusCode; revision?: string };
+  /** `revision` is the SHA the app was last fully in sync with; `targetRevision` the SHA git points at now. */
+  sync: { status: SyncStatusCode; revision?: string; targetRevision?: string };
+  health: Health;
   jobs: JobStatus[];
   conditions: Condition[];
   lastSync?: LastSync;
+  pin?: Pin;
   observedAt?: string;
 };
 
 /** An unknown status, for an app Drover has not reconciled yet. */
 export function unknownStatus(): AppStatus {
-  return { sync: { status: 'Unknown' }, jobs: [], conditions: [] };
+  return { sync: { status: 'Unknown' }, health: { status: 'Unknown', message: 'not reconciled yet' }, jobs: [], conditions: [] };
+}
+
+/** The worse of two health codes, by HEALTH_ORDER. */
+export function worseHealth(a: HealthCode, b: HealthCode): HealthCode {
+  return HEALTH_ORDER.indexOf(a) >= HEALTH_ORDER.indexOf(b) ? a : b;
 }

@@ -3,6 +3,7 @@ export type CommitInfo = {
   sha: string;
   author: string;
   authorEmail: string;
+  committer?: string;
   date: string;
   subject: string;
 };

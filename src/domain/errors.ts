@@ -10,6 +10,9 @@ export const ERRORS = {
   DROVER_ERR_NOMAD: { status: 502, kind: 'transient', summary: 'The Nomad API answered with an error or could not be reached.' },
   DROVER_ERR_NOT_FOUND: { status: 404, kind: 'stalled', summary: 'The named resource does not exist.' },
   DROVER_ERR_OWNERSHIP: { status: 409, kind: 'stalled', summary: 'A job exists in Nomad that this app does not own.' },
+  DROVER_ERR_TIMEOUT: { status: 504, kind: 'transient', summary: 'A reconcile step did not finish in time.' },
+  DROVER_ERR_BAD_REQUEST: { status: 400, kind: 'stalled', summary: 'The request is malformed.' },
+  DROVER_ERR_CONFLICT: { status: 409, kind: 'stalled', summary: 'The request conflicts with the app\'s state.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,37 +1,59 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DesiredJob, LiveJob, NomadJob } from '../domain/job.js';
-import { compare, jobMatches } from './compare.js';
+import { ownerMeta, type DesiredJob, type LiveJob, type NomadJob } from '../domain/job.js';
+import { compare } from './compare.js';
 
+const meta = (id: string, app = 'app') => ownerMeta(app, 'default', id);
 const desired = (id: string, extra: Partial<NomadJob> = {}): DesiredJob => ({
-  id, namespace: 'default', file: `${id}.json`, job: { ID: id, Meta: { 'drover.app': 'app' }, TaskGroups: [{ Name: 'g', Count: 1 }], ...extra },
+  id, namespace: 'default', file: `${id}.json`, job: { ID: id, Meta: meta(id), TaskGroups: [{ Name: 'g', Count: 1 }], ...extra },
 });
 const live = (id: string, extra: Partial<NomadJob> = {}): LiveJob => ({
   id, namespace: 'default', jobModifyIndex: 7,
-  job: { ID: id, Name: id, Namespace: 'default', Priority: 50, Version: 3, ModifyIndex: 9, Status: 'running', Meta: { 'drover.app': 'app' }, TaskGroups: [{ Name: 'g', Count: 1, RestartPolicy: { Attempts: 2 } }], ...extra },
+  job: { ID: id, Name: id, Namespace: 'default', Priority: 50, Version: 3, ModifyIndex: 9, Status: 'running', Meta: meta(id), TaskGroups: [{ Name: 'g', Count: 1, RestartPolicy: { Attempts: 2 } }], ...extra },
 });
 
-test('a live job with server defaults and indexes matches its desired form', () => {
-  const result = compare('app', [desired('a')], [live('a')]);
+test('a live job with server defaults and indexes is Synced', () => {
+  const result = compare({ app: 'app', desired: [desired('a')], live: [live('a')] });
   assert.equal(result.status, 'Synced');
-  assert.deepEqual(result.jobs.map((j) => j.status), ['Synced']);
+  assert.deepEqual(result.jobs.map((j) => [j.status, j.ownership, j.diff]), [['Synced', 'owned', []]]);
 });
 
-test('a changed field, a removed meta key and a stopped job are drift', () => {
-  assert.equal(jobMatches(desired('a', { TaskGroups: [{ Name: 'g', Count: 2 }] }).job, live('a').job), false);
-  assert.equal(jobMatches(desired('a').job, live('a', { Meta: { 'drover.app': 'app', extra: 'x' } }).job), false);
-  assert.equal(jobMatches(desired('a').job, live('a', { Stop: true }).job), false);
+test('a changed field is OutOfSync with its diff; ignore_differences hides it', () => {
+  const changed = compare({ app: 'app', desired: [desired('a', { TaskGroups: [{ Name: 'g', Count: 2 }] })], live: [live('a')] });
+  assert.equal(changed.status, 'OutOfSync');
+  assert.deepEqual(changed.jobs[0]!.diff, [{ path: 'TaskGroups[g].Count', desired: 2, live: 1 }]);
+  const ignored = compare({ app: 'app', desired: [desired('a', { TaskGroups: [{ Name: 'g', Count: 2 }] })], live: [live('a')], ignoreDifferences: [{ job: 'a', paths: ['/TaskGroups/*/Count'] }] });
+  assert.equal(ignored.status, 'Synced');
 });
 
-test('missing, extra and foreign jobs are told apart', () => {
-  const result = compare('app', [desired('new'), desired('theirs'), desired('nobodys')], [
-    live('old'),
-    live('theirs', { Meta: { 'drover.app': 'other' } }),
-    live('nobodys', { Meta: null }),
-    live('child', { ParentID: 'old' }),
-    live('stopped', { Stop: true }),
-  ]);
+test('jobs the cache proves unchanged are not diffed', () => {
+  const stub = { ...live('a'), job: { ID: 'a', Namespace: 'default', Meta: meta('a'), JobModifyIndex: 7 } as NomadJob };
+  assert.equal(compare({ app: 'app', desired: [desired('a')], live: [stub], unchanged: new Set(['default/a']) }).status, 'Synced');
+});
+
+test('missing, extra, foreign, copied-marker and adoptable jobs are told apart', () => {
+  const input = {
+    app: 'app',
+    desired: [desired('new'), desired('theirs'), desired('nobodys'), desired('copied')],
+    live: [
+      live('old'),
+      live('theirs', { Meta: meta('theirs', 'other') }),
+      live('nobodys', { Meta: null }),
+      live('copied', { Meta: meta('old') }),
+      live('forged', { Meta: meta('old') }),
+      live('child', { ParentID: 'old', Meta: meta('child') }),
+      live('stopped', { Stop: true, Meta: meta('stopped') }),
+    ],
+  };
+  const result = compare(input);
   assert.equal(result.status, 'OutOfSync');
-  assert.deepEqual(result.jobs.map((j) => [j.id, j.status]), [['new', 'Missing'], ['nobodys', 'OutOfSync'], ['old', 'Extra'], ['theirs', 'OutOfSync']]);
-  assert.deepEqual(result.conditions.map((c) => c.type).sort(), ['SharedJob', 'UnownedJob']);
+  assert.deepEqual(result.jobs.map((j) => [j.id, j.status, j.ownership]), [
+    ['copied', 'OutOfSync', 'foreign'], ['new', 'Missing', 'absent'], ['nobodys', 'OutOfSync', 'foreign'], ['old', 'Extra', 'owned'], ['theirs', 'OutOfSync', 'foreign'],
+  ], 'a forged marker, a child and a stopped job are never Extra');
+  assert.deepEqual(result.conditions.map((c) => c.type).sort(), ['SharedJob', 'UnownedJob', 'UnownedJob']);
+  assert.match(result.conditions.find((c) => c.message.includes('copied from'))!.message, /"default\/old"/);
+
+  const adopting = compare({ ...input, adopt: true });
+  assert.equal(adopting.jobs.find((j) => j.id === 'nobodys')!.ownership, 'adoptable');
+  assert.equal(adopting.jobs.find((j) => j.id === 'copied')!.ownership, 'foreign', 'a copied marker is never adopted');
 });

@@ -1,17 +1,13 @@
-import { isDeepStrictEqual } from 'node:util';
-import type { Condition, JobStatus, SyncStatusCode } from '../domain/app.js';
-import { ownerOf, type DesiredJob, type LiveJob, type NomadJob } from '../domain/job.js';
+import type { Condition, FieldDiff, IgnoreDifference, JobStatus, SyncStatusCode } from '../domain/app.js';
+import { ownershipOf, type DesiredJob, type LiveJob } from '../domain/job.js';
+import { diffJobs, ignorePathsFor } from './diff.js';
 
-/** Job fields Nomad owns; a difference there is never drift. */
-const SERVER_OWNED = new Set([
-  'Status', 'StatusDescription', 'Stable', 'Version', 'VersionTag', 'SubmitTime', 'CreateIndex', 'ModifyIndex',
-  'JobModifyIndex', 'NomadTokenID', 'ParentID', 'Dispatched', 'DispatchIdempotencyToken', 'Payload',
-]);
-
-/** Maps whose every key is the user's: a key removed in git is a real change. */
-const EXACT_MAPS = new Set(['Meta', 'Env']);
+/** How a live job relates to this app. */
+export type JobOwnership = 'owned' | 'absent' | 'adoptable' | 'foreign';
 
 export type JobComparison = JobStatus & {
+  ownership: JobOwnership;
+  diff: FieldDiff[];
   desired?: DesiredJob;
   live?: LiveJob;
 };
@@ -22,12 +18,25 @@ export type ComparisonResult = {
   conditions: Condition[];
 };
 
+export type CompareInput = {
+  app: string;
+  desired: DesiredJob[];
+  /** Every live job that matters: those the app owns and those sharing an ID with a desired job. */
+  live: LiveJob[];
+  ignoreDifferences?: IgnoreDifference[];
+  /** Treat a same-ID job that no Drover app owns as this app's (it will be taken over on sync). */
+  adopt?: boolean;
+  /** Keys (namespace/id) of owned jobs known to be exactly as applied; they are not diffed. */
+  unchanged?: Set<string>;
+};
+
 /**
- * Pairs desired with live jobs. Pure: the same inputs always give the same result.
- * `live` holds every job in the destination namespaces, owned or not, so that jobs owned
- * by another app or by nobody become conditions instead of being overwritten.
+ * Pairs desired with live jobs. Pure: the same input always gives the same result. Jobs
+ * owned by another app, or carrying a copied marker, become conditions and are never
+ * counted as this app's.
  */
-export function compare(app: string, desired: DesiredJob[], live: LiveJob[]): ComparisonResult {
+export function compare(input: CompareInput): ComparisonResult {
+  const { app, desired, live } = input;
   const liveByKey = new Map(live.map((job) => [`${job.namespace}/${job.id}`, job]));
   const jobs: JobComparison[] = [];
   const conditions: Condition[] = [];
@@ -39,28 +48,28 @@ export function compare(app: string, desired: DesiredJob[], live: LiveJob[]): Co
     const have = liveByKey.get(key);
     const base = { id: want.id, namespace: want.namespace, file: want.file, desired: want, live: have };
     if (!have) {
-      jobs.push({ ...base, status: 'Missing' });
+      jobs.push({ ...base, status: 'Missing', ownership: 'absent', diff: [] });
       continue;
     }
-    const owner = ownerOf(have.job);
-    if (owner !== app) {
-      conditions.push({
-        type: owner ? 'SharedJob' : 'UnownedJob',
-        message: owner
-          ? `job "${want.id}" in namespace "${want.namespace}" is owned by app "${owner}"; it is left alone`
-          : `job "${want.id}" in namespace "${want.namespace}" exists in Nomad without a Drover owner; it is left alone`,
-      });
-      jobs.push({ ...base, status: 'OutOfSync' });
-      continue;
+    const ownership = ownershipOf(have.job);
+    const diff = input.unchanged?.has(key) ? [] : diffJobs(want.job, have.job, ignorePathsFor(input.ignoreDifferences ?? [], want.id));
+    const status = diff.length === 0 ? 'Synced' : 'OutOfSync';
+    if (ownership.kind === 'app' && ownership.app === app) {
+      jobs.push({ ...base, status, ownership: 'owned', diff, diffCount: diff.length });
+    } else if (ownership.kind === 'none' && input.adopt) {
+      jobs.push({ ...base, status: 'OutOfSync', ownership: 'adoptable', diff, diffCount: diff.length });
+    } else {
+      conditions.push(foreignCondition(want, ownership));
+      jobs.push({ ...base, status: 'OutOfSync', ownership: 'foreign', diff, diffCount: diff.length });
     }
-    jobs.push({ ...base, status: jobMatches(want.job, have.job) ? 'Synced' : 'OutOfSync' });
   }
 
   for (const have of live) {
-    const key = `${have.namespace}/${have.id}`;
-    // A stopped job is already pruned; Nomad keeps it for its history.
-    if (desiredKeys.has(key) || ownerOf(have.job) !== app || have.job.ParentID || have.job.Stop === true) continue;
-    jobs.push({ id: have.id, namespace: have.namespace, status: 'Extra', live: have });
+    const ownership = ownershipOf(have.job);
+    // Stopped jobs are already pruned (Nomad keeps them for history); children belong to their parent.
+    if (desiredKeys.has(`${have.namespace}/${have.id}`) || have.job.ParentID || have.job.Stop === true) continue;
+    if (ownership.kind !== 'app' || ownership.app !== app) continue;
+    jobs.push({ id: have.id, namespace: have.namespace, status: 'Extra', ownership: 'owned', live: have, diff: [] });
   }
 
   jobs.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.id.localeCompare(b.id));
@@ -68,37 +77,14 @@ export function compare(app: string, desired: DesiredJob[], live: LiveJob[]): Co
   return { status, jobs, conditions };
 }
 
-/**
- * True when every field the desired job sets has the same value live. Fields left unset
- * in git are Nomad's defaults, so they are not compared; stopped jobs never match.
- */
-export function jobMatches(desired: NomadJob, live: NomadJob): boolean {
-  if (live.Stop === true && desired.Stop !== true) return false;
-  for (const [key, value] of Object.entries(desired)) {
-    if (SERVER_OWNED.has(key)) continue;
-    if (!subsetMatches(value, live[key], key)) return false;
+function foreignCondition(want: DesiredJob, ownership: ReturnType<typeof ownershipOf>): Condition {
+  const where = `job "${want.id}" in namespace "${want.namespace}"`;
+  switch (ownership.kind) {
+    case 'app':
+      return { type: 'SharedJob', message: `${where} is owned by app "${ownership.app}"; it is left alone` };
+    case 'mismatched':
+      return { type: 'UnownedJob', message: `${where} carries a Drover marker copied from "${ownership.marker}"; it is not trusted and left alone` };
+    default:
+      return { type: 'UnownedJob', message: `${where} exists in Nomad without a Drover owner; it is left alone (set sync.adopt = true to take it over)` };
   }
-  return true;
-}
-
-function subsetMatches(want: unknown, have: unknown, key: string): boolean {
-  if (want === undefined) return true;
-  if (EXACT_MAPS.has(key)) return isDeepStrictEqual(emptyToNull(want), emptyToNull(have));
-  if (want === null || isEmptyCollection(want)) return have === null || have === undefined || isEmptyCollection(have);
-  if (Array.isArray(want)) {
-    return Array.isArray(have) && have.length === want.length && want.every((item, i) => subsetMatches(item, have[i], ''));
-  }
-  if (typeof want === 'object') {
-    if (typeof have !== 'object' || have === null || Array.isArray(have)) return false;
-    return Object.entries(want as Record<string, unknown>).every(([k, v]) => subsetMatches(v, (have as Record<string, unknown>)[k], k));
-  }
-  return want === have;
-}
-
-function isEmptyCollection(value: unknown): boolean {
-  return (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
-}
-
-function emptyToNull(value: unknown): unknown {
-  return value === undefined || isEmptyCollection(value) ? null : value;
 }

@@ -1,83 +1,129 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
-import { reconcileApp, type ReconcileDeps, type Trigger } from './reconcile-app.js';
+import { getAppStatus } from '../store/app-status.js';
+import { markInterruptedRuns } from '../store/sync-runs.js';
+import { reconcileApp, type ReconcileDeps, type ReconcileOutcome, type ReconcileRequest, type Trigger } from './reconcile-app.js';
 
 type AppState = {
   spec: AppSpec;
-  running: Promise<AppStatus> | undefined;
-  /** A trigger that arrived while a reconcile ran; it runs once after, however many arrived. */
-  queued: Trigger | undefined;
+  running: Promise<ReconcileOutcome> | undefined;
+  /** A request that arrived while a reconcile ran; it runs once after, however many arrived. */
+  queued: ReconcileRequest | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Consecutive failed reconciles, for backoff. */
+  failures: number;
+  status: AppStatus | undefined;
 };
 
 export type ControllerOptions = ReconcileDeps & {
   apps: readonly AppSpec[];
   /** How often each app is refreshed without a trigger. */
   intervalFor(app: AppSpec): number;
+  /** How long stop() waits for in-flight reconciles before abandoning them. */
+  shutdownGraceMs?: number;
 };
+
+/** Manual work outranks automatic work when requests coalesce. */
+const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refresh: 1, webhook: 1, event: 1, poll: 0, startup: 0 };
 
 /**
  * Runs reconciles: at most one per app at a time, triggers coalesced, each app on its own
- * interval. Stop() waits for in-flight work so nothing is left half-applied by a shutdown.
+ * interval, failures retried with exponential backoff. stop() finishes in-flight work or,
+ * past the grace period, abandons it visibly in history.
  */
 export class Controller {
   private readonly apps = new Map<string, AppState>();
   private stopped = false;
 
   constructor(private readonly options: ControllerOptions) {
-    for (const spec of options.apps) this.apps.set(spec.name, { spec, running: undefined, queued: undefined, timer: undefined });
+    for (const spec of options.apps) this.apps.set(spec.name, { spec, running: undefined, queued: undefined, timer: undefined, failures: 0, status: undefined });
   }
 
+  /** Marks syncs a previous process left unfinished, then reconciles every app once. */
   start(): void {
-    for (const state of this.apps.values()) void this.trigger(state.spec.name, 'startup');
-  }
-
-  has(name: string): boolean {
-    return this.apps.has(name);
+    const interrupted = markInterruptedRuns(this.options.db, new Date().toISOString());
+    if (interrupted > 0) this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
+    for (const state of this.apps.values()) void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
   }
 
   specs(): AppSpec[] {
     return [...this.apps.values()].map((s) => s.spec);
   }
 
-  /** Asks for a reconcile; resolves with the status of the reconcile that served it. */
-  trigger(name: string, reason: Trigger): Promise<AppStatus> {
+  spec(name: string): AppSpec | undefined {
+    return this.apps.get(name)?.spec;
+  }
+
+  /** The latest status: from memory once reconciled in this process, else from the store. */
+  status(name: string): AppStatus | undefined {
+    const state = this.apps.get(name);
+    return state?.status ?? (state ? getAppStatus(this.options.db, name) : undefined);
+  }
+
+  /** Asks for a reconcile; resolves with the outcome of the reconcile that served it. */
+  trigger(name: string, request: ReconcileRequest): Promise<ReconcileOutcome> {
     const state = this.apps.get(name);
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
+    if (this.stopped) return Promise.reject(new Error('Drover is shutting down'));
     if (state.running) {
-      // A manual sync outranks a refresh that is already waiting.
-      state.queued = state.queued === 'sync' ? 'sync' : reason;
+      if (!state.queued || PRIORITY[request.trigger] >= PRIORITY[state.queued.trigger]) state.queued = request;
       const next = () => this.afterCurrent(state);
       return state.running.then(next, next);
     }
-    return this.run(state, reason);
+    return this.run(state, request);
   }
 
-  private afterCurrent(state: AppState): Promise<AppStatus> {
+  private afterCurrent(state: AppState): Promise<ReconcileOutcome> {
     if (state.running) return state.running;
-    return this.run(state, state.queued ?? 'refresh');
+    return this.run(state, state.queued ?? { trigger: 'refresh' });
   }
 
-  private run(state: AppState, reason: Trigger): Promise<AppStatus> {
+  private run(state: AppState, request: ReconcileRequest): Promise<ReconcileOutcome> {
     if (state.timer) clearTimeout(state.timer);
     state.queued = undefined;
-    state.running = reconcileApp(this.options, state.spec, reason)
-      .catch((error: unknown) => {
+    const running = reconcileApp(this.options, state.spec, request);
+    state.running = running
+      .then((outcome) => {
+        state.status = outcome.status;
+        state.failures = outcome.error?.kind === 'transient' ? state.failures + 1 : 0;
+        return outcome;
+      }, (error: unknown) => {
+        state.failures++;
         this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
         throw error;
       })
       .finally(() => {
         state.running = undefined;
         if (this.stopped) return;
-        if (state.queued) void this.run(state, state.queued);
-        else state.timer = setTimeout(() => void this.trigger(state.spec.name, 'poll').catch(() => undefined), this.options.intervalFor(state.spec));
+        if (state.queued) void this.run(state, state.queued).catch(() => undefined);
+        else this.schedule(state);
       });
     return state.running;
   }
 
-  /** Stops timers and waits for in-flight reconciles to finish. */
+  /** Next automatic reconcile: a backoff retry after a transient failure, else the refresh interval with jitter. */
+  private schedule(state: AppState): void {
+    const retry = state.spec.syncPolicy.retry;
+    const retrying = state.failures > 0 && state.failures <= retry.limit;
+    const delay = retrying
+      ? Math.min(retry.backoffMs * retry.factor ** (state.failures - 1), retry.maxBackoffMs)
+      : this.options.intervalFor(state.spec) * (0.9 + Math.random() * 0.2);
+    const trigger: Trigger = retrying ? 'retry' : 'poll';
+    state.timer = setTimeout(() => void this.trigger(state.spec.name, { trigger }).catch(() => undefined), delay);
+  }
+
+  /** Stops timers and waits for in-flight reconciles; past the grace period they are recorded as interrupted. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const state of this.apps.values()) if (state.timer) clearTimeout(state.timer);
-    await Promise.allSettled([...this.apps.values()].map((s) => s.running));
+    const inflight = [...this.apps.values()].map((s) => s.running).filter((p): p is Promise<ReconcileOutcome> => p !== undefined);
+    if (inflight.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), this.options.shutdownGraceMs ?? 30_000); });
+    const result = await Promise.race([Promise.allSettled(inflight).then(() => 'done' as const), grace]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      const count = markInterruptedRuns(this.options.db, new Date().toISOString(), 'abandoned at shutdown after the grace period; the next start re-derives the state');
+      this.options.logger.warn({ runs: count }, 'abandoned in-flight syncs at shutdown');
+    }
   }
 }

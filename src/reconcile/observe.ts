@@ -1,20 +1,41 @@
-import { ownerOf, type LiveJob } from '../domain/job.js';
+import { ownerOf, type LiveJob, type NomadJob } from '../domain/job.js';
 import type { NomadClient } from '../nomad/index.js';
+import type { JobListStub } from '../nomad/jobs.js';
+
+export type Observation = {
+  live: LiveJob[];
+  /** Keys (namespace/id) of jobs not read because the cache proves them unchanged. */
+  unchanged: Set<string>;
+  /** The list entries, kept for health and for recording what was applied. */
+  stubs: Map<string, JobListStub>;
+};
+
+/** Answers whether a job is known to be exactly as Drover applied it (same JobModifyIndex, same desired content). */
+export type UnchangedCheck = (stub: JobListStub) => boolean;
 
 /**
  * Reads the live jobs that matter to an app: those it owns and those sharing an ID with a
- * desired job. One list call per namespace, then a read of each such job.
+ * desired job. One list call per namespace; a job is read in full only when the cache
+ * cannot prove it unchanged.
  */
-export async function observeLive(nomad: NomadClient, app: string, namespaces: Iterable<string>, desiredKeys: Set<string>): Promise<LiveJob[]> {
+export async function observeLive(nomad: NomadClient, app: string, namespaces: Iterable<string>, desiredKeys: Set<string>, isUnchanged: UnchangedCheck = () => false): Promise<Observation> {
   const live: LiveJob[] = [];
+  const unchanged = new Set<string>();
+  const stubs = new Map<string, JobListStub>();
   for (const namespace of new Set(namespaces)) {
     const { jobs } = await nomad.jobs.list({ namespace, meta: true });
     const relevant = jobs.filter((stub) => !stub.ParentID && (ownerOf(stub) === app || desiredKeys.has(`${stub.Namespace}/${stub.ID}`)));
-    const reads = await Promise.all(relevant.map(async (stub) => {
+    const reads = await Promise.all(relevant.map(async (stub): Promise<LiveJob | undefined> => {
+      const key = `${stub.Namespace}/${stub.ID}`;
+      stubs.set(key, stub);
+      if (isUnchanged(stub)) {
+        unchanged.add(key);
+        return { id: stub.ID, namespace: stub.Namespace, job: stub as unknown as NomadJob, jobModifyIndex: stub.JobModifyIndex };
+      }
       const { job } = await nomad.jobs.read(stub.ID, { namespace: stub.Namespace });
       return job ? { id: stub.ID, namespace: stub.Namespace, job, jobModifyIndex: Number(job.JobModifyIndex ?? stub.JobModifyIndex) } : undefined;
     }));
     for (const job of reads) if (job) live.push(job);
   }
-  return live;
+  return { live, unchanged, stubs };
 }

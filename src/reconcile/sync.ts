@@ -1,10 +1,31 @@
-import { OWNER_META_KEY, type DesiredJob } from '../domain/job.js';
+import { ownerMeta, type DesiredJob, type LiveJob } from '../domain/job.js';
 import type { AppSpec } from '../domain/app.js';
 import type { NomadClient } from '../nomad/index.js';
 import type { JobAction } from '../store/sync-runs.js';
-import type { ComparisonResult } from './compare.js';
+import { compare, type ComparisonResult, type JobComparison } from './compare.js';
+import { ignorePathsFor, parseIgnorePath } from './diff.js';
+import { mapLimit } from './limit.js';
+
+/** Registers in flight at once per app: enough to overlap round trips, gentle on the leader. */
+const SYNC_CONCURRENCY = 4;
+/** Attempts of one register when another writer keeps moving the job's JobModifyIndex. */
+const CONFLICT_ATTEMPTS = 3;
+
+export type SyncSelection = {
+  /** Only these job IDs (all when absent). */
+  jobs?: string[];
+  /** Decide and report, write nothing. */
+  dryRun?: boolean;
+  /** Override the app's prune policy for this sync. */
+  prune?: boolean;
+};
 
 export type SyncOutcome = { actions: JobAction[]; failed: boolean };
+
+/** Adds the ownership marker. Only app and job identity: nothing here may change with the revision. */
+export function withOwner(app: string, desired: DesiredJob): DesiredJob {
+  return { ...desired, job: { ...desired.job, Meta: { ...(desired.job.Meta ?? {}), ...ownerMeta(app, desired.namespace, desired.id) } } };
+}
 
 /** Why pruning is held back for this comparison, if it is: an emptied source needs allow_empty. */
 export function pruneBlocked(app: AppSpec, comparison: ComparisonResult): string | undefined {
@@ -14,43 +35,80 @@ export function pruneBlocked(app: AppSpec, comparison: ComparisonResult): string
   return `the source renders no jobs; pruning all ${extra.length} owned job(s) needs allow_empty = true`;
 }
 
-/** Adds the ownership marker. Only the app name: nothing here may change with the revision. */
-export function withOwner(app: string, desired: DesiredJob): DesiredJob {
-  return { ...desired, job: { ...desired.job, Meta: { ...(desired.job.Meta ?? {}), [OWNER_META_KEY]: app } } };
+/** True when an autoscaler owns some group's Count, so register must keep the live counts. */
+export function preservesCounts(app: AppSpec, jobId: string): boolean {
+  return ignorePathsFor(app.ignoreDifferences, jobId).some((path) => {
+    const segments = parseIgnorePath(path);
+    return segments[0] === 'TaskGroups' && segments.at(-1) === 'Count';
+  });
 }
 
 /**
- * Applies a comparison: registers missing and changed jobs with EnforceIndex, then prunes
- * extra ones when the policy allows. Jobs Drover does not own are never written.
+ * Applies a comparison: registers missing and changed jobs with EnforceIndex (re-reading and
+ * re-comparing on a conflict), then prunes extra ones when the policy allows. Jobs another
+ * app owns, or that carry a copied marker, are never written.
  */
-export async function applyComparison(nomad: NomadClient, app: AppSpec, comparison: ComparisonResult): Promise<SyncOutcome> {
-  const actions: JobAction[] = [];
-  const owned = (job: ComparisonResult['jobs'][number]) => !job.live || job.live.job.Meta?.[OWNER_META_KEY] === app.name;
-  for (const job of comparison.jobs) {
-    if (job.status === 'Synced') {
-      actions.push({ id: job.id, namespace: job.namespace, action: 'unchanged', result: 'ok' });
-      continue;
-    }
-    if (job.status === 'Extra' || !job.desired || !owned(job)) continue;
-    const action = job.status === 'Missing' ? 'create' : 'update';
-    try {
-      const response = await nomad.jobs.register(job.desired.job, { namespace: job.namespace, enforceIndex: job.live?.jobModifyIndex ?? 0 });
-      actions.push({ id: job.id, namespace: job.namespace, action, result: 'ok', evalId: response.EvalID || undefined });
-    } catch (error) {
-      actions.push({ id: job.id, namespace: job.namespace, action, result: 'failed', message: (error as Error).message });
-    }
-  }
+export async function applyComparison(nomad: NomadClient, app: AppSpec, comparison: ComparisonResult, selection: SyncSelection = {}): Promise<SyncOutcome> {
+  const selected = (job: JobComparison) => !selection.jobs || selection.jobs.includes(job.id);
+  const writes = comparison.jobs.filter((job) => selected(job) && job.status !== 'Extra');
+  const actions = await mapLimit(writes, SYNC_CONCURRENCY, (job) => writeJob(nomad, app, job, selection.dryRun === true));
+
   // Prune last, and only when every create and update went through.
   const writesFailed = actions.some((a) => a.result === 'failed');
-  if (app.syncPolicy.prune && !writesFailed && !pruneBlocked(app, comparison)) {
-    for (const job of comparison.jobs.filter((j) => j.status === 'Extra')) {
-      try {
-        const response = await nomad.jobs.deregister(job.id, { namespace: job.namespace });
-        actions.push({ id: job.id, namespace: job.namespace, action: 'prune', result: 'ok', evalId: response.EvalID || undefined });
-      } catch (error) {
-        actions.push({ id: job.id, namespace: job.namespace, action: 'prune', result: 'failed', message: (error as Error).message });
-      }
+  const prune = selection.prune ?? app.syncPolicy.prune;
+  if (prune && !writesFailed && !pruneBlocked({ ...app, syncPolicy: { ...app.syncPolicy, prune } }, comparison)) {
+    for (const job of comparison.jobs.filter((j) => j.status === 'Extra' && selected(j))) {
+      actions.push(await pruneJob(nomad, app, job, selection.dryRun === true));
     }
   }
   return { actions, failed: actions.some((a) => a.result === 'failed') };
+}
+
+async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
+  const base = { id: job.id, namespace: job.namespace };
+  if (job.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok' };
+  if (job.ownership === 'foreign') return { ...base, action: 'skipped', result: 'ok', message: 'owned by another app or by nobody; not written' };
+  const action = job.status === 'Missing' ? 'create' : 'update';
+  if (dryRun) return { ...base, action, result: 'planned' };
+  let current = job;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await nomad.jobs.register(current.desired!.job, {
+        namespace: job.namespace,
+        enforceIndex: current.live?.jobModifyIndex ?? 0,
+        preserveCounts: preservesCounts(app, job.id) || undefined,
+      });
+      return { ...base, action, result: 'ok', evalId: response.EvalID || undefined };
+    } catch (error) {
+      if (!isIndexConflict(error) || attempt >= CONFLICT_ATTEMPTS) return { ...base, action, result: 'failed', message: (error as Error).message };
+      // Someone changed the job meanwhile: look again before writing over it.
+      const fresh = await rereadAndCompare(nomad, app, current);
+      if (fresh.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok', message: 'already in sync after a concurrent change' };
+      if (fresh.ownership === 'foreign') return { ...base, action: 'skipped', result: 'ok', message: 'taken over by another owner during sync; not written' };
+      current = fresh;
+    }
+  }
+}
+
+async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
+  const base = { id: job.id, namespace: job.namespace, action: 'prune' as const };
+  if (dryRun) return { ...base, result: 'planned' };
+  try {
+    const response = await nomad.jobs.deregister(job.id, { namespace: job.namespace, purge: app.syncPolicy.purge || undefined });
+    return { ...base, result: 'ok', evalId: response.EvalID || undefined };
+  } catch (error) {
+    return { ...base, result: 'failed', message: (error as Error).message };
+  }
+}
+
+function isIndexConflict(error: unknown): boolean {
+  const e = error as { statusCode?: number; body?: string };
+  return e.statusCode === 500 && /Enforcing job modify index/.test(e.body ?? '');
+}
+
+async function rereadAndCompare(nomad: NomadClient, app: AppSpec, job: JobComparison): Promise<JobComparison> {
+  const { job: liveJob } = await nomad.jobs.read(job.id, { namespace: job.namespace });
+  const live: LiveJob[] = liveJob ? [{ id: job.id, namespace: job.namespace, job: liveJob, jobModifyIndex: Number(liveJob.JobModifyIndex ?? 0) }] : [];
+  const result = compare({ app: app.name, desired: [job.desired!], live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
+  return result.jobs[0]!;
 }

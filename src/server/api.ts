@@ -1,57 +1,115 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { DroverError, ERRORS } from '../domain/errors.js';
 import type { Controller } from '../reconcile/controller.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
+import { rollback, unpin } from '../reconcile/rollback.js';
 import type { DB } from '../store/db.js';
-import { getAppStatus } from '../store/app-status.js';
-import { listSyncRuns } from '../store/sync-runs.js';
-import { toAppView } from './app-view.js';
+import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
+import { toAppView, toDiffView } from './app-view.js';
 import { uiPage } from './ui.js';
 
 export type ApiDeps = { controller: Controller; db: DB; logger: Logger };
 
+const syncBody = z.strictObject({
+  jobs: z.array(z.string().min(1)).min(1).optional(),
+  dryRun: z.boolean().optional(),
+  prune: z.boolean().optional(),
+  revision: z.string().regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA').optional(),
+});
+
+const rollbackBody = z.strictObject({
+  id: z.number().int().positive().optional(),
+  revision: z.string().regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA').optional(),
+}).refine((b) => (b.id === undefined) !== (b.revision === undefined), { message: 'set exactly one of "id" or "revision"' });
+
+/** Parses an optional JSON body against a schema; errors name the field. */
+async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new DroverError('DROVER_ERR_BAD_REQUEST', `request body is not JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
 /** The REST API under /api/v1, kept thin over the controller and the store. */
 export function createApi(deps: ApiDeps): Hono {
   const api = new Hono();
+  const { controller, db } = deps;
 
   api.onError((error, c) => {
-    if (error instanceof DroverError) {
-      return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
-    }
+    if (error instanceof DroverError) return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
     deps.logger.error({ err: error }, 'API error');
     return c.json({ error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } }, 500);
   });
 
   const requireApp = (name: string) => {
-    const spec = deps.controller.specs().find((s) => s.name === name);
+    const spec = controller.spec(name);
     if (!spec) throw new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`);
     return spec;
   };
+  const withRun = (name: string, outcome: ReconcileOutcome) => ({
+    ...toAppView(requireApp(name), outcome.status),
+    ...(outcome.runId !== undefined ? { run: getSyncRun(db, name, outcome.runId) } : {}),
+  });
 
-  api.get('/api/v1/apps', (c) => c.json({
-    apps: deps.controller.specs().map((spec) => toAppView(spec, getAppStatus(deps.db, spec.name))),
-  }));
+  api.get('/api/v1/apps', (c) => c.json({ apps: controller.specs().map((spec) => toAppView(spec, controller.status(spec.name))) }));
 
   api.get('/api/v1/apps/:name', (c) => {
     const spec = requireApp(c.req.param('name'));
-    return c.json(toAppView(spec, getAppStatus(deps.db, spec.name)));
+    return c.json(toAppView(spec, controller.status(spec.name)));
   });
 
   api.get('/api/v1/apps/:name/history', (c) => {
     const spec = requireApp(c.req.param('name'));
-    return c.json({ history: listSyncRuns(deps.db, spec.name) });
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 1000);
+    return c.json({ history: listSyncRuns(db, spec.name, limit) });
+  });
+
+  api.get('/api/v1/apps/:name/history/:id', (c) => {
+    const spec = requireApp(c.req.param('name'));
+    const run = getSyncRun(db, spec.name, Number(c.req.param('id')));
+    if (!run) throw new DroverError('DROVER_ERR_NOT_FOUND', `app "${spec.name}" has no sync run #${c.req.param('id')}`);
+    return c.json(run);
+  });
+
+  // A dry-run reconcile: compares git with the cluster now and writes nothing.
+  api.get('/api/v1/apps/:name/diff', async (c) => {
+    const spec = requireApp(c.req.param('name'));
+    return c.json(toDiffView(await controller.trigger(spec.name, { trigger: 'refresh', sync: { dryRun: true } })));
   });
 
   api.post('/api/v1/apps/:name/refresh', async (c) => {
     const spec = requireApp(c.req.param('name'));
-    const status = await deps.controller.trigger(spec.name, 'refresh');
-    return c.json(toAppView(spec, status));
+    return c.json(withRun(spec.name, await controller.trigger(spec.name, { trigger: 'refresh' })));
   });
 
   api.post('/api/v1/apps/:name/sync', async (c) => {
     const spec = requireApp(c.req.param('name'));
-    const status = await deps.controller.trigger(spec.name, 'sync');
-    return c.json(toAppView(spec, status));
+    const options = await body(c, syncBody);
+    const outcome = await controller.trigger(spec.name, { trigger: 'sync', sync: options });
+    return c.json(options.dryRun ? toDiffView(outcome) : withRun(spec.name, outcome));
+  });
+
+  api.post('/api/v1/apps/:name/rollback', async (c) => {
+    const spec = requireApp(c.req.param('name'));
+    const target = await body(c, rollbackBody);
+    return c.json(withRun(spec.name, await rollback(controller, db, spec.name, { runId: target.id, revision: target.revision })));
+  });
+
+  api.post('/api/v1/apps/:name/unpin', async (c) => {
+    const spec = requireApp(c.req.param('name'));
+    return c.json(withRun(spec.name, await unpin(controller, db, spec.name)));
   });
 
   api.get('/healthz', (c) => c.text('ok'));

@@ -1,13 +1,15 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
 import { unknownStatus } from '../domain/app.js';
 import { redactURL } from '../git/url.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 
 /** The API's JSON form of an app (design.md, "Config and command sketch"). */
 export type AppView = {
   name: string;
   source: { repoURL: string; revision: string; path: string };
-  destination: { cluster: string; namespace: string };
+  destination: AppSpec['destination'];
   syncPolicy: AppSpec['syncPolicy'];
+  ignoreDifferences: AppSpec['ignoreDifferences'];
   status: AppStatus;
 };
 
@@ -17,6 +19,25 @@ export function toAppView(spec: AppSpec, status: AppStatus | undefined): AppView
     source: { ...spec.source, repoURL: redactURL(spec.source.repoURL) },
     destination: { ...spec.destination },
     syncPolicy: { ...spec.syncPolicy },
+    ignoreDifferences: spec.ignoreDifferences,
     status: status ?? unknownStatus(),
+  };
+}
+
+/** The per-job field differences of a reconcile, for GET /diff and dry-runs. */
+export function toDiffView(outcome: ReconcileOutcome) {
+  return {
+    revision: outcome.status.sync.targetRevision,
+    status: outcome.status.sync.status,
+    conditions: outcome.status.conditions,
+    jobs: (outcome.comparison?.jobs ?? []).map((job) => ({
+      id: job.id,
+      namespace: job.namespace,
+      ...(job.file ? { file: job.file } : {}),
+      status: job.status,
+      ownership: job.ownership,
+      diff: job.diff,
+    })),
+    ...(outcome.actions ? { actions: outcome.actions } : {}),
   };
 }

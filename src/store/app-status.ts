@@ -1,10 +1,16 @@
 import type { AppStatus } from '../domain/app.js';
 import type { DB } from './db.js';
 
-/** Saves an app's status (replacing the previous one). */
-export function saveAppStatus(db: DB, app: string, status: AppStatus, now = new Date()): void {
+/**
+ * Saves an app's status; returns false (and writes nothing) when only `observedAt` changed,
+ * so a no-change refresh costs no write.
+ */
+export function saveAppStatus(db: DB, app: string, status: AppStatus, now = new Date()): boolean {
+  const previous = getAppStatus(db, app);
+  if (previous && JSON.stringify({ ...previous, observedAt: undefined }) === JSON.stringify({ ...status, observedAt: undefined })) return false;
   db.prepare('INSERT INTO app_status (app, status_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at')
     .run(app, JSON.stringify(status), now.toISOString());
+  return true;
 }
 
 /** The last saved status of an app, if any. */

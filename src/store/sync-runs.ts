@@ -3,50 +3,87 @@ import type { DB } from './db.js';
 export type JobAction = {
   id: string;
   namespace: string;
-  action: 'create' | 'update' | 'prune' | 'unchanged';
-  result: 'ok' | 'failed';
+  action: 'create' | 'update' | 'prune' | 'unchanged' | 'skipped';
+  result: 'ok' | 'failed' | 'planned';
   evalId?: string;
+  deploymentId?: string;
   message?: string;
 };
 
+export type SyncResult = 'Running' | 'Succeeded' | 'Failed' | 'Interrupted';
+
+/** One sync attempt, as history keeps it. */
 export type SyncRun = {
   id?: number;
   app: string;
   trigger: string;
   revision: string;
   author?: string;
+  committer?: string;
   subject?: string;
   commitDate?: string;
   startedAt: string;
-  finishedAt: string;
-  result: 'Succeeded' | 'Failed';
+  finishedAt?: string;
+  durationMs?: number;
+  result: SyncResult;
   message?: string;
   jobs: JobAction[];
 };
 
-/** Appends a sync run to history and returns its id. */
-export function insertSyncRun(db: DB, run: SyncRun): number {
-  const info = db.prepare(`INSERT INTO sync_runs (app, trigger, revision, author, subject, commit_date, started_at, finished_at, result, message, jobs_json)
-    VALUES (@app, @trigger, @revision, @author, @subject, @commitDate, @startedAt, @finishedAt, @result, @message, @jobs)`)
-    .run({ ...run, author: run.author ?? null, subject: run.subject ?? null, commitDate: run.commitDate ?? null, message: run.message ?? null, jobs: JSON.stringify(run.jobs) });
+type Row = Record<string, string | number | null | undefined>;
+
+/** Records the start of a sync run (result Running), so a crash leaves a visible trace. */
+export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): number {
+  const info = db.prepare(`INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date, started_at, finished_at, result, message, jobs_json)
+    VALUES (@app, @trigger, @revision, @author, @committer, @subject, @commitDate, @startedAt, @startedAt, 'Running', NULL, '[]')`)
+    .run({ app: run.app, trigger: run.trigger, revision: run.revision, author: run.author ?? null, committer: run.committer ?? null, subject: run.subject ?? null, commitDate: run.commitDate ?? null, startedAt: run.startedAt });
   return Number(info.lastInsertRowid);
+}
+
+/** Records how a run ended. */
+export function finishSyncRun(db: DB, id: number, end: { result: SyncResult; finishedAt: string; durationMs: number; message?: string; jobs: JobAction[] }): void {
+  db.prepare('UPDATE sync_runs SET result = ?, finished_at = ?, duration_ms = ?, message = ?, jobs_json = ? WHERE id = ?')
+    .run(end.result, end.finishedAt, end.durationMs, end.message ?? null, JSON.stringify(end.jobs), id);
+}
+
+/** Marks runs left Running by a process that stopped mid-sync; returns how many. */
+export function markInterruptedRuns(db: DB, at: string, message = 'Drover stopped while this sync ran; the next reconcile re-derived the state from git and the cluster'): number {
+  return db.prepare("UPDATE sync_runs SET result = 'Interrupted', finished_at = ?, message = ? WHERE result = 'Running'").run(at, message).changes;
+}
+
+/** Keeps the newest `keep` runs of an app. */
+export function trimSyncRuns(db: DB, app: string, keep: number): void {
+  db.prepare('DELETE FROM sync_runs WHERE app = ? AND id NOT IN (SELECT id FROM sync_runs WHERE app = ? ORDER BY id DESC LIMIT ?)').run(app, app, keep);
 }
 
 /** An app's sync runs, newest first. */
 export function listSyncRuns(db: DB, app: string, limit = 50): SyncRun[] {
-  const rows = db.prepare('SELECT * FROM sync_runs WHERE app = ? ORDER BY id DESC LIMIT ?').all(app, limit) as Array<Record<string, string | number | null>>;
-  return rows.map((row) => ({
+  const rows = db.prepare('SELECT * FROM sync_runs WHERE app = ? ORDER BY id DESC LIMIT ?').all(app, limit) as Row[];
+  return rows.map(toRun);
+}
+
+/** One run by id, if it belongs to the app. */
+export function getSyncRun(db: DB, app: string, id: number): SyncRun | undefined {
+  const row = db.prepare('SELECT * FROM sync_runs WHERE app = ? AND id = ?').get(app, id) as Row | undefined;
+  return row ? toRun(row) : undefined;
+}
+
+function toRun(row: Row): SyncRun {
+  const opt = (value: string | number | null | undefined) => (value === null || value === undefined ? undefined : String(value));
+  return {
     id: Number(row.id),
     app: String(row.app),
     trigger: String(row.trigger),
     revision: String(row.revision),
-    author: row.author === null ? undefined : String(row.author),
-    subject: row.subject === null ? undefined : String(row.subject),
-    commitDate: row.commit_date === null ? undefined : String(row.commit_date),
+    author: opt(row.author),
+    committer: opt(row.committer),
+    subject: opt(row.subject),
+    commitDate: opt(row.commit_date),
     startedAt: String(row.started_at),
-    finishedAt: String(row.finished_at),
-    result: row.result as SyncRun['result'],
-    message: row.message === null ? undefined : String(row.message),
-    jobs: JSON.parse(String(row.jobs_json)) as JobAction[],
-  }));
+    finishedAt: row.result === 'Running' ? undefined : String(row.finished_at),
+    durationMs: row.duration_ms === null || row.duration_ms === undefined ? undefined : Number(row.duration_ms),
+    result: row.result as SyncResult,
+    message: opt(row.message),
+    jobs: JSON.parse(String(row.jobs_json)) as SyncRun['jobs'],
+  };
 }

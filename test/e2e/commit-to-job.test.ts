@@ -74,7 +74,7 @@ describe('commit to running job', () => {
 
     const { status, body: job } = await getJSON<NomadJobJSON>(`${nomad}/v1/job/web`);
     assert.equal(status, 200);
-    assert.deepEqual(job.Meta, { team: 'platform', 'drover.app': 'web' });
+    assert.deepEqual(job.Meta, { team: 'platform', 'drover.app': 'web', 'drover.job': 'default/web' });
     assert.equal(job.TaskGroups[0]!.Count, 1);
     assert.equal(job.Version, 0);
   });
@@ -86,7 +86,7 @@ describe('commit to running job', () => {
     assert.equal(job.TaskGroups[0]!.Count, 3);
     assert.equal(job.TaskGroups[0]!.Tasks[0]!.Config.image, 'nginx:1.28');
     assert.equal(job.Version, 1);
-    assert.deepEqual(job.Meta, { team: 'platform', 'drover.app': 'web' }, 'no revision-dependent meta');
+    assert.deepEqual(job.Meta, { team: 'platform', 'drover.app': 'web', 'drover.job': 'default/web' }, 'no revision-dependent meta');
 
     const history = await getJSON<{ history: Array<{ revision: string; author: string; subject: string; jobs: Array<{ id: string; action: string }> }> }>(`${drover}/api/v1/apps/web/history`);
     assert.equal(history.body.history[0]!.revision, second);

@@ -1,0 +1,35 @@
+import { DroverError } from '../domain/errors.js';
+import type { DB } from '../store/db.js';
+import { clearPin, setPin } from '../store/pins.js';
+import { getSyncRun } from '../store/sync-runs.js';
+import type { Controller } from './controller.js';
+import type { ReconcileOutcome } from './reconcile-app.js';
+
+/**
+ * Rolls an app back to the revision of an earlier sync run (or a given commit): pins it
+ * there, which suspends automated sync, and syncs. History records the run as a rollback.
+ */
+export async function rollback(controller: Controller, db: DB, app: string, target: { runId?: number; revision?: string }): Promise<ReconcileOutcome> {
+  let revision = target.revision;
+  let reason = `rollback to ${revision ?? ''}`;
+  if (target.runId !== undefined) {
+    const run = getSyncRun(db, app, target.runId);
+    if (!run) throw new DroverError('DROVER_ERR_NOT_FOUND', `app "${app}" has no sync run #${target.runId} in history`);
+    revision = run.revision;
+    reason = `rollback to sync run #${target.runId}`;
+  }
+  if (!revision || !/^[0-9a-f]{7,40}$/.test(revision)) {
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', 'rollback needs "id" (a sync run from history) or "revision" (a commit SHA)');
+  }
+  setPin(db, app, { revision, reason, at: new Date().toISOString() });
+  const outcome = await controller.trigger(app, { trigger: 'rollback', sync: { revision } });
+  const resolved = outcome.status.sync.targetRevision;
+  if (resolved && resolved !== revision) setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
+  return outcome;
+}
+
+/** Removes an app's pin and reconciles it, so automated sync resumes from the configured revision. */
+export async function unpin(controller: Controller, db: DB, app: string): Promise<ReconcileOutcome> {
+  if (!clearPin(db, app)) throw new DroverError('DROVER_ERR_CONFLICT', `app "${app}" is not pinned`);
+  return controller.trigger(app, { trigger: 'refresh' });
+}

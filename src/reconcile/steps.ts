@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { AppSpec } from '../domain/app.js';
+import type { Snapshot } from '../domain/commit.js';
+import { DroverError } from '../domain/errors.js';
+import type { DesiredJob } from '../domain/job.js';
+import type { MirrorSet } from '../git/mirror.js';
+import type { NomadClient } from '../nomad/index.js';
+import { formatIssue } from '../render/errors.js';
+import { renderSnapshot } from '../render/render.js';
+import type { DB } from '../store/db.js';
+import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob } from '../store/applied-jobs.js';
+import type { ComparisonResult } from './compare.js';
+import { observeLive, type Observation } from './observe.js';
+import { withOwner } from './sync.js';
+
+/** Runs a step with a hard deadline so one hung call cannot hold an app's queue forever. */
+export async function withDeadline<T>(step: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DroverError('DROVER_ERR_TIMEOUT', `${step} did not finish within ${Math.round(ms / 1000)}s`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Step: fetch the repository (shared per URL), resolve the revision and read the app's files. */
+export async function loadSource(mirrors: MirrorSet, app: AppSpec, revision: string): Promise<Snapshot> {
+  const mirror = mirrors.get(app.source.repoURL);
+  await mirror.fetch();
+  const sha = await mirror.resolve(revision);
+  return mirror.snapshot(sha, app.source.path);
+}
+
+/** Step: render every job file; any issue fails the whole set (no partial job sets). */
+export function renderDesired(app: AppSpec, snapshot: Snapshot): DesiredJob[] {
+  const rendered = renderSnapshot(snapshot, { defaultNamespace: app.destination.namespace });
+  if (rendered.issues.length > 0) {
+    throw new DroverError('DROVER_ERR_RENDER', `rendering failed at ${snapshot.revision.slice(0, 12)}:\n${rendered.issues.map(formatIssue).join('\n')}`);
+  }
+  return rendered.jobs.map((job) => withOwner(app.name, job));
+}
+
+/** A stable hash of what Drover would register for a job. */
+export function contentHash(job: DesiredJob): string {
+  return createHash('sha256').update(JSON.stringify(job.job)).digest('hex');
+}
+
+/**
+ * Step: observe the cluster. With `useCache`, jobs whose JobModifyIndex and desired content
+ * match what Drover last applied are not read again.
+ */
+export function observe(nomad: NomadClient, db: DB, app: AppSpec, desired: DesiredJob[], useCache: boolean): Promise<Observation> {
+  const hashes = new Map(desired.map((job) => [`${job.namespace}/${job.id}`, contentHash(job)]));
+  const applied = new Map(listAppliedJobs(db, app.name).map((a) => [`${a.namespace}/${a.jobId}`, a]));
+  const isUnchanged = useCache
+    ? (stub: { ID: string; Namespace: string; JobModifyIndex: number; Stop: boolean }) => {
+      const key = `${stub.Namespace}/${stub.ID}`;
+      const record = applied.get(key);
+      return !stub.Stop && record !== undefined && record.jobModifyIndex === stub.JobModifyIndex && record.contentHash === hashes.get(key);
+    }
+    : undefined;
+  return observeLive(nomad, app.name, [app.destination.namespace, ...desired.map((j) => j.namespace)], new Set(hashes.keys()), isUnchanged);
+}
+
+/** Step: remember, for each owned job now in sync, what was applied and its JobModifyIndex. */
+export function rememberApplied(db: DB, app: AppSpec, revision: string, comparison: ComparisonResult): void {
+  const applied = new Map(listAppliedJobs(db, app.name).map((a) => [`${a.namespace}/${a.jobId}`, a]));
+  const keep: Array<{ namespace: string; jobId: string }> = [];
+  for (const job of comparison.jobs) {
+    if (job.status !== 'Synced' || job.ownership !== 'owned' || !job.desired || !job.live) continue;
+    keep.push({ namespace: job.namespace, jobId: job.id });
+    const hash = contentHash(job.desired);
+    const previous = applied.get(`${job.namespace}/${job.id}`);
+    if (previous?.contentHash === hash && previous.jobModifyIndex === job.live.jobModifyIndex) continue;
+    recordAppliedJob(db, { app: app.name, namespace: job.namespace, jobId: job.id, revision, contentHash: hash, jobModifyIndex: job.live.jobModifyIndex });
+  }
+  if (applied.size > keep.length) forgetAppliedJobs(db, app.name, keep);
+}
