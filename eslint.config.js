@@ -3,8 +3,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Tests are exempt: they may start the simulator or a server to exercise the layer they test.
 const layer = (files, forbidden, why) => ({
   files,
+  ignores: ['**/*.test.ts'],
   rules: {
     'no-restricted-imports': ['error', {
       patterns: forbidden.map((dir) => ({ group: [`**/${dir}/*`, `**/${dir}`], message: why })),

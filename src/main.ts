@@ -46,13 +46,15 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
   const server = await listen(createApi({ controller, db, logger }), config.listen.host, config.listen.port);
   controller.start();
   logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
+  let stopping: Promise<void> | undefined;
   return {
     url: server.url,
     controller,
-    stop: async () => {
+    // Idempotent: a second call waits for the first.
+    stop: () => (stopping ??= (async () => {
       await server.close();
       await controller.stop();
       db.close();
-    },
+    })()),
   };
 }

@@ -1,0 +1,62 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Stack, serviceJob } from '../helpers/stack.js';
+
+describe('drift made outside git', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await Stack.start({
+      apps: {
+        healing: { repository: 'jobs', revision: 'main', path: 'healing', sync: { automated: true, self_heal: true } },
+        watching: { repository: 'jobs', revision: 'main', path: 'watching', sync: { automated: true, self_heal: false } },
+      },
+    }, (repo) => {
+      repo.write('healing/a.json', serviceJob('heal-a', { count: 2 })).write('watching/b.json', serviceJob('watch-b', { count: 2 }));
+      repo.commit('two apps');
+    });
+    await stack.refresh('healing');
+    await stack.refresh('watching');
+  });
+  after(() => stack.stop());
+
+  /** Changes a job in Nomad the way an operator would with `nomad job run`: same marker, new count. */
+  async function scaleBehindGitsBack(id: string, count: number) {
+    const { body: live } = await stack.nomad(`/v1/job/${id}`);
+    live.TaskGroups[0].Count = count;
+    const res = await stack.nomad(`/v1/job/${id}`, { json: { Job: live } });
+    assert.equal(res.status, 200);
+  }
+
+  test('given self_heal, when a job is edited in Nomad, then the next refresh restores git\'s version and history says why', async () => {
+    await scaleBehindGitsBack('heal-a', 5);
+    const { body: app } = await stack.refresh('healing');
+    assert.equal(app.status.sync.status, 'Synced');
+    assert.equal((await stack.nomad('/v1/job/heal-a')).body.TaskGroups[0].Count, 2);
+    assert.equal(app.run.trigger, 'refresh');
+    assert.deepEqual(app.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['heal-a', 'update']]);
+  });
+
+  test('given self_heal, when a job is stopped in Nomad, then it is registered again', async () => {
+    await stack.nomad('/v1/job/heal-a', { method: 'DELETE' });
+    assert.equal((await stack.nomad('/v1/job/heal-a')).body.Stop, true);
+    const { body: app } = await stack.refresh('healing');
+    assert.equal(app.status.sync.status, 'Synced');
+    assert.equal((await stack.nomad('/v1/job/heal-a')).body.Stop, false);
+  });
+
+  test('without self_heal, the drift is shown with its diff and left in place', async () => {
+    await scaleBehindGitsBack('watch-b', 7);
+    const { body: app } = await stack.refresh('watching');
+    assert.equal(app.status.sync.status, 'OutOfSync');
+    assert.deepEqual(app.status.jobs.map((j: { id: string; status: string; diffCount: number }) => [j.id, j.status, j.diffCount]), [['watch-b', 'OutOfSync', 1]]);
+    assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 7);
+    const { body: diff } = await stack.api('/api/v1/apps/watching/diff');
+    assert.deepEqual(diff.jobs[0].diff, [{ path: 'TaskGroups[main].Count', desired: 2, live: 7 }]);
+    assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 7, 'GET /diff writes nothing');
+
+    const { body: synced } = await stack.api('/api/v1/apps/watching/sync', { json: {} });
+    assert.equal(synced.status.sync.status, 'Synced');
+    assert.equal(synced.run.trigger, 'sync');
+    assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 2);
+  });
+});

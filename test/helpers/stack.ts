@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { startSim, type RunningSim } from '../../sim/server.js';
+import { parseConfig } from '../../src/config/load.js';
+import { startDrover, type RunningDrover } from '../../src/main.js';
+import { TestRepo, tempDir } from './git.js';
+
+export type StackOptions = {
+  /** App blocks in the config's JSON form; `repository: "jobs"` points at the test repo. */
+  apps: Record<string, Record<string, unknown>>;
+  pollInterval?: string;
+  /** Start Drover against this Nomad address instead of a fresh simulator. */
+  nomadAddress?: string;
+};
+
+/** A simulator, a git repository and Drover, in this process, on loopback. */
+export class Stack {
+  readonly dir = tempDir('drover-stack-');
+  readonly repo = new TestRepo(join(this.dir.path, 'repo'));
+  sim!: RunningSim;
+  drover!: RunningDrover;
+  private options!: StackOptions;
+
+  static async start(options: StackOptions, seed?: (repo: TestRepo) => void): Promise<Stack> {
+    const stack = new Stack();
+    stack.options = options;
+    seed?.(stack.repo);
+    if (!options.nomadAddress) stack.sim = await startSim({ port: 0 });
+    await stack.startDrover();
+    return stack;
+  }
+
+  get nomadAddress(): string {
+    return this.options.nomadAddress ?? this.sim.url;
+  }
+
+  async startDrover(): Promise<void> {
+    const config = parseConfig(JSON.stringify({
+      listen: '127.0.0.1:0',
+      data_dir: join(this.dir.path, 'data'),
+      cluster: { default: { address: this.nomadAddress } },
+      repository: { jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h' } },
+      app: this.options.apps,
+    }), join(this.dir.path, 'drover.json'), { env: {} });
+    this.drover = await startDrover(config, pino({ level: 'silent' }));
+  }
+
+  /** Calls Drover's API and returns the parsed JSON body. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes vary by route; tests assert on them
+  async api<T = any>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
+    const { json, ...rest } = init;
+    const response = await fetch(`${this.drover.url}${path}`, { ...rest, ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' } } : {}) });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  /** Calls the simulator's Nomad API. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  async nomad<T = any>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
+    const { json, ...rest } = init;
+    const response = await fetch(`${this.nomadAddress}${path}`, { ...rest, ...(json !== undefined ? { method: rest.method ?? 'PUT', body: JSON.stringify(json) } : {}) });
+    const text = await response.text();
+    let body: unknown = text;
+    try { body = JSON.parse(text); } catch { /* plain-text error body */ }
+    return { status: response.status, body: body as T };
+  }
+
+  refresh(app: string) {
+    return this.api(`/api/v1/apps/${app}/refresh`, { method: 'POST' });
+  }
+
+  async stop(): Promise<void> {
+    await this.drover?.stop();
+    await this.sim?.close();
+    this.dir.cleanup();
+  }
+}
+
+/** A small service job in API JSON, wrapped as `nomad job run -output` prints it. */
+export function serviceJob(id: string, options: { count?: number; image?: string; meta?: Record<string, string> } = {}) {
+  return {
+    Job: {
+      ID: id,
+      Type: 'service',
+      Datacenters: ['dc1'],
+      ...(options.meta ? { Meta: options.meta } : {}),
+      TaskGroups: [{ Name: 'main', Count: options.count ?? 1, Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: options.image ?? 'nginx:1.27' } }] }],
+    },
+  };
+}
