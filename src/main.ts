@@ -3,7 +3,9 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { MirrorSet } from './git/mirror.js';
 import { NomadClient } from './nomad/index.js';
+import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import { JobInventory } from './reconcile/inventory.js';
 import { openDatabase } from './store/db.js';
 import { createApi } from './server/api.js';
 import { listen } from './server/listen.js';
@@ -31,16 +33,28 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region }));
   }
   const repoInterval = new Map([...config.repositories.values()].map((r) => [r.url, r.pollIntervalMs]));
-  const controller = new Controller({
+  const nomadFor = (name: string) => {
+    const client = clients.get(name);
+    if (!client) throw new Error(`no cluster named "${name}"`);
+    return client;
+  };
+  // A change seen in a namespace's job list (drift, a stop, a status change) reconciles the app that owns the job.
+  const inventory = new JobInventory({
+    nomadFor,
+    logger,
+    onChange: (_cluster, _namespace, changed, gone) => {
+      for (const app of appsToWake(db, changed, gone, (name) => controller.spec(name) !== undefined)) {
+        void controller.trigger(app, { trigger: 'event' }).catch(() => undefined);
+      }
+    },
+  });
+  const controller: Controller = new Controller({
     apps: config.apps,
     mirrors,
     db,
     logger,
-    nomadFor: (name) => {
-      const client = clients.get(name);
-      if (!client) throw new Error(`no cluster named "${name}"`);
-      return client;
-    },
+    nomadFor,
+    inventory,
     intervalFor: (app) => repoInterval.get(app.source.repoURL) ?? config.refreshIntervalMs,
   });
   const server = await listen(createApi({ controller, db, logger }), config.listen.host, config.listen.port);
@@ -53,6 +67,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     // Idempotent: a second call waits for the first.
     stop: () => (stopping ??= (async () => {
       await server.close();
+      inventory.stop();
       await controller.stop();
       db.close();
     })()),

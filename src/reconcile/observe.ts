@@ -13,17 +13,20 @@ export type Observation = {
 /** Answers whether a job is known to be exactly as Drover applied it (same JobModifyIndex, same desired content). */
 export type UnchangedCheck = (stub: JobListStub) => boolean;
 
+/** Lists the jobs of a namespace with their Meta. */
+export type ListJobs = (namespace: string) => Promise<JobListStub[]>;
+
 /**
  * Reads the live jobs that matter to an app: those it owns and those sharing an ID with a
- * desired job. One list call per namespace; a job is read in full only when the cache
- * cannot prove it unchanged.
+ * desired job. One list per namespace (served by the inventory when it is current); a job
+ * is read in full only when the cache cannot prove it unchanged.
  */
-export async function observeLive(nomad: NomadClient, app: string, namespaces: Iterable<string>, desiredKeys: Set<string>, isUnchanged: UnchangedCheck = () => false): Promise<Observation> {
+export async function observeLive(nomad: NomadClient, listJobs: ListJobs, app: string, namespaces: Iterable<string>, desiredKeys: Set<string>, isUnchanged: UnchangedCheck = () => false): Promise<Observation> {
   const live: LiveJob[] = [];
   const unchanged = new Set<string>();
   const stubs = new Map<string, JobListStub>();
   for (const namespace of new Set(namespaces)) {
-    const { jobs } = await nomad.jobs.list({ namespace, meta: true });
+    const jobs = await listJobs(namespace);
     const relevant = jobs.filter((stub) => !stub.ParentID && (ownerOf(stub) === app || desiredKeys.has(`${stub.Namespace}/${stub.ID}`)));
     const reads = await Promise.all(relevant.map(async (stub): Promise<LiveJob | undefined> => {
       const key = `${stub.Namespace}/${stub.ID}`;

@@ -10,12 +10,15 @@ import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { getPin } from '../store/pins.js';
 import { finishSyncRun, startSyncRun, trimSyncRuns, type JobAction, type SyncRun } from '../store/sync-runs.js';
 import { compare, type ComparisonResult } from './compare.js';
+import type { JobInventory } from './inventory.js';
 import { applyComparison, pruneBlocked, type SyncSelection } from './sync.js';
 import { loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
 
 export type ReconcileDeps = {
   mirrors: MirrorSet;
   nomadFor(cluster: string): NomadClient;
+  /** Shared live job lists kept current by blocking queries; without it every refresh lists. */
+  inventory?: JobInventory;
   db: DB;
   logger: Logger;
   now?: () => Date;
@@ -24,6 +27,9 @@ export type ReconcileDeps = {
 };
 
 export type Trigger = 'startup' | 'poll' | 'refresh' | 'sync' | 'webhook' | 'retry' | 'rollback' | 'event';
+
+/** Triggers a person asked for: they look at Nomad's live list, not the inventory's copy. */
+const ASKED_BY_USER = new Set<Trigger>(['refresh', 'sync', 'rollback']);
 
 export type ReconcileRequest = {
   trigger: Trigger;
@@ -60,9 +66,9 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   let comparison: ComparisonResult;
   let desired;
   try {
-    snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted));
+    snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted, { fetch: request.trigger !== 'event' }));
     desired = renderDesired(app, snapshot);
-    const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.db, app, desired, true));
+    const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: true, cachedList: !ASKED_BY_USER.has(request.trigger) }));
     comparison = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt, unchanged: observation.unchanged });
   } catch (error) {
     return failed(deps, app, previous, pin, now, error);
@@ -103,7 +109,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   // Look again, without the cache, so the status reflects what Nomad now holds.
   let after: ComparisonResult;
   try {
-    const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.db, app, desired, false));
+    const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: false, cachedList: false }));
     after = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
   } catch (error) {
     return { ...failed(deps, app, { ...(previous ?? baseStatus()), lastSync }, pin, now, error), runId, actions: outcome.actions };

@@ -10,6 +10,7 @@ import { renderSnapshot } from '../render/render.js';
 import type { DB } from '../store/db.js';
 import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob } from '../store/applied-jobs.js';
 import type { ComparisonResult } from './compare.js';
+import type { JobInventory } from './inventory.js';
 import { observeLive, type Observation } from './observe.js';
 import { withOwner } from './sync.js';
 
@@ -26,10 +27,10 @@ export async function withDeadline<T>(step: string, ms: number, work: Promise<T>
   }
 }
 
-/** Step: fetch the repository (shared per URL), resolve the revision and read the app's files. */
-export async function loadSource(mirrors: MirrorSet, app: AppSpec, revision: string): Promise<Snapshot> {
+/** Step: fetch the repository (shared per URL; skipped for drift events, which compare against the mirror as it is), resolve the revision and read the app's files. */
+export async function loadSource(mirrors: MirrorSet, app: AppSpec, revision: string, options: { fetch: boolean }): Promise<Snapshot> {
   const mirror = mirrors.get(app.source.repoURL);
-  await mirror.fetch();
+  if (options.fetch) await mirror.fetch();
   const sha = await mirror.resolve(revision);
   return mirror.snapshot(sha, app.source.path);
 }
@@ -48,21 +49,30 @@ export function contentHash(job: DesiredJob): string {
   return createHash('sha256').update(JSON.stringify(job.job)).digest('hex');
 }
 
-/**
- * Step: observe the cluster. With `useCache`, jobs whose JobModifyIndex and desired content
- * match what Drover last applied are not read again.
- */
-export function observe(nomad: NomadClient, db: DB, app: AppSpec, desired: DesiredJob[], useCache: boolean): Promise<Observation> {
+/** How much of what Drover already knows an observation may rely on. */
+export type ObserveFreshness = {
+  /** Skip reading jobs whose JobModifyIndex and desired content match what Drover last applied. */
+  cachedReads: boolean;
+  /** Take the job list from the inventory's watch instead of asking Nomad. */
+  cachedList: boolean;
+};
+
+/** Step: observe the cluster, relying on cached knowledge as far as `freshness` allows. */
+export function observe(nomad: NomadClient, inventory: JobInventory | undefined, db: DB, app: AppSpec, desired: DesiredJob[], freshness: ObserveFreshness): Promise<Observation> {
   const hashes = new Map(desired.map((job) => [`${job.namespace}/${job.id}`, contentHash(job)]));
   const applied = new Map(listAppliedJobs(db, app.name).map((a) => [`${a.namespace}/${a.jobId}`, a]));
-  const isUnchanged = useCache
+  const isUnchanged = freshness.cachedReads
     ? (stub: { ID: string; Namespace: string; JobModifyIndex: number; Stop: boolean }) => {
       const key = `${stub.Namespace}/${stub.ID}`;
       const record = applied.get(key);
       return !stub.Stop && record !== undefined && record.jobModifyIndex === stub.JobModifyIndex && record.contentHash === hashes.get(key);
     }
     : undefined;
-  return observeLive(nomad, app.name, [app.destination.namespace, ...desired.map((j) => j.namespace)], new Set(hashes.keys()), isUnchanged);
+  // A fresh list also raises the inventory's floor, so Drover's own writes are never hidden later.
+  const listJobs = inventory
+    ? (namespace: string) => freshness.cachedList ? inventory.list(app.destination.cluster, namespace) : inventory.listFresh(app.destination.cluster, namespace)
+    : async (namespace: string) => (await nomad.jobs.list({ namespace, meta: true })).jobs;
+  return observeLive(nomad, listJobs, app.name, [app.destination.namespace, ...desired.map((j) => j.namespace)], new Set(hashes.keys()), isUnchanged);
 }
 
 /** Step: remember, for each owned job now in sync, what was applied and its JobModifyIndex. */

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '../helpers/process.js';
 import { Stack, serviceJob } from '../helpers/stack.js';
 
 describe('drift made outside git', () => {
@@ -27,13 +28,18 @@ describe('drift made outside git', () => {
     assert.equal(res.status, 200);
   }
 
-  test('given self_heal, when a job is edited in Nomad, then the next refresh restores git\'s version and history says why', async () => {
+  test('given self_heal, when a job is edited in Nomad, then Drover restores git\'s version without being asked and history says why', async () => {
     await scaleBehindGitsBack('heal-a', 5);
-    const { body: app } = await stack.refresh('healing');
-    assert.equal(app.status.sync.status, 'Synced');
+    // The inventory's blocking query sees the edit and triggers the owning app: no refresh call.
+    const run = await waitFor('the drift healed', async () => {
+      const { body: history } = await stack.api('/api/v1/apps/healing/history');
+      const latest = history.history[0];
+      return latest?.trigger === 'event' && latest.result === 'Succeeded' ? latest : undefined;
+    });
+    assert.deepEqual(run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['heal-a', 'update']]);
     assert.equal((await stack.nomad('/v1/job/heal-a')).body.TaskGroups[0].Count, 2);
-    assert.equal(app.run.trigger, 'refresh');
-    assert.deepEqual(app.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['heal-a', 'update']]);
+    const { body: app } = await stack.api('/api/v1/apps/healing');
+    assert.equal(app.status.sync.status, 'Synced');
   });
 
   test('given self_heal, when a job is stopped in Nomad, then it is registered again', async () => {

@@ -1,0 +1,117 @@
+import type { Logger } from 'pino';
+import type { NomadClient } from '../nomad/index.js';
+import type { JobListStub } from '../nomad/jobs.js';
+
+/** How long one blocking list waits on the server before asking again. */
+const BLOCK_WAIT = '60s';
+/** Floor between two lists whose index did not move, for servers that answer at once. */
+const MIN_IDLE_GAP_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
+
+type Watch = {
+  cluster: string;
+  namespace: string;
+  stubs: JobListStub[] | undefined;
+  index: number;
+  /** The highest index a direct list has shown; the watch is served only once it has caught up. */
+  floor: number;
+  healthy: boolean;
+  abort: AbortController;
+};
+
+export type InventoryOptions = {
+  nomadFor(cluster: string): NomadClient;
+  logger: Logger;
+  /** Called with the list entries that are new or changed, and those gone, since the previous answer. */
+  onChange(cluster: string, namespace: string, changed: JobListStub[], gone: JobListStub[]): void;
+};
+
+/**
+ * The live job list of every (cluster, namespace) Drover manages, kept current with Nomad's
+ * blocking queries. Every app reads from it, so a no-change refresh of all apps costs no
+ * Nomad call at all, and a job changed behind git's back is noticed within one round trip.
+ * When a watch is unhealthy, callers get a direct list call instead: stale data is never served.
+ */
+export class JobInventory {
+  private readonly watches = new Map<string, Watch>();
+  private stopped = false;
+
+  constructor(private readonly options: InventoryOptions) {}
+
+  /** The jobs of a namespace (with Meta), from the watch when it is healthy, else from Nomad directly. */
+  async list(cluster: string, namespace: string): Promise<JobListStub[]> {
+    const key = `${cluster}\u0000${namespace}`;
+    const watch = this.watches.get(key);
+    if (watch?.healthy && watch.stubs && watch.index >= watch.floor) return watch.stubs;
+    return this.listFresh(cluster, namespace);
+  }
+
+  /**
+   * The jobs of a namespace straight from Nomad. Later `list` calls are served from the watch
+   * only once it has seen at least this answer's index, so Drover's own writes are never hidden.
+   */
+  async listFresh(cluster: string, namespace: string): Promise<JobListStub[]> {
+    const key = `${cluster}\u0000${namespace}`;
+    const { jobs, meta } = await this.options.nomadFor(cluster).jobs.list({ namespace, meta: true });
+    const watch = this.watches.get(key);
+    if (watch) {
+      watch.floor = Math.max(watch.floor, meta.lastIndex);
+    } else if (!this.stopped) {
+      const created: Watch = { cluster, namespace, stubs: jobs, index: meta.lastIndex, floor: meta.lastIndex, healthy: true, abort: new AbortController() };
+      this.watches.set(key, created);
+      void this.follow(created);
+    }
+    return jobs;
+  }
+
+  private async follow(watch: Watch): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      const started = Date.now();
+      try {
+        const { jobs, meta } = await this.options.nomadFor(watch.cluster).jobs.list({
+          namespace: watch.namespace, meta: true, index: watch.index, wait: BLOCK_WAIT, signal: watch.abort.signal,
+        });
+        failures = 0;
+        const moved = meta.lastIndex !== watch.index;
+        const { changed, gone } = changedStubs(watch.stubs ?? [], jobs);
+        watch.stubs = jobs;
+        watch.index = meta.lastIndex;
+        watch.healthy = true;
+        if (changed.length + gone.length > 0) this.options.onChange(watch.cluster, watch.namespace, changed, gone);
+        if (!moved) await sleep(Math.max(0, MIN_IDLE_GAP_MS - (Date.now() - started)), watch.abort.signal);
+      } catch (error) {
+        if (this.stopped) return;
+        watch.healthy = false;
+        failures++;
+        this.options.logger.debug({ cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message }, 'job list watch failed; retrying');
+        await sleep(Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS), watch.abort.signal);
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const watch of this.watches.values()) watch.abort.abort();
+  }
+}
+
+/** Entries that are new or whose ModifyIndex moved, and entries no longer listed. */
+function changedStubs(before: JobListStub[], after: JobListStub[]): { changed: JobListStub[]; gone: JobListStub[] } {
+  const key = (s: JobListStub) => `${s.Namespace}/${s.ID}`;
+  const old = new Map(before.map((s) => [key(s), s]));
+  const changed = after.filter((s) => old.get(key(s))?.ModifyIndex !== s.ModifyIndex);
+  const current = new Set(after.map(key));
+  return { changed, gone: before.filter((s) => !current.has(key(s))) };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

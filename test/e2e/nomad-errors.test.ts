@@ -1,0 +1,51 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSim, type RunningSim } from '../../sim/server.js';
+import { NomadProxy } from '../helpers/nomad-proxy.js';
+import { Stack, serviceJob } from '../helpers/stack.js';
+
+describe('Nomad answering errors', () => {
+  let sim: RunningSim;
+  let proxy: NomadProxy;
+  let stack: Stack;
+  before(async () => {
+    sim = await startSim({ port: 0 });
+    proxy = await NomadProxy.start(sim.url);
+    stack = await Stack.start({
+      nomadAddress: proxy.url,
+      apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true, retry: { limit: 0 } } } },
+    }, (repo) => { repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).commit('a and b'); });
+    await stack.refresh('web');
+  });
+  after(async () => {
+    await stack.stop();
+    await proxy.close();
+    await sim.close();
+  });
+
+  test('given the job list failing with 500, the app is Unknown and nothing is written', async () => {
+    stack.repo.remove('jobs/b.json').commit('remove b');
+    // Only the refresh's own list fails; the inventory's blocking watch (index=…) is left alone.
+    proxy.fail(/^\/v1\/jobs$/, 500, { method: 'GET', query: /^(?!.*\bindex=)/, times: 1, body: 'rpc error: No cluster leader' });
+    proxy.reset();
+    const { body: app } = await stack.refresh('web');
+    assert.equal(app.status.sync.status, 'Unknown');
+    assert.match(app.status.conditions[0].message, /500 \(rpc error: No cluster leader\)/);
+    assert.equal(proxy.count('DELETE') + proxy.count('PUT') + proxy.count('POST'), 0);
+    assert.equal((await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop, false, 'b is not pruned');
+  });
+
+  test('given a register failing with 500, the run fails, and prune waits for every write to succeed', async () => {
+    stack.repo.write('jobs/a.json', serviceJob('a', { count: 2 })).commit('scale a, b already removed');
+    proxy.fail(/^\/v1\/job\/a$/, 500, { method: 'PUT', times: 1, body: '1 error occurred:\n\t* Task group main validation failed' });
+    const { body: app } = await stack.refresh('web');
+    assert.equal(app.run.result, 'Failed');
+    assert.match(app.run.message, /^a: .*500 \(1 error occurred:\n.*validation failed/s);
+    assert.ok(app.status.conditions.some((c: { type: string }) => c.type === 'SyncError'));
+    assert.equal((await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop, false, 'no prune after a failed write');
+
+    const { body: retried } = await stack.api('/api/v1/apps/web/sync', { json: {} });
+    assert.equal(retried.run.result, 'Succeeded');
+    assert.deepEqual(retried.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['a', 'update'], ['b', 'prune']]);
+  });
+});

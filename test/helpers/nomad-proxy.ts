@@ -1,0 +1,76 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; body: string; remaining: number };
+
+/**
+ * A loopback HTTP proxy in front of a Nomad API (the simulator or a real agent) that counts
+ * calls by method and path, and can delay or fail chosen requests. Used by tests and
+ * benchmarks to see exactly what Drover asks of Nomad.
+ */
+export class NomadProxy {
+  readonly calls: Array<{ method: string; path: string }> = [];
+  private readonly faults: Fault[] = [];
+  private delayMs = 0;
+  private delayQuery: RegExp | undefined;
+  private server!: Server;
+  url = '';
+
+  private constructor(private readonly target: URL) {}
+
+  static async start(target: string): Promise<NomadProxy> {
+    const proxy = new NomadProxy(new URL(target));
+    proxy.server = createServer((req, res) => void proxy.handle(req, res));
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    proxy.url = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
+    return proxy;
+  }
+
+  /** Answers the next `times` requests matching (path, optional query and method) with `status` and a plain-text body, as Nomad does. */
+  fail(path: RegExp, status: number, options: { method?: string; times?: number; body?: string; query?: RegExp } = {}): void {
+    this.faults.push({ path, status, method: options.method, query: options.query, body: options.body ?? 'injected failure', remaining: options.times ?? Infinity });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Holds every request (or those whose query string matches) for `ms` before forwarding it. */
+  delay(ms: number, query?: RegExp): void {
+    this.delayMs = ms;
+    this.delayQuery = query;
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+  }
+
+  count(method: string, path?: RegExp): number {
+    return this.calls.filter((c) => c.method === method && (!path || path.test(c.path))).length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
+    this.calls.push({ method: req.method ?? 'GET', path });
+    if (this.delayMs > 0 && (!this.delayQuery || this.delayQuery.test(query))) await new Promise((r) => setTimeout(r, this.delayMs));
+    const fault = this.faults.find((f) => f.remaining > 0 && f.path.test(path) && (!f.query || f.query.test(query)) && (!f.method || f.method === req.method));
+    if (fault) {
+      fault.remaining--;
+      req.resume();
+      res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' }).end(fault.body);
+      return;
+    }
+    const upstream = httpRequest({ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', (error) => res.writeHead(502).end(error.message));
+    req.pipe(upstream);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
