@@ -11,7 +11,7 @@ before(async () => {
 });
 after(() => sim.close());
 
-const job = (count = 1) => ({ ID: 'web', Meta: { owner: 'x' }, TaskGroups: [{ Name: 'g', Count: count }] });
+const job = (count = 1) => ({ ID: 'web', Meta: { owner: 'x' }, TaskGroups: [{ Name: 'g', Count: count, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] });
 
 test('register fills Nomad defaults, and an identical register keeps the version', async () => {
   const first = await nomad.jobs.register(job());
