@@ -4,6 +4,7 @@ import { eventCases } from './events.cases.js';
 import { jobCases } from './jobs.cases.js';
 import { resourceCases } from './resources.cases.js';
 import { schedulingCases } from './scheduling.cases.js';
+import { shapeCases } from './shapes.cases.js';
 import { nomadTarget, type Target } from './target.js';
 
 const skip = process.env.NOMAD_ADDR ? false : 'NOMAD_ADDR is not set: the contract suite ran against the simulator only';
@@ -20,4 +21,5 @@ describe('Nomad contract: real agent', { skip }, () => {
   eventCases(() => target);
   resourceCases(() => target);
   errorCases(() => target);
+  shapeCases(() => target);
 });

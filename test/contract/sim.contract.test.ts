@@ -4,6 +4,7 @@ import { eventCases } from './events.cases.js';
 import { jobCases } from './jobs.cases.js';
 import { resourceCases } from './resources.cases.js';
 import { schedulingCases } from './scheduling.cases.js';
+import { shapeCases } from './shapes.cases.js';
 import { simTarget, type Target } from './target.js';
 
 /** The contract suite against the simulator, started in-process on a free port. */
@@ -18,4 +19,5 @@ describe('Nomad contract: simulator', () => {
   eventCases(() => target);
   resourceCases(() => target);
   errorCases(() => target);
+  shapeCases(() => target);
 });
