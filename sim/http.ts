@@ -29,14 +29,30 @@ const MAX_WAIT_MS = 300_000;
  * index is above N, or when `wait` (default 5 min, capped at 300 s, plus up to wait/16 of
  * jitter) runs out. `compute` is re-run after every write.
  */
-export async function blockingRead(c: Context, state: SimState, compute: () => { body: unknown; index: number }): Promise<Response> {
+export async function blockingRead(c: Context, state: SimState, compute: () => { body: unknown; index: number }, missingIndex?: () => number): Promise<Response> {
   const { minIndex, waitMs } = blockingParams(c);
   const deadline = Date.now() + waitMs + Math.random() * (waitMs / 16);
   for (;;) {
-    const result = compute();
+    const result = attempt(compute, missingIndex);
     const remaining = deadline - Date.now();
-    if (minIndex === 0 || result.index > minIndex || remaining <= 0 || c.req.raw.signal.aborted) return jsonRead(c, result.body, result.index);
+    if (minIndex === 0 || result.index > minIndex || remaining <= 0 || c.req.raw.signal.aborted) {
+      if ('error' in result) {
+        c.header('X-Nomad-Index', String(result.index));
+        throw result.error;
+      }
+      return jsonRead(c, result.body, result.index);
+    }
     await state.waitForChange(remaining, c.req.raw.signal);
+  }
+}
+
+/** A missing object blocks too (on its table's index, as Nomad does), then answers 404. */
+function attempt(compute: () => { body: unknown; index: number }, missingIndex?: () => number): { body: unknown; index: number } | { error: SimError; index: number } {
+  try {
+    return compute();
+  } catch (error) {
+    if (!missingIndex || !(error instanceof SimError) || error.status !== 404) throw error;
+    return { error, index: missingIndex() };
   }
 }
 

@@ -39,15 +39,18 @@ export class JobStore {
     if (request.enforceIndex !== undefined) checkEnforceIndex(request.enforceIndex, existing);
     const needsEval = createsEval(job);
     if (existing && !specChanged(existing, job)) {
-      if (!needsEval) return { EvalID: '', EvalCreateIndex: 0, JobModifyIndex: existing.ModifyIndex, Warnings: '', Index: existing.ModifyIndex };
+      // Nomad answers with the live JobModifyIndex and writes only the eval (an EvalUpdate
+      // Raft entry, so its event type is EvaluationUpdated). The reference says ModifyIndex;
+      // nomad/job_endpoint.go sets existingJob.JobModifyIndex.
+      if (!needsEval) return { EvalID: '', EvalCreateIndex: 0, JobModifyIndex: existing.JobModifyIndex, Warnings: '', Index: 0 };
       let evalId = '';
       const index = this.state.commit(['evals'], (i) => {
         const evaluation = this.scheduler.createEval(existing, request.triggeredBy ?? 'job-register', i);
         evalId = evaluation.ID;
-        return [evalEvent('JobRegistered', evaluation)];
+        return [evalEvent('EvaluationUpdated', evaluation)];
       });
       this.scheduler.enqueue(evalId);
-      return { EvalID: evalId, EvalCreateIndex: index, JobModifyIndex: existing.ModifyIndex, Warnings: '', Index: index };
+      return { EvalID: evalId, EvalCreateIndex: index, JobModifyIndex: existing.JobModifyIndex, Warnings: '', Index: index };
     }
     if (request.preserveCounts && existing) preserveCounts(job, existing);
     let evalId = '';

@@ -37,9 +37,9 @@ export class SimState {
   readonly jobs = new Map<string, StoredJob>();
   readonly versions = new Map<string, StoredJob[]>();
   readonly submissions = new Map<string, Submission>();
-  readonly evals = new Map<string, Evaluation>();
-  readonly allocs = new Map<string, Allocation>();
-  readonly deployments = new Map<string, Deployment>();
+  readonly evals = new ByJobMap<Evaluation>();
+  readonly allocs = new ByJobMap<Allocation>();
+  readonly deployments = new ByJobMap<Deployment>();
   readonly namespaces = new Map<string, Namespace>();
   readonly variables = new Map<string, StoredVariable>();
   readonly broker = new EventBroker();
@@ -107,20 +107,53 @@ export class SimState {
     return this.versions.get(this.key(namespace, id)) ?? [];
   }
 
+  /** A job's allocations, newest first. */
   allocsOf(namespace: string, jobId: string): Allocation[] {
-    return [...this.allocs.values()].filter((a) => a.Namespace === namespace && a.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex);
+    return this.allocs.ofJob(namespace, jobId);
   }
 
   evalsOf(namespace: string, jobId: string): Evaluation[] {
-    return [...this.evals.values()].filter((e) => e.Namespace === namespace && e.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex);
+    return this.evals.ofJob(namespace, jobId);
   }
 
   deploymentsOf(namespace: string, jobId: string): Deployment[] {
-    return [...this.deployments.values()].filter((d) => d.Namespace === namespace && d.JobID === jobId).sort((a, b) => b.CreateIndex - a.CreateIndex);
+    return this.deployments.ofJob(namespace, jobId);
   }
 
   childrenOf(namespace: string, parentId: string): StoredJob[] {
     return [...this.jobs.values()].filter((job) => job.Namespace === namespace && job.ParentID === parentId);
+  }
+}
+
+type JobOwned = { ID: string; Namespace: string; JobID: string; CreateIndex: number };
+
+/** A map by ID that also indexes its values by job, so per-job reads stay cheap with many jobs. */
+export class ByJobMap<T extends JobOwned> extends Map<string, T> {
+  private byJob = new Map<string, Set<string>>();
+
+  override set(id: string, value: T): this {
+    const key = `${value.Namespace}\u0000${value.JobID}`;
+    let ids = this.byJob.get(key);
+    if (!ids) this.byJob.set(key, (ids = new Set()));
+    ids.add(id);
+    return super.set(id, value);
+  }
+
+  override delete(id: string): boolean {
+    const value = this.get(id);
+    if (value) this.byJob.get(`${value.Namespace}\u0000${value.JobID}`)?.delete(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.byJob.clear();
+    super.clear();
+  }
+
+  /** The values of one job, newest first. */
+  ofJob(namespace: string, jobId: string): T[] {
+    const ids = this.byJob.get(`${namespace}\u0000${jobId}`) ?? new Set<string>();
+    return [...ids].map((id) => this.get(id)!).sort((a, b) => b.CreateIndex - a.CreateIndex);
   }
 }
 

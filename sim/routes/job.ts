@@ -64,7 +64,7 @@ function summary(c: Context, sim: Sim, id: string): Promise<Response> {
     if (!job) throw new SimError(404, 'job not found');
     const result = sim.scheduler.summary(job);
     return { body: result, index: result.ModifyIndex };
-  });
+  }, () => sim.state.tableIndex('job_summary'));
 }
 
 function versions(c: Context, sim: Sim, id: string): Promise<Response> {

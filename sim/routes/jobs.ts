@@ -67,7 +67,7 @@ export function readJob(c: Context, sim: Sim, id: string): Promise<Response> {
     const job = sim.state.getJob(namespaceOf(c), id);
     if (!job) throw new SimError(404, 'job not found');
     return { body: job, index: job.ModifyIndex };
-  });
+  }, () => sim.state.tableIndex('jobs'));
 }
 
 export function deregister(c: Context, sim: Sim, id: string): Response {

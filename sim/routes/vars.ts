@@ -17,7 +17,7 @@ export function variableRoutes(app: Hono, sim: Sim): void {
         const variable = sim.variables.get(namespaceOf(c), path);
         if (!variable) throw new SimError(404, 'variable not found');
         return { body: publicVariable(variable), index: variable.ModifyIndex };
-      });
+      }, () => sim.state.tableIndex('vars'));
       case 'PUT': case 'POST': return write(c, sim, path);
       case 'DELETE': {
         const index = sim.variables.delete(namespaceOf(c), path, uintParam(c.req.query('cas'), 'failed to parse cas value'));

@@ -31,6 +31,7 @@ export function jobCases(target: () => Target): void {
     const again = await nomad.jobs.register(serviceJob(id));
     assert.notEqual(again.EvalID, '');
     assert.notEqual(again.EvalID, first.EvalID);
+    assert.equal(again.JobModifyIndex, first.JobModifyIndex, 'a no-op register answers the live JobModifyIndex');
     assert.equal((await nomad.jobs.read(id)).job?.Version, 0);
     await nomad.jobs.register(serviceJob(id, {}, 'nginx:1.28'));
     const changed = (await nomad.jobs.read(id)).job!;

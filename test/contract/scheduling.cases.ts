@@ -181,4 +181,16 @@ export function schedulingCases(target: () => Target): void {
     assert.ok((await listWait).meta.lastIndex > meta.lastIndex);
     await nomad.jobs.deregister(id, { purge: true });
   });
+
+  test('blocking queries: a read of a missing job blocks on the jobs index and answers once the job exists', async () => {
+    const { nomad, name } = target();
+    const id = name('appears');
+    const missing = await nomad.jobs.read(id);
+    assert.equal(missing.job, undefined);
+    const index = (await nomad.jobs.list()).meta.lastIndex;
+    const waiting = nomad.jobs.read(id, { index, wait: '30s' });
+    await nomad.jobs.register(serviceJob(id, { Type: 'batch', Periodic: { Spec: '0 0 1 1 *', SpecType: 'cron' } }));
+    assert.equal((await waiting).job?.ID, id);
+    await nomad.jobs.deregister(id, { purge: true });
+  });
 }
