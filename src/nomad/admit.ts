@@ -1,5 +1,6 @@
 import type { NomadJob } from '../domain/job.js';
 import { canonicalizeJob } from './canonicalize.js';
+import { fillServerKeys } from './server-shape.js';
 import { validateJob } from './validate.js';
 
 export type AdmitContext = {
@@ -25,7 +26,7 @@ const emptyToNull = (obj: Obj, keys: string[]) => {
  * What a Nomad server does to a job on register and plan (reference §3.1 region rule, §3.2
  * mutators, then validation): canonicalize, store it in the agent's region, fill server
  * defaults (node pool, datacenters, identity, service namespaces, check names), append the
- * implied constraints and validate. Pure. `errors` non-empty means Nomad would answer 500.
+ * implied constraints, add every key the server struct sends (zero values), and validate. Pure. `errors` non-empty means Nomad would answer 500.
  */
 export function admitJob(input: NomadJob, context: AdmitContext): AdmitResult {
   const job = canonicalizeJob(input) as Obj;
@@ -40,6 +41,7 @@ export function admitJob(input: NomadJob, context: AdmitContext): AdmitResult {
   delete job.Migrate;
   emptyToNull(job, ['Meta', 'Constraints', 'Affinities', 'Spreads']);
   for (const group of objs(job.TaskGroups)) mutateGroup(group, job);
+  fillServerKeys(job);
   const warnings: string[] = [];
   return { job: job as NomadJob, errors: validateJob(job as NomadJob), warnings };
 }
