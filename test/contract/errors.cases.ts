@@ -67,6 +67,20 @@ export function errorCases(target: () => Target): void {
     }
   });
 
+  test('timeouts and aborts end a call with a network error', async (t) => {
+    if (target().kind !== 'sim') return t.skip('needs the simulator\'s latency injection');
+    const { address } = target();
+    await control(target(), '/faults/latency', { ms: 300, path: '/v1/status/leader' });
+    const slow = new NomadClient({ address, timeoutMs: 30, retry: { attempts: 1 } });
+    await assert.rejects(slow.system.leader(), (error: NomadNetworkError) => error instanceof NomadNetworkError && /timed out/.test(error.message));
+    const abort = new AbortController();
+    const call = slow.system.leader({ signal: abort.signal });
+    abort.abort();
+    await assert.rejects(call, (error: NomadNetworkError) => error instanceof NomadNetworkError && /aborted/.test(error.message));
+    await control(target(), '/faults/latency', { ms: 0 });
+    await slow.close();
+  });
+
   test('an unreachable agent gives a network error naming the call, not the token', async () => {
     const port = await closedPort();
     const client = new NomadClient({ address: `http://127.0.0.1:${port}`, token: 'secret-token-xyz', retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });

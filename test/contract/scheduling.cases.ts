@@ -108,6 +108,26 @@ export function schedulingCases(target: () => Target): void {
     await nomad.jobs.deregister(id, { purge: true });
   });
 
+  test('failing a running deployment by hand auto-reverts to the stable version', async (t) => {
+    if (needsSim(target())) return t.skip(String(needsSim(target())));
+    const { nomad, name } = target();
+    const id = name('manual-fail');
+    const job = (image: string) => serviceJob(id, { Update: { MaxParallel: 1, Canary: 1, AutoRevert: true } }, image);
+    await nomad.jobs.register(job('nginx:1'));
+    await until('v0 stable', async () => (await nomad.jobs.read(id)).job?.Stable === true);
+    await nomad.jobs.register(job('nginx:2'));
+    const waiting = await until('a deployment waiting for promotion', async () => {
+      const { deployment } = await nomad.jobs.latestDeployment(id);
+      return deployment?.JobVersion === 1 && deployment.TaskGroups.web!.HealthyAllocs === 1 ? deployment : undefined;
+    });
+    await nomad.deployments.fail(waiting.ID);
+    const failed = (await nomad.deployments.info(waiting.ID)).deployment;
+    assert.deepEqual([failed.Status, failed.StatusDescription], ['failed', 'Deployment marked as failed - rolling back to job version 0']);
+    await until('the revert to v0\'s spec', async () => (await nomad.jobs.read(id)).job?.Version === 2);
+    await assert.rejects(nomad.deployments.fail(waiting.ID), /500/);
+    await nomad.jobs.deregister(id, { purge: true });
+  });
+
   test('batch jobs complete; system jobs run once on every node', async (t) => {
     if (needsSim(target())) return t.skip(String(needsSim(target())));
     const { nomad, name } = target();
