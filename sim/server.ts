@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { ACL } from './acl.js';
 import type { Sim } from './context.js';
-import { Faults, type AllocFault } from './faults.js';
+import { Faults, type AllocFault, type RequestFault } from './faults.js';
 import { textError } from './http.js';
 import { JobStore } from './jobs.js';
 import { Lifecycle } from './lifecycle.js';
@@ -32,6 +32,8 @@ export type SimOptions = {
   heartbeatMs?: number;
   /** Allocations that fail from the start (as `/_sim/faults/allocations`). */
   failAllocations?: AllocFault[];
+  /** Requests that fail from the start (as `/_sim/faults/errors`). */
+  failRequests?: RequestFault[];
   /** Latency added to every /v1 request. */
   latencyMs?: number;
   /** Nomad version reported by /v1/agent/self. */
@@ -44,6 +46,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
   const nodes: SimNode[] = Array.from({ length: Math.max(1, options.nodes ?? 1) }, (_, i) => ({ ID: randomUUID(), Name: `sim-node-${i + 1}`, Datacenter: 'dc1' }));
   const faults = new Faults();
   for (const fault of options.failAllocations ?? []) faults.addAllocFault(fault);
+  for (const fault of options.failRequests ?? []) faults.addRequestFault(fault);
   faults.latency = { ms: options.latencyMs ?? 0 };
   const scheduler = new Scheduler(state, { nodes, allocDelayMs: options.allocDelayMs ?? 200, failures: faults });
   const jobs = new JobStore(state, scheduler);

@@ -12,6 +12,7 @@ export type SimCommandOptions = {
   allocDelay: string;
   latency?: string;
   failJob: string[];
+  failRequests: string[];
 };
 
 /** `drover sim`: a Nomad API simulator on loopback. */
@@ -27,6 +28,7 @@ export async function simCommand(options: SimCommandOptions): Promise<void> {
     allocDelayMs: parseFlagDuration('--alloc-delay', options.allocDelay),
     latencyMs: options.latency ? parseFlagDuration('--latency', options.latency) : 0,
     failAllocations: options.failJob.map(parseFailJob),
+    failRequests: options.failRequests.map(parseFailRequests),
   });
   const acl = sim.sim.acl.enabled ? ' (ACLs on)' : '';
   process.stdout.write(`Nomad simulator listening on ${sim.url}${acl} (export NOMAD_ADDR=${sim.url})\n`);
@@ -49,4 +51,12 @@ function parseFailJob(value: string): { namespace: string; job: string; task?: s
   const job = slash > 0 ? target.slice(slash + 1) : target;
   if (job === '') throw new DroverError('DROVER_ERR_CONFIG', `--fail-job: expected [namespace/]job[:task], got "${value}"`);
   return { namespace, job, ...(task ? { task } : {}) };
+}
+
+/** `STATUS:COUNT:PATH[:METHOD]`, e.g. `500:3:/v1/jobs` or `503:1:/v1/job/web:PUT`. */
+function parseFailRequests(value: string): { status: number; count: number; path: string; method?: string } {
+  const match = /^(\d{3}):(\d+):(\/[^:]*)(?::([A-Za-z]+))?$/.exec(value);
+  const status = Number(match?.[1]);
+  if (!match || status < 400 || status > 599) throw new DroverError('DROVER_ERR_CONFIG', `--fail-requests: expected STATUS:COUNT:PATH[:METHOD] with a 4xx or 5xx status, got "${value}"`);
+  return { status, count: Number(match[2]), path: match[3]!, ...(match[4] ? { method: match[4].toUpperCase() } : {}) };
 }
