@@ -90,19 +90,38 @@ export class NomadHTTP {
 
   /** Sends a request and decodes the JSON answer; retries idempotent calls on network errors, 429 and 5xx. */
   async request<T>(spec: RequestSpec): Promise<{ data: T; meta: QueryMeta }> {
-    const response = await this.send(spec);
-    const text = await response.text();
-    const data = (text === '' ? null : JSON.parse(text)) as T;
-    return { data, meta: readMeta(response) };
+    return this.withRetries(spec, async () => {
+      const { response, settled } = await this.once(spec);
+      try {
+        const text = await response.text();
+        return { data: (text === '' ? null : JSON.parse(text)) as T, meta: readMeta(response) };
+      } catch (error) {
+        if (error instanceof SyntaxError) throw error;
+        throw new NomadNetworkError(spec.method, spec.path, describeFetchError(error), error);
+      } finally {
+        settled();
+      }
+    });
   }
 
-  /** Sends a request and returns the open response (for the event stream). Errors as `request`. */
+  /**
+   * Sends a request and returns the open response once its headers arrive (for the event
+   * stream): the timeout covers the wait for headers only. Errors and retries as `request`.
+   */
   async send(spec: RequestSpec): Promise<Response> {
+    return this.withRetries(spec, async () => {
+      const { response, settled } = await this.once(spec);
+      settled();
+      return response;
+    });
+  }
+
+  private async withRetries<T>(spec: RequestSpec, call: () => Promise<T>): Promise<T> {
     const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'HEAD');
     const attempts = idempotent ? Math.max(1, this.retry.attempts) : 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(spec);
+        return await call();
       } catch (error) {
         if (attempt >= attempts || !retryable(error) || spec.options?.signal?.aborted) throw error;
         await sleep(backoffDelay(this.retry, attempt), spec.options?.signal);
@@ -110,7 +129,8 @@ export class NomadHTTP {
     }
   }
 
-  private async once(spec: RequestSpec): Promise<Response> {
+  /** One HTTP exchange. The timeout runs until `settled()` (body read, or headers for a stream). */
+  private async once(spec: RequestSpec): Promise<{ response: Response; settled: () => void }> {
     const { method, path, options = {} } = spec;
     const url = this.url(path, options);
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -119,19 +139,23 @@ export class NomadHTTP {
     const payload = spec.rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
     if (payload !== undefined) headers['content-type'] = 'application/json';
     const waitMs = options.index ? Math.min(options.wait ? parseDuration(options.wait) / 1e6 : 300_000, MAX_WAIT_MS) : 0;
-    const signals = [AbortSignal.timeout(this.timeoutMs + waitMs)];
-    if (options.signal) signals.push(options.signal);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('request timed out', 'TimeoutError')), this.timeoutMs + waitMs);
+    const settled = () => clearTimeout(timer);
+    const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.any(signals), dispatcher: this.dispatcher });
+      response = await fetch(url, { method, headers, body: payload, signal, dispatcher: this.dispatcher });
     } catch (error) {
+      settled();
       throw new NomadNetworkError(method, path, describeFetchError(error), error);
     }
     if (!response.ok) {
       const body = await response.text().catch(() => '');
+      settled();
       throw new NomadAPIError(response.status, body, method, path);
     }
-    return response;
+    return { response, settled };
   }
 
   private url(path: string, options: QueryOptions): URL {
@@ -194,8 +218,8 @@ function retryable(error: unknown): boolean {
 }
 
 function describeFetchError(error: unknown): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError') return 'request timed out';
+  const err = error as { name?: string; message?: string; cause?: { name?: string; code?: string; message?: string } };
+  if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') return 'request timed out';
   if (err.name === 'AbortError') return 'request aborted';
   return err.cause?.code ?? err.cause?.message ?? err.message ?? String(error);
 }

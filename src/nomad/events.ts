@@ -11,6 +11,8 @@ export type EventStreamOptions = Omit<QueryOptions, 'index' | 'wait'> & {
   topics?: Record<string, string[]>;
   /** Start at this index (0: replay of the server's buffer). */
   index?: number;
+  /** A connection silent this long (no event, no heartbeat) counts as dropped. Default 75 s (Nomad beats every 30 s). */
+  idleTimeoutMs?: number;
 };
 
 /** Raised when a stream ends without being asked to: Nomad closes it on errors after the 200. */
@@ -27,19 +29,26 @@ export class Events {
 
   /** One connection. Yields batches; ends by throwing EventStreamClosedError on EOF, or returns when the signal aborts. */
   async *stream(options: EventStreamOptions = {}): AsyncGenerator<EventBatch> {
-    const { topics, index, ...rest } = options;
-    const response = await this.http.send({ method: 'GET', path: streamPath(topics, index), options: rest });
+    const { topics, index, idleTimeoutMs = 75_000, ...rest } = options;
+    const idle = new AbortController();
+    const signal = rest.signal ? AbortSignal.any([idle.signal, rest.signal]) : idle.signal;
+    let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
+    const response = await this.http.send({ method: 'GET', path: streamPath(topics, index), options: { ...rest, signal } }).catch((error: unknown) => {
+      clearTimeout(timer);
+      throw error;
+    });
     let lastIndex = index ?? 0;
     let buffered = '';
     const decoder = new TextDecoder();
     try {
       for await (const chunk of response.body ?? []) {
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(), idleTimeoutMs);
         buffered += decoder.decode(chunk as Uint8Array, { stream: true });
         let newline: number;
         while ((newline = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, newline).trim();
+          const batch = parseLine(buffered.slice(0, newline).trim());
           buffered = buffered.slice(newline + 1);
-          const batch = parseLine(line);
           if (!batch) continue;
           lastIndex = batch.Index;
           yield batch;
@@ -47,7 +56,10 @@ export class Events {
       }
     } catch (error) {
       if (rest.signal?.aborted) return;
-      throw new NomadNetworkError('GET', '/v1/event/stream', (error as Error).message, error);
+      throw new NomadNetworkError('GET', '/v1/event/stream', idle.signal.aborted ? `no event or heartbeat for ${idleTimeoutMs} ms` : (error as Error).message, error);
+    } finally {
+      clearTimeout(timer);
+      idle.abort();
     }
     if (rest.signal?.aborted) return;
     throw new EventStreamClosedError(lastIndex);
