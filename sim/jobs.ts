@@ -56,13 +56,12 @@ export class JobStore {
     let evalId = '';
     const index = this.state.commit(['jobs', 'job_summary', 'job_version', ...(needsEval ? ['evals'] : [])], (i) => {
       const stored = this.store(job, existing, i, request);
-      const events = [jobEvent('JobRegistered', stored)];
-      if (needsEval) {
-        const evaluation = this.scheduler.createEval(stored, request.triggeredBy ?? 'job-register', i);
-        evalId = evaluation.ID;
-        events.push(evalEvent('JobRegistered', evaluation));
-      }
-      return events;
+      const evaluation = needsEval ? this.scheduler.createEval(stored, request.triggeredBy ?? 'job-register', i) : undefined;
+      // The status counts the eval this write creates (a stopped job registered again is pending, not dead).
+      stored.Status = this.scheduler.jobStatus(stored);
+      if (!evaluation) return [jobEvent('JobRegistered', stored)];
+      evalId = evaluation.ID;
+      return [jobEvent('JobRegistered', stored), evalEvent('JobRegistered', evaluation)];
     });
     if (evalId) this.scheduler.enqueue(evalId);
     return { EvalID: evalId, EvalCreateIndex: evalId ? index : 0, JobModifyIndex: index, Warnings: '', Index: index };
@@ -82,7 +81,6 @@ export class JobStore {
       Status: 'pending',
       StatusDescription: '',
     };
-    stored.Status = this.scheduler.jobStatus(stored);
     const key = this.state.key(stored.Namespace, stored.ID);
     this.state.jobs.set(key, stored);
     const versions = [stored, ...this.state.jobVersions(stored.Namespace, stored.ID)].slice(0, MAX_VERSIONS);

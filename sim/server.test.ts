@@ -65,3 +65,13 @@ test('fault registry: counts run down, paths match by prefix, allocation faults 
   assert.equal(faults.shouldFail('default', 'web', 'other'), undefined);
   assert.equal(faults.shouldFail('prod', 'web', 'g'), undefined);
 });
+
+test('job status: a stopped job registered again is pending until its allocations run, never dead in between', async () => {
+  await nomad.jobs.register(job('status'));
+  await nomad.jobs.deregister('status');
+  for (let i = 0; i < 200 && (await nomad.jobs.read('status')).job?.Status !== 'dead'; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal((await nomad.jobs.read('status')).job?.Status, 'dead');
+  await nomad.jobs.register(job('status'));
+  const status = (await nomad.jobs.read('status')).job?.Status;
+  assert.ok(status === 'pending' || status === 'running', `status right after the register: ${status}`);
+});
