@@ -153,7 +153,9 @@ export class NomadHTTP {
     if (!response.ok) {
       const body = await response.text().catch(() => '');
       settled();
-      throw new NomadAPIError(response.status, body, method, path);
+      const error = new NomadAPIError(response.status, body, method, path);
+      error.lastIndex = Number(response.headers.get('x-nomad-index') ?? 0);
+      throw error;
     }
     return { response, settled };
   }

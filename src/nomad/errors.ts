@@ -6,6 +6,9 @@ import { DroverError } from '../domain/errors.js';
  * token travels in a header only, and paths and bodies are Nomad's own.
  */
 export class NomadAPIError extends DroverError {
+  /** X-Nomad-Index of the answer, when Nomad sent one (a 404 on a blocking read does). */
+  lastIndex = 0;
+
   constructor(readonly statusCode: number, readonly body: string, readonly method: string, readonly path: string) {
     super('DROVER_ERR_NOMAD', `Nomad ${method} ${path}: Unexpected response code: ${statusCode} (${body.trim()})`, { status: statusCode, path });
     this.name = 'NomadAPIError';

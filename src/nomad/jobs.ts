@@ -1,6 +1,6 @@
 import type { NomadJob } from '../domain/job.js';
 import type { NomadHTTP, QueryMeta, QueryOptions } from './client.js';
-import { isNomadStatus } from './errors.js';
+import { isNomadStatus, type NomadAPIError } from './errors.js';
 import type { AllocationListStub, Deployment, DesiredUpdates, Evaluation, JobDiff, JobSummary } from './types.js';
 
 /** One entry of GET /v1/jobs (JobListStub). */
@@ -185,7 +185,7 @@ export class Jobs {
       return { [key]: data, meta } as { [P in K]: T | undefined } & { meta: QueryMeta };
     } catch (error) {
       if (!isNomadStatus(error, 404)) throw error;
-      return { [key]: undefined, meta: { lastIndex: 0, knownLeader: false, lastContactMs: 0, nextToken: '' } } as { [P in K]: T | undefined } & { meta: QueryMeta };
+      return { [key]: undefined, meta: { lastIndex: (error as NomadAPIError).lastIndex, knownLeader: false, lastContactMs: 0, nextToken: '' } } as { [P in K]: T | undefined } & { meta: QueryMeta };
     }
   }
 }

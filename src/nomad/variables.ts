@@ -29,7 +29,7 @@ export class Variables {
       const { data, meta } = await this.http.request<Variable>({ method: 'GET', path: varPath(path), options });
       return { variable: data, meta };
     } catch (error) {
-      if (error instanceof NomadAPIError && error.statusCode === 404) return { variable: undefined, meta: { lastIndex: 0, knownLeader: false, lastContactMs: 0, nextToken: '' } };
+      if (error instanceof NomadAPIError && error.statusCode === 404) return { variable: undefined, meta: { lastIndex: error.lastIndex, knownLeader: false, lastContactMs: 0, nextToken: '' } };
       throw error;
     }
   }
