@@ -32,7 +32,12 @@ export class Scheduler {
   later(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      fn();
+      try {
+        fn();
+      } catch (error) {
+        // A background step (e.g. an auto-revert of a job purged meanwhile) must not crash the simulator.
+        process.stderr.write(`drover sim: background step failed: ${(error as Error).message}\n`);
+      }
     }, ms);
     this.timers.add(timer);
   }

@@ -18,13 +18,22 @@ export function eventRoutes(app: Hono, sim: Sim): void {
       start(controller) {
         let open = true;
         const send = (value: unknown) => {
-          if (open) controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+          if (!open) return;
+          try {
+            controller.enqueue(encoder.encode(`${JSON.stringify(value)}\n`));
+          } catch {
+            close();
+          }
         };
         const close = () => {
           if (!open) return;
           open = false;
           cleanup();
-          controller.close();
+          try {
+            controller.close();
+          } catch {
+            // already cancelled by the client
+          }
         };
         send({});
         const { replay, unsubscribe } = sim.state.broker.subscribe(filter, fromIndex, (batch: EventBatch) => send(batch), close);
