@@ -15,6 +15,7 @@ export type RegisterRequest = {
   enforceIndex?: number;
   submission?: JobSubmission;
   preserveCounts?: boolean;
+  preserveResources?: boolean;
   triggeredBy?: string;
 };
 
@@ -53,6 +54,7 @@ export class JobStore {
       return { EvalID: evalId, EvalCreateIndex: index, JobModifyIndex: existing.JobModifyIndex, Warnings: '', Index: index };
     }
     if (request.preserveCounts && existing) preserveCounts(job, existing);
+    if (request.preserveResources && existing) preserveResources(job, existing);
     let evalId = '';
     const index = this.state.commit(['jobs', 'job_summary', 'job_version', ...(needsEval ? ['evals'] : [])], (i) => {
       const stored = this.store(job, existing, i, request);
@@ -183,6 +185,18 @@ function checkEnforceIndex(expected: number, existing: StoredJob | undefined): v
 function preserveCounts(job: StoredJob, existing: StoredJob): void {
   const live = new Map((existing.TaskGroups ?? []).map((group) => [group.Name, group.Count]));
   for (const group of job.TaskGroups ?? []) if (live.has(group.Name)) group.Count = live.get(group.Name);
+}
+
+/** PreserveResources keeps the live task Resources, matched by group and task name (Nomad 1.11+). */
+function preserveResources(job: StoredJob, existing: StoredJob): void {
+  type Task = { Name: string; Resources?: unknown };
+  for (const group of job.TaskGroups ?? []) {
+    const liveGroup = (existing.TaskGroups ?? []).find((g) => g.Name === group.Name);
+    for (const task of (group.Tasks ?? []) as Task[]) {
+      const live = ((liveGroup?.Tasks ?? []) as Task[]).find((t) => t.Name === task.Name);
+      if (live) task.Resources = structuredClone(live.Resources);
+    }
+  }
 }
 
 /** Nomad's Job.SpecChanged: deep equality ignoring the server-owned fields. */

@@ -75,3 +75,11 @@ test('job status: a stopped job registered again is pending until its allocation
   const status = (await nomad.jobs.read('status')).job?.Status;
   assert.ok(status === 'pending' || status === 'running', `status right after the register: ${status}`);
 });
+
+test('PreserveResources keeps the live task resources', async () => {
+  const sized = (memory: number, image: string) => ({ ID: 'sized', TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Driver: 'docker', Config: { image }, Resources: { CPU: 100, MemoryMB: memory } }] }] });
+  await nomad.jobs.register(sized(512, 'a'));
+  await nomad.jobs.register(sized(128, 'b'), { preserveResources: true });
+  const task = (await nomad.jobs.read('sized')).job!.TaskGroups![0]!.Tasks as Array<{ Resources: { MemoryMB: number }; Config: { image: string } }>;
+  assert.deepEqual([task[0]!.Resources.MemoryMB, task[0]!.Config.image], [512, 'b']);
+});

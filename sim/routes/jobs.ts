@@ -58,6 +58,7 @@ export async function register(c: Context, sim: Sim, pathId?: string): Promise<R
     enforceIndex: field(body, 'EnforceIndex') === true ? Number(field(body, 'JobModifyIndex') ?? 0) : undefined,
     submission: field(body, 'Submission') as JobSubmission | undefined,
     preserveCounts: field(body, 'PreserveCounts') === true,
+    preserveResources: field(body, 'PreserveResources') === true,
   });
   return jsonWrite(c, { ...result, LastContact: 0, KnownLeader: false, NextToken: '' }, result.Index);
 }

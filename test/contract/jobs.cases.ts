@@ -59,6 +59,16 @@ export function jobCases(target: () => Target): void {
     await nomad.jobs.deregister(id, { purge: true });
   });
 
+  test('PreserveCounts keeps the live group count on a changed job', async () => {
+    const { nomad, name } = target();
+    const id = name('preserve');
+    await nomad.jobs.register(serviceJob(id, {}, 'nginx:1', 3));
+    await nomad.jobs.register(serviceJob(id, {}, 'nginx:2', 1), { preserveCounts: true });
+    const job = (await nomad.jobs.read(id)).job!;
+    assert.deepEqual([job.Version, job.TaskGroups![0]!.Count], [1, 3]);
+    await nomad.jobs.deregister(id, { purge: true });
+  });
+
   test('list: prefix, meta=true adds Meta, filter, and children carry ParentID', async () => {
     const { nomad, name } = target();
     const id = name('listed');
