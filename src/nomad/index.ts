@@ -42,6 +42,7 @@ export { type QueryOptions, type QueryMeta, type NomadClientOptions, type NomadT
 export { NomadAPIError, NomadNetworkError, isNomadStatus } from './errors.js';
 export { nomadOptionsFromEnv } from './config.js';
 export { VariableConflictError } from './variables.js';
+export { watch, type WatchOptions } from './watch.js';
 export { EventStreamClosedError, type EventBatch, type EventStreamOptions } from './events.js';
 export type { JobListStub, RegisterResponse, DeregisterResponse, PlanResponse, ValidateResponse, JobSubmission } from './jobs.js';
 export type * from './types.js';

@@ -5,6 +5,7 @@ import { jobCases } from './jobs.cases.js';
 import { resourceCases } from './resources.cases.js';
 import { schedulingCases } from './scheduling.cases.js';
 import { shapeCases } from './shapes.cases.js';
+import { watchCases } from './watch.cases.js';
 import { nomadTarget, type Target } from './target.js';
 
 const skip = process.env.NOMAD_ADDR ? false : 'NOMAD_ADDR is not set: the contract suite ran against the simulator only';
@@ -22,4 +23,5 @@ describe('Nomad contract: real agent', { skip }, () => {
   resourceCases(() => target);
   errorCases(() => target);
   shapeCases(() => target);
+  watchCases(() => target);
 });

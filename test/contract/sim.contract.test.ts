@@ -5,6 +5,7 @@ import { jobCases } from './jobs.cases.js';
 import { resourceCases } from './resources.cases.js';
 import { schedulingCases } from './scheduling.cases.js';
 import { shapeCases } from './shapes.cases.js';
+import { watchCases } from './watch.cases.js';
 import { simTarget, type Target } from './target.js';
 
 /** The contract suite against the simulator, started in-process on a free port. */
@@ -20,4 +21,5 @@ describe('Nomad contract: simulator', () => {
   resourceCases(() => target);
   errorCases(() => target);
   shapeCases(() => target);
+  watchCases(() => target);
 });
