@@ -31,11 +31,13 @@ export async function* watch<T extends { meta: QueryMeta }>(read: (options: Pick
       continue;
     }
     const next = result.meta.lastIndex;
-    if (next < index) {
+    if (next > 0 && next < index) {
       index = 0;
       continue;
     }
     if (index === 0 || next > index) yield result;
+    // An answer without an index cannot block: wait instead of spinning.
+    if (next === 0) await sleep(policy.maxDelayMs, options.signal).catch(() => undefined);
     index = Math.max(next, 1);
   }
 }
