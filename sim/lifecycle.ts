@@ -90,7 +90,28 @@ export class Lifecycle {
       }
       return events;
     });
-    for (const id of touched) this.settle(id);
+    for (const id of touched) {
+      this.settle(id);
+      this.continueRollout(id);
+    }
+  }
+
+  /** A rolling update goes on once new allocations are healthy: the deployment watcher asks for another eval. */
+  private continueRollout(deploymentId: string): void {
+    const deployment = this.state.deployments.get(deploymentId);
+    if (!deployment || !isActiveDeployment(deployment)) return;
+    if (Object.values(deployment.TaskGroups).some((g) => g.DesiredCanaries > 0 && !g.Promoted)) return;
+    const job = this.state.getJob(deployment.Namespace, deployment.JobID);
+    if (!job || job.Version !== deployment.JobVersion) return;
+    const outdated = this.state.allocsOf(job.Namespace, job.ID).some((a) => a.DesiredStatus === 'run' && a.ClientStatus !== 'complete' && a.ClientStatus !== 'failed' && a.JobVersion !== job.Version);
+    if (!outdated) return;
+    let evalId = '';
+    this.state.commit(['evals'], (index) => {
+      const evaluation = this.scheduler.createEval(job, 'deployment-watcher', index, deployment.ID);
+      evalId = evaluation.ID;
+      return [evalEvent('DeploymentAllocHealth', evaluation)];
+    });
+    this.scheduler.enqueue(evalId);
   }
 
   /** Decides a deployment once its allocations have reported: fail, promote canaries, or succeed. */

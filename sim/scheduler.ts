@@ -11,6 +11,11 @@ export type FailurePolicy = { shouldFail(namespace: string, jobId: string, group
 
 export type SchedulerOptions = { nodes: SimNode[]; allocDelayMs: number; failures: FailurePolicy };
 
+type PlaceContext = {
+  deployment: Deployment | undefined; live: Allocation[]; evaluation: Evaluation; index: number;
+  events: EventDraft[]; fresh: Allocation[]; inPlace: Allocation[];
+};
+
 const TERMINAL_CLIENT = new Set(['complete', 'failed', 'lost']);
 const ACTIVE_DEPLOYMENT = new Set(['running', 'paused', 'pending', 'blocked', 'unblocking', 'initializing']);
 export const isTerminalAlloc = (alloc: Allocation) => alloc.DesiredStatus !== 'run' || TERMINAL_CLIENT.has(alloc.ClientStatus);
@@ -18,8 +23,8 @@ export const isActiveDeployment = (deployment: Deployment) => ACTIVE_DEPLOYMENT.
 const groupsOf = (job: StoredJob) => (job.TaskGroups ?? []) as Obj[];
 
 /**
- * The scheduler simulation: evaluations place allocations on simulated nodes (all at once:
- * MaxParallel is not honoured), and a lifecycle runner (lifecycle.ts) moves them along.
+ * The scheduler simulation: evaluations place allocations on simulated nodes (rolling
+ * updates `max_parallel` at a time), and a lifecycle runner (lifecycle.ts) moves them along.
  */
 export class Scheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -113,41 +118,11 @@ export class Scheduler {
   }
 
   private place(job: StoredJob, evaluation: Evaluation, index: number, events: EventDraft[], placed: string[]): void {
-    const batchLike = job.Type === 'batch' || job.Type === 'sysbatch';
     let deployment = this.currentDeployment(job);
     const live = this.state.allocsOf(job.Namespace, job.ID).filter((a) => !isTerminalAlloc(a));
     const fresh: Allocation[] = [];
     const inPlace: Allocation[] = [];
-    for (const group of groupsOf(job)) {
-      const name = String(group.Name);
-      const desired = this.desiredCount(job, group);
-      const mine = live.filter((a) => a.TaskGroup === name);
-      const current: Allocation[] = [];
-      const outdated: Allocation[] = [];
-      for (const alloc of mine) {
-        if (alloc.JobVersion === job.Version) current.push(alloc);
-        else if (sameGroup(alloc, group)) {
-          const updated = { ...alloc, JobVersion: job.Version, Job: job, ModifyIndex: index, ModifyTime: nowNs() };
-          this.state.allocs.set(alloc.ID, updated);
-          current.push(updated);
-          inPlace.push(updated);
-        } else outdated.push(alloc);
-      }
-      const canaries = Number((group.Update as Obj | undefined)?.Canary ?? 0);
-      const promoted = deployment?.TaskGroups[name]?.Promoted === true;
-      let wanted = desired;
-      if (canaries > 0 && outdated.length > 0 && !promoted) {
-        wanted = Math.min(canaries, desired);
-      } else {
-        for (const alloc of outdated) events.push(allocEvent('PlanResult', this.stopAlloc(alloc, index, 'alloc is being updated due to job update')));
-      }
-      const done = batchLike ? this.state.allocsOf(job.Namespace, job.ID).filter((a) => a.TaskGroup === name && a.JobVersion === job.Version && a.ClientStatus === 'complete').length : 0;
-      const missing = wanted - current.length - done;
-      for (let i = 0; i < missing; i++) fresh.push(this.newAlloc(job, group, evaluation, index, this.freeSlot(job, name, i), canaries > 0 && outdated.length > 0 && !promoted));
-      for (const extra of current.sort((a, b) => b.Name.localeCompare(a.Name)).slice(0, Math.max(0, current.length - wanted))) {
-        events.push(allocEvent('PlanResult', this.stopAlloc(extra, index, 'alloc not needed due to job update')));
-      }
-    }
+    for (const group of groupsOf(job)) this.placeGroup(job, group, { deployment, live, evaluation, index, events, fresh, inPlace });
     if (job.Type === 'service' && (fresh.length > 0 || inPlace.length > 0) && !deployment && this.needsDeployment(job)) {
       deployment = this.newDeployment(job, index, live.some((a) => a.JobVersion !== job.Version));
       events.push(deploymentEvent('PlanResult', deployment));
@@ -160,6 +135,51 @@ export class Scheduler {
       placed.push(alloc.ID);
     }
     if (deployment && isActiveDeployment(deployment) && touched.length > 0) this.countPlacements(this.state.deployments.get(deployment.ID)!, touched, index, events);
+  }
+
+  /**
+   * One group's placements: in-place updates when only the count changed, canaries while a
+   * deployment waits for promotion, otherwise destructive replacement of the outdated
+   * allocations, at most `max_parallel` unhealthy new ones at a time for service jobs.
+   */
+  private placeGroup(job: StoredJob, group: Obj, ctx: PlaceContext): void {
+    const { deployment, index, events } = ctx;
+    const name = String(group.Name);
+    const desired = this.desiredCount(job, group);
+    const current: Allocation[] = [];
+    const outdated: Allocation[] = [];
+    for (const alloc of ctx.live.filter((a) => a.TaskGroup === name)) {
+      if (alloc.JobVersion === job.Version) current.push(alloc);
+      else if (sameGroup(alloc, group)) {
+        const updated = { ...alloc, JobVersion: job.Version, Job: job, ModifyIndex: index, ModifyTime: nowNs() };
+        this.state.allocs.set(alloc.ID, updated);
+        current.push(updated);
+        ctx.inPlace.push(updated);
+      } else outdated.push(alloc);
+    }
+    const update = group.Update as Obj | undefined;
+    const canaries = Number(update?.Canary ?? 0);
+    const maxParallel = job.Type === 'service' ? Number(update?.MaxParallel ?? 0) : 0;
+    const canaryPhase = canaries > 0 && outdated.length > 0 && deployment?.TaskGroups[name]?.Promoted !== true;
+    let wanted: number;
+    if (canaryPhase) {
+      wanted = Math.min(canaries, desired);
+    } else {
+      const inFlight = current.filter((a) => a.DeploymentStatus?.Healthy !== true).length;
+      // Surplus old allocations (already replaced by promoted canaries) go at once; then max_parallel at a time.
+      const surplus = Math.max(0, current.length + outdated.length - desired);
+      const budget = maxParallel > 0 ? surplus + Math.max(0, maxParallel - inFlight) : outdated.length;
+      const stopping = outdated.sort((a, b) => a.Name.localeCompare(b.Name)).slice(0, budget);
+      for (const alloc of stopping) events.push(allocEvent('PlanResult', this.stopAlloc(alloc, index, 'alloc is being updated due to job update')));
+      wanted = desired - (outdated.length - stopping.length);
+    }
+    const batchLike = job.Type === 'batch' || job.Type === 'sysbatch';
+    const done = batchLike ? this.state.allocsOf(job.Namespace, job.ID).filter((a) => a.TaskGroup === name && a.JobVersion === job.Version && a.ClientStatus === 'complete').length : 0;
+    const missing = wanted - current.length - done;
+    for (let i = 0; i < missing; i++) ctx.fresh.push(this.newAlloc(job, group, ctx.evaluation, index, this.freeSlot(job, name, i), canaryPhase));
+    for (const extra of current.sort((a, b) => b.Name.localeCompare(a.Name)).slice(0, Math.max(0, current.length - wanted))) {
+      events.push(allocEvent('PlanResult', this.stopAlloc(extra, index, 'alloc not needed due to job update')));
+    }
   }
 
   private countPlacements(deployment: Deployment, fresh: Allocation[], index: number, events: EventDraft[]): void {

@@ -119,7 +119,12 @@ function desiredUpdates(sim: Sim, job: StoredJob, existing: StoredJob | undefine
     const canary = Number((spec.Update as Record<string, unknown> | undefined)?.Canary ?? 0);
     if (!edited) u.Ignore = kept;
     else if (destructive && canary > 0 && kept > 0) Object.assign(u, { Canary: Math.min(canary, desired), Ignore: kept });
-    else if (destructive) u.DestructiveUpdate = kept;
+    else if (destructive) {
+      // A rolling update replaces max_parallel allocations first; the rest show as ignored.
+      const maxParallel = job.Type === 'service' ? Number((spec.Update as Record<string, unknown> | undefined)?.MaxParallel ?? 0) : 0;
+      u.DestructiveUpdate = maxParallel > 0 ? Math.min(maxParallel, kept) : kept;
+      u.Ignore = kept - u.DestructiveUpdate;
+    }
     else u.InPlaceUpdate = kept;
   }
   return out;

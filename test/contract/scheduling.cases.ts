@@ -47,7 +47,14 @@ export function schedulingCases(target: () => Target): void {
     assert.equal((await nomad.evaluations.allocations(registered.EvalID)).allocations.length, 2);
     assert.ok((await nomad.evaluations.list()).evaluations.some((e) => e.ID === registered.EvalID));
 
+    const rolling = await nomad.jobs.plan(serviceJob(id, {}, 'nginx:1.28', 2));
+    assert.deepEqual(rolling.Diff!.TaskGroups![0]!.Updates, { ignore: 1, 'create/destroy update': 1 }, 'max_parallel 1 replaces one at a time');
     await nomad.jobs.register(serviceJob(id, {}, 'nginx:1.28', 2));
+    const midway = await until('the rollout in progress', async () => {
+      const versions = (await nomad.jobs.allocations(id)).allocations.filter((a) => a.DesiredStatus === 'run').map((a) => a.JobVersion);
+      return versions.includes(1) ? versions : undefined;
+    });
+    assert.deepEqual(midway.sort(), [0, 1], 'one old allocation keeps running while the first new one starts');
     const second = await until('the second deployment', async () => {
       const { deployments } = await nomad.jobs.deployments(id);
       return deployments.length === 2 && deployments[0]!.Status === 'successful' ? deployments : undefined;
