@@ -26,6 +26,9 @@ const TASK_KEYS: Obj = {
   Identity: null, Identities: null, Actions: null, Schedule: null,
 };
 
+const RESOURCE_KEYS: Obj = { CPU: 0, Cores: 0, MemoryMB: 0, MemoryMaxMB: 0, DiskMB: 0, IOPS: 0, SecretsMB: 0, Networks: null, Devices: null, NUMA: null };
+const CONSUL_KEYS: Obj = { Namespace: '', Cluster: '', Partition: '' };
+
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function fill(target: Obj, keys: Obj): void {
@@ -37,6 +40,10 @@ export function fillServerKeys(job: Obj): void {
   fill(job, JOB_KEYS);
   for (const group of Array.isArray(job.TaskGroups) ? job.TaskGroups.filter(isObj) : []) {
     fill(group, GROUP_KEYS);
-    for (const task of Array.isArray(group.Tasks) ? group.Tasks.filter(isObj) : []) fill(task, TASK_KEYS);
+    if (isObj(group.Consul)) fill(group.Consul, CONSUL_KEYS);
+    for (const task of Array.isArray(group.Tasks) ? group.Tasks.filter(isObj) : []) {
+      fill(task, TASK_KEYS);
+      if (isObj(task.Resources)) fill(task.Resources, RESOURCE_KEYS);
+    }
   }
 }
