@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { SimError } from './state.js';
+import { parseDuration } from '../src/domain/duration.js';
+import { SimError, type SimState } from './state.js';
 
 /** Nomad answers errors as plain text. */
 export function textError(c: Context, status: number, message: string): Response {
@@ -20,6 +21,62 @@ export function jsonWrite(c: Context, body: unknown, index: number): Response {
   return c.json(body);
 }
 
+/** Nomad caps a blocking wait at 300 s. */
+const MAX_WAIT_MS = 300_000;
+
+/**
+ * A read with Nomad's blocking-query semantics: with `?index=N` it answers once the result's
+ * index is above N, or when `wait` (default 5 min, capped at 300 s, plus up to wait/16 of
+ * jitter) runs out. `compute` is re-run after every write.
+ */
+export async function blockingRead(c: Context, state: SimState, compute: () => { body: unknown; index: number }, missingIndex?: () => number): Promise<Response> {
+  const { minIndex, waitMs } = blockingParams(c);
+  const deadline = Date.now() + waitMs + Math.random() * (waitMs / 16);
+  for (;;) {
+    const result = attempt(compute, missingIndex);
+    const remaining = deadline - Date.now();
+    if (minIndex === 0 || result.index > minIndex || remaining <= 0 || c.req.raw.signal.aborted) {
+      if ('error' in result) {
+        c.header('X-Nomad-Index', String(result.index));
+        throw result.error;
+      }
+      return jsonRead(c, result.body, result.index);
+    }
+    await state.waitForChange(remaining, c.req.raw.signal);
+  }
+}
+
+/** A missing object blocks too (on its table's index, as Nomad does), then answers 404. */
+function attempt(compute: () => { body: unknown; index: number }, missingIndex?: () => number): { body: unknown; index: number } | { error: SimError; index: number } {
+  try {
+    return compute();
+  } catch (error) {
+    if (!missingIndex || !(error instanceof SimError) || error.status !== 404) throw error;
+    return { error, index: missingIndex() };
+  }
+}
+
+function blockingParams(c: Context): { minIndex: number; waitMs: number } {
+  const indexText = c.req.query('index');
+  const waitText = c.req.query('wait');
+  const stale = c.req.query('stale');
+  if (stale !== undefined && !['', 'true', 'false', '1', '0', 't', 'f'].includes(stale.toLowerCase())) throw new SimError(400, 'Invalid stale value');
+  let minIndex = 0;
+  if (indexText !== undefined && indexText !== '') {
+    if (!/^\d+$/.test(indexText)) throw new SimError(400, 'Invalid index');
+    minIndex = Number(indexText);
+  }
+  let waitMs = MAX_WAIT_MS;
+  if (waitText !== undefined && waitText !== '') {
+    try {
+      waitMs = Math.min(parseDuration(waitText) / 1e6, MAX_WAIT_MS);
+    } catch {
+      throw new SimError(400, 'Invalid wait time');
+    }
+  }
+  return { minIndex, waitMs };
+}
+
 /** Reads a JSON body the way Go's encoding/json does for Nomad: 400 on empty or bad input. */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
@@ -33,6 +90,13 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   }
 }
 
+/** Reads an optional JSON body (writes where Nomad tolerates none). */
+export async function readOptionalBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 /** Case-insensitive key lookup, as Go's JSON decoder matches struct fields. */
 export function field(obj: Record<string, unknown>, name: string): unknown {
   if (name in obj) return obj[name];
@@ -43,4 +107,16 @@ export function field(obj: Record<string, unknown>, name: string): unknown {
 
 export function boolParam(value: string | undefined): boolean {
   return value !== undefined && (value === '' || value === 'true' || value === '1');
+}
+
+/** An unsigned integer query parameter; 400 with `message` when it does not parse. */
+export function uintParam(value: string | undefined, message: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new SimError(400, message);
+  return Number(value);
+}
+
+/** The namespace of a request: query param, else `default`. */
+export function namespaceOf(c: Context): string {
+  return c.req.query('namespace') || 'default';
 }

@@ -1,115 +1,90 @@
-import { Hono, type Context } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
-import type { NomadJob } from '../src/domain/job.js';
-import { SimError, SimState, type StoredJob } from './state.js';
-import { boolParam, field, jsonRead, jsonWrite, readBody, textError } from './http.js';
+import { ACL } from './acl.js';
+import type { Sim } from './context.js';
+import { Faults, type AllocFault, type RequestFault } from './faults.js';
+import { textError } from './http.js';
+import { JobStore } from './jobs.js';
+import { Lifecycle } from './lifecycle.js';
+import { Scheduler, type SimNode } from './scheduler.js';
+import { SimError, SimState } from './state.js';
+import { VariableStore } from './variables.js';
+import { clusterRoutes } from './routes/cluster.js';
+import { controlRoutes } from './routes/control.js';
+import { eventRoutes } from './routes/events.js';
+import { jobItemRoutes } from './routes/job.js';
+import { jobRoutes } from './routes/jobs.js';
+import { systemRoutes } from './routes/system.js';
+import { variableRoutes } from './routes/vars.js';
 
 export type SimOptions = {
   state?: SimState;
+  /** The agent's region (jobs in `global` are stored there). Default `global`. */
   region?: string;
+  /** Turns ACLs on, with this secret as the bootstrap management token. */
+  aclBootstrapToken?: string;
+  /** Number of simulated client nodes (system jobs run one allocation on each). Default 1. */
+  nodes?: number;
+  /** How long allocations stay pending, and running before they report health. Default 200 ms. */
+  allocDelayMs?: number;
+  /** Event-stream heartbeat period. Default 30 s, as Nomad. */
+  heartbeatMs?: number;
+  /** Allocations that fail from the start (as `/_sim/faults/allocations`). */
+  failAllocations?: AllocFault[];
+  /** Requests that fail from the start (as `/_sim/faults/errors`). */
+  failRequests?: RequestFault[];
+  /** Latency added to every /v1 request. */
+  latencyMs?: number;
+  /** Nomad version reported by /v1/agent/self. */
+  version?: string;
 };
 
-/** The simulator's HTTP API: Nomad's paths, casing, status codes and headers. */
-export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimState } {
+/** The simulator's HTTP API: Nomad's paths, casing, status codes and headers, plus `/_sim` controls. */
+export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimState; sim: Sim } {
   const state = options.state ?? new SimState(options.region);
+  const nodes: SimNode[] = Array.from({ length: Math.max(1, options.nodes ?? 1) }, (_, i) => ({ ID: randomUUID(), Name: `sim-node-${i + 1}`, Datacenter: 'dc1' }));
+  const faults = new Faults();
+  for (const fault of options.failAllocations ?? []) faults.addAllocFault(fault);
+  for (const fault of options.failRequests ?? []) faults.addRequestFault(fault);
+  faults.latency = { ms: options.latencyMs ?? 0 };
+  const scheduler = new Scheduler(state, { nodes, allocDelayMs: options.allocDelayMs ?? 200, failures: faults });
+  const jobs = new JobStore(state, scheduler);
+  const sim: Sim = {
+    state, jobs, scheduler, lifecycle: new Lifecycle(state, scheduler, jobs), variables: new VariableStore(state), acl: new ACL(options.aclBootstrapToken),
+    faults, nodes, version: options.version ?? '1.10.5', heartbeatMs: options.heartbeatMs ?? 30_000,
+  };
   const app = new Hono();
-  const namespaceOf = (c: Context) => c.req.query('namespace') || 'default';
-
   app.onError((error, c) => {
+    if (error instanceof SimError && error.jsonBody !== undefined) return c.json(error.jsonBody as object, error.status as 409);
     if (error instanceof SimError) return textError(c, error.status, error.message);
     return textError(c, 500, error.message);
   });
-
-  app.get('/v1/jobs', (c) => {
-    const prefix = c.req.query('prefix') ?? '';
-    const withMeta = boolParam(c.req.query('meta'));
-    const jobs = state.listJobs(namespaceOf(c)).filter((job) => job.ID.startsWith(prefix));
-    return jsonRead(c, jobs.map((job) => listStub(job, withMeta)), state.jobsTableIndex);
+  app.use('/v1/*', async (c, next) => {
+    const path = new URL(c.req.url).pathname;
+    const latency = faults.latencyFor(path);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const fault = faults.takeRequestFault(c.req.method, path);
+    if (fault) return textError(c, fault.status, fault.body ?? 'injected fault');
+    if (!path.startsWith('/v1/status/') && path !== '/v1/acl/token/self') sim.acl.check(c);
+    await next();
   });
-
-  const register = async (c: Context, pathId?: string) => {
-    const body = await readBody(c);
-    const job = field(body, 'Job') as NomadJob | undefined;
-    if (!job || typeof job !== 'object') return textError(c, 400, 'Job must be specified');
-    const id = field(job as Record<string, unknown>, 'ID');
-    if (typeof id !== 'string' || id === '') return textError(c, 400, "Job ID hasn't been provided");
-    if (pathId !== undefined && pathId !== id) return textError(c, 400, 'Job ID does not match name');
-    const namespace = c.req.query('namespace') || (field(body, 'Namespace') as string | undefined) || (job.Namespace as string | undefined) || 'default';
-    const enforce = field(body, 'EnforceIndex') === true ? { index: Number(field(body, 'JobModifyIndex') ?? 0) } : undefined;
-    const result = state.register(job, namespace, enforce);
-    return jsonWrite(c, {
-      EvalID: result.evalId,
-      EvalCreateIndex: result.evalCreateIndex,
-      JobModifyIndex: result.jobModifyIndex,
-      Warnings: '',
-      Index: result.evalCreateIndex,
-      LastContact: 0,
-      KnownLeader: false,
-      NextToken: '',
-    }, result.evalCreateIndex);
-  };
-
-  app.on(['PUT', 'POST'], '/v1/jobs', (c) => register(c));
-  app.on(['PUT', 'POST'], '/v1/job/:id', (c) => register(c, c.req.param('id')));
-
-  app.get('/v1/job/:id', (c) => {
-    const job = state.getJob(namespaceOf(c), c.req.param('id'));
-    if (!job) return textError(c, 404, 'job not found');
-    return jsonRead(c, job, job.ModifyIndex);
-  });
-
-  app.delete('/v1/job/:id', (c) => {
-    const result = state.deregister(namespaceOf(c), c.req.param('id'), boolParam(c.req.query('purge')));
-    return jsonWrite(c, {
-      EvalID: result.evalId,
-      EvalCreateIndex: result.evalCreateIndex,
-      JobModifyIndex: result.jobModifyIndex,
-      VolumeEvalID: '',
-      VolumeEvalIndex: 0,
-      Index: result.evalCreateIndex,
-      LastContact: 0,
-      KnownLeader: false,
-      NextToken: '',
-    }, result.evalCreateIndex);
-  });
-
-  app.all('/v1/jobs', (c) => textError(c, 405, 'Invalid method'));
-  app.all('/v1/job/:id', (c) => textError(c, 405, 'Invalid method'));
+  jobRoutes(app, sim);
+  jobItemRoutes(app, sim);
+  clusterRoutes(app, sim);
+  systemRoutes(app, sim);
+  variableRoutes(app, sim);
+  eventRoutes(app, sim);
+  controlRoutes(app, sim);
   app.notFound((c) => textError(c, 404, 'Invalid URL'));
-  return { app, state };
+  return { app, state, sim };
 }
 
-function listStub(job: StoredJob, withMeta: boolean): Record<string, unknown> {
-  const stub: Record<string, unknown> = {
-    ID: job.ID,
-    ParentID: (job.ParentID as string | undefined) ?? '',
-    Name: job.Name,
-    Namespace: job.Namespace,
-    Datacenters: job.Datacenters,
-    NodePool: job.NodePool,
-    Multiregion: job.Multiregion ?? null,
-    Type: job.Type,
-    Priority: job.Priority,
-    Periodic: job.Periodic != null,
-    ParameterizedJob: job.ParameterizedJob != null,
-    Stop: job.Stop,
-    Status: job.Status,
-    StatusDescription: job.StatusDescription ?? '',
-    JobSummary: null,
-    CreateIndex: job.CreateIndex,
-    ModifyIndex: job.ModifyIndex,
-    JobModifyIndex: job.JobModifyIndex,
-    SubmitTime: job.SubmitTime,
-  };
-  if (withMeta) stub.Meta = job.Meta ?? null;
-  return stub;
-}
-
-export type RunningSim = { url: string; state: SimState; close(): Promise<void> };
+export type RunningSim = { url: string; state: SimState; sim: Sim; close(): Promise<void> };
 
 /** Starts the simulator on host:port (port 0 picks a free one). */
 export function startSim(options: SimOptions & { host?: string; port?: number } = {}): Promise<RunningSim> {
-  const { app, state } = createSimApp(options);
+  const { app, state, sim } = createSimApp(options);
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined;
@@ -118,7 +93,10 @@ export function startSim(options: SimOptions & { host?: string; port?: number } 
         resolve({
           url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
           state,
+          sim,
           close: () => new Promise<void>((done) => {
+            sim.scheduler.close();
+            state.broker.dropAll();
             server!.close(() => done());
             (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),

@@ -30,7 +30,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
   const mirrors = new MirrorSet(join(config.dataDir, 'git'));
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
-    clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region }));
+    clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }));
   }
   const repoInterval = new Map([...config.repositories.values()].map((r) => [r.url, r.pollIntervalMs]));
   const nomadFor = (name: string) => {

@@ -13,6 +13,11 @@ export function buildProgram(): Command {
     .action(serverCommand);
   program.command('sim').description('run a Nomad API simulator on loopback')
     .option('--host <host>', 'address to bind', '127.0.0.1').option('-p, --port <port>', 'port', '4646').option('--region <region>', 'region of the simulated agent', 'global')
+    .option('--acl-bootstrap-token <secret>', 'turn ACLs on with this management token (or DROVER_SIM_ACL_TOKEN)')
+    .option('--nodes <n>', 'simulated client nodes', '1').option('--alloc-delay <duration>', 'time allocations stay pending, and running before healthy', '200ms')
+    .option('--latency <duration>', 'latency added to every API request')
+    .option('--fail-job <[namespace/]job[:task]>', 'allocations of this job fail (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--fail-requests <status:count:path[:method]>', 'the next COUNT requests under PATH answer STATUS (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .action(simCommand);
   program.command('demo').description('run a local simulator, an example git repository and Drover')
     .option('--dir <dir>', 'folder for the demo repository and data', '.drover-demo').option('--port <port>', 'Drover port', '8080').option('--nomad-port <port>', 'simulator port', '4646')

@@ -6,6 +6,8 @@ export type ClusterConfig = {
   address: string;
   region?: string;
   token?: string;
+  /** Absolute paths of PEM files, and how to check the server's certificate. */
+  tls?: { caCert?: string; clientCert?: string; clientKey?: string; serverName?: string; skipVerify?: boolean };
 };
 
 export type RepositoryConfig = {

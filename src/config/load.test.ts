@@ -52,6 +52,17 @@ test('reads the cluster token from token_file', () => {
   assert.equal(config.clusters.get('default')?.token, 'from-file');
 });
 
+test('cluster TLS files resolve against the config file, and NOMAD_* fill what a block leaves out', () => {
+  const config = parseConfig(JSON.stringify({ cluster: {
+    prod: { address: 'https://nomad.prod:4646', ca_file: 'certs/ca.pem', cert_file: 'certs/cli.pem', key_file: '/abs/cli-key.pem', tls_server_name: 'server.global.nomad' },
+    staging: { address: 'https://nomad.staging:4646' },
+  } }), '/etc/drover/drover.json', { env: { NOMAD_CACERT: '/env/ca.pem', NOMAD_SKIP_VERIFY: 'true' } });
+  assert.deepEqual(config.clusters.get('prod')?.tls, { caCert: '/etc/drover/certs/ca.pem', clientCert: '/etc/drover/certs/cli.pem', clientKey: '/abs/cli-key.pem', serverName: 'server.global.nomad', skipVerify: true });
+  assert.deepEqual(config.clusters.get('staging')?.tls, { caCert: '/env/ca.pem', clientCert: undefined, clientKey: undefined, serverName: undefined, skipVerify: true });
+  assert.equal(parseConfig('{}', '/d.json', { env: {} }).clusters.get('default')?.tls, undefined, 'plain HTTP needs no TLS settings');
+  assert.throws(() => parseConfig('{"cluster": {"prod": {"cert_file": "c.pem"}}}', 'drover.json', { env: {} }), /drover\.json: cluster\.prod: cert_file and key_file go together/);
+});
+
 test('errors name the file and the field', () => {
   assert.throws(() => parseConfig('{"app": {"web": {"revision": "main"}}}', 'drover.json'), /drover\.json: app\.web: set exactly one of "repository" or "url"/);
   assert.throws(() => parseConfig('{"app": {"web": {"url": "x", "sync": {"prune": "yes"}}}}', 'drover.json'), /drover\.json: app\.web\.sync\.prune: /);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DroverError } from '../domain/errors.js';
 import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
-import { fileSchema, type ConfigFile } from './schema.js';
+import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
 import type { ClusterConfig, Config, RepositoryConfig } from './config.js';
 
 export type LoadOptions = {
@@ -40,17 +40,27 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
 
 function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv): Config {
   const clusters = new Map<string, ClusterConfig>();
-  for (const [name, cluster] of Object.entries(data.cluster)) {
-    clusters.set(name, {
+  // Anything a cluster block leaves out comes from the same NOMAD_* variables the nomad CLI reads.
+  const fromEnv = (name: string, cluster: ClusterFile = {}): ClusterConfig => {
+    const path = (value: string | undefined, fallback: string | undefined) => (value ? resolve(baseDir, value) : fallback || undefined);
+    const tls = {
+      caCert: path(cluster.ca_file, env.NOMAD_CACERT),
+      clientCert: path(cluster.cert_file, env.NOMAD_CLIENT_CERT),
+      clientKey: path(cluster.key_file, env.NOMAD_CLIENT_KEY),
+      serverName: cluster.tls_server_name ?? (env.NOMAD_TLS_SERVER_NAME || undefined),
+      skipVerify: cluster.tls_skip_verify ?? ['1', 't', 'true', 'yes'].includes((env.NOMAD_SKIP_VERIFY ?? '').toLowerCase()),
+    };
+    const anyTls = Boolean(tls.caCert || tls.clientCert || tls.clientKey || tls.serverName || tls.skipVerify);
+    return {
       name,
       address: cluster.address ?? env.NOMAD_ADDR ?? 'http://127.0.0.1:4646',
       region: cluster.region ?? env.NOMAD_REGION,
       token: cluster.token_file ? readSecret(resolve(baseDir, cluster.token_file), file, `cluster.${name}.token_file`) : env.NOMAD_TOKEN,
-    });
-  }
-  if (!clusters.has('default')) {
-    clusters.set('default', { name: 'default', address: env.NOMAD_ADDR ?? 'http://127.0.0.1:4646', region: env.NOMAD_REGION, token: env.NOMAD_TOKEN });
-  }
+      ...(anyTls ? { tls } : {}),
+    };
+  };
+  for (const [name, cluster] of Object.entries(data.cluster)) clusters.set(name, fromEnv(name, cluster));
+  if (!clusters.has('default')) clusters.set('default', fromEnv('default'));
 
   const repositories = new Map<string, RepositoryConfig>();
   for (const [name, repo] of Object.entries(data.repository)) {

@@ -15,7 +15,13 @@ export const clusterSchema = z.strictObject({
   address: z.string().url().optional(),
   token_file: z.string().optional(),
   region: z.string().optional(),
-});
+  /** PEM files for HTTPS, as NOMAD_CACERT, NOMAD_CLIENT_CERT and NOMAD_CLIENT_KEY. */
+  ca_file: z.string().optional(),
+  cert_file: z.string().optional(),
+  key_file: z.string().optional(),
+  tls_server_name: z.string().optional(),
+  tls_skip_verify: z.boolean().optional(),
+}).refine((c) => Boolean(c.cert_file) === Boolean(c.key_file), { message: 'cert_file and key_file go together (mutual TLS needs both)' });
 
 export const repositorySchema = z.strictObject({
   url: z.string().min(1),
@@ -67,3 +73,4 @@ export const fileSchema = z.strictObject({
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;
+export type ClusterFile = z.input<typeof clusterSchema>;

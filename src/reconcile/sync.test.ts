@@ -23,7 +23,7 @@ const app: AppSpec = {
   ignoreDifferences: [],
   historyLimit: 10,
 };
-const desired = (id: string, count: number): DesiredJob => withOwner('app', { id, namespace: 'default', file: `${id}.json`, job: { ID: id, TaskGroups: [{ Name: 'g', Count: count }] } });
+const desired = (id: string, count: number): DesiredJob => withOwner('app', { id, namespace: 'default', file: `${id}.json`, job: { ID: id, TaskGroups: [{ Name: 'g', Count: count, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] } });
 const readLive = async (id: string): Promise<LiveJob> => {
   const { job } = await nomad.jobs.read(id);
   return { id, namespace: 'default', job: job!, jobModifyIndex: Number(job!.JobModifyIndex) };
@@ -32,7 +32,7 @@ const readLive = async (id: string): Promise<LiveJob> => {
 test('an EnforceIndex conflict re-reads, re-compares and writes over the concurrent change', async () => {
   await nomad.jobs.register(desired('race', 1).job);
   const stale = await readLive('race');
-  await nomad.jobs.register({ ...desired('race', 1).job, TaskGroups: [{ Name: 'g', Count: 9 }] }); // someone else
+  await nomad.jobs.register({ ...desired('race', 1).job, TaskGroups: [{ Name: 'g', Count: 9, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] }); // someone else
   const comparison = compare({ app: 'app', desired: [desired('race', 2)], live: [stale] });
   const outcome = await applyComparison(nomad, app, comparison);
   assert.deepEqual(outcome.actions.map((a) => [a.action, a.result]), [['update', 'ok']]);
@@ -50,7 +50,7 @@ test('when the concurrent change already made the job right, nothing more is wri
 
 test('a job created meanwhile by another app is not written', async () => {
   const comparison = compare({ app: 'app', desired: [desired('grabbed', 1)], live: [] });
-  await nomad.jobs.register(withOwner('other', { id: 'grabbed', namespace: 'default', file: 'x', job: { ID: 'grabbed', TaskGroups: [{ Name: 'g', Count: 5 }] } }).job);
+  await nomad.jobs.register(withOwner('other', { id: 'grabbed', namespace: 'default', file: 'x', job: { ...desired('grabbed', 5).job, Meta: {} } }).job);
   const outcome = await applyComparison(nomad, app, comparison);
   assert.equal(outcome.actions[0]!.action, 'skipped');
   assert.equal((await readLive('grabbed')).job.Meta!['drover.app'], 'other');

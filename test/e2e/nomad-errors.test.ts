@@ -26,9 +26,10 @@ describe('Nomad answering errors', () => {
   test('given the job list failing with 500, the app is Unknown and nothing is written', async () => {
     stack.repo.remove('jobs/b.json').commit('remove b');
     // Only the refresh's own list fails; the inventory's blocking watch (index=…) is left alone.
-    proxy.fail(/^\/v1\/jobs$/, 500, { method: 'GET', query: /^(?!.*\bindex=)/, times: 1, body: 'rpc error: No cluster leader' });
+    proxy.fail(/^\/v1\/jobs$/, 500, { method: 'GET', query: /^(?!.*\bindex=)/, body: 'rpc error: No cluster leader' });
     proxy.reset();
-    const { body: app } = await stack.refresh('web');
+    const { body: app } = await stack.refresh('web'); // the client retries, and every attempt fails
+    proxy.clearFaults();
     assert.equal(app.status.sync.status, 'Unknown');
     assert.match(app.status.conditions[0].message, /500 \(rpc error: No cluster leader\)/);
     assert.equal(proxy.count('DELETE') + proxy.count('PUT') + proxy.count('POST'), 0);
@@ -37,8 +38,9 @@ describe('Nomad answering errors', () => {
 
   test('given a register failing with 500, the run fails, and prune waits for every write to succeed', async () => {
     stack.repo.write('jobs/a.json', serviceJob('a', { count: 2 })).commit('scale a, b already removed');
-    proxy.fail(/^\/v1\/job\/a$/, 500, { method: 'PUT', times: 1, body: '1 error occurred:\n\t* Task group main validation failed' });
+    proxy.fail(/^\/v1\/job\/a$/, 500, { method: 'PUT', body: '1 error occurred:\n\t* Task group main validation failed' });
     const { body: app } = await stack.refresh('web');
+    proxy.clearFaults();
     assert.equal(app.run.result, 'Failed');
     assert.match(app.run.message, /^a: .*500 \(1 error occurred:\n.*validation failed/s);
     assert.ok(app.status.conditions.some((c: { type: string }) => c.type === 'SyncError'));
