@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { MirrorSet } from './git/mirror.js';
+import { RepoPoller } from './git/poller.js';
+import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { Controller } from './reconcile/controller.js';
 import { openDatabase } from './store/db.js';
@@ -25,12 +27,14 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
   const db = openDatabase(join(config.dataDir, 'drover.db'));
-  const mirrors = new MirrorSet(join(config.dataDir, 'git'));
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'), [...config.repositories.values()].map((repo) => ({
+    ...repo,
+    revisions: config.apps.filter((a) => normalizeRepoURL(a.source.repoURL) === normalizeRepoURL(repo.url)).map((a) => a.source.revision),
+  })));
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
     clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region }));
   }
-  const repoInterval = new Map([...config.repositories.values()].map((r) => [r.url, r.pollIntervalMs]));
   const controller = new Controller({
     apps: config.apps,
     mirrors,
@@ -41,16 +45,42 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       if (!client) throw new Error(`no cluster named "${name}"`);
       return client;
     },
-    intervalFor: (app) => repoInterval.get(app.source.repoURL) ?? config.refreshIntervalMs,
+    // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
+    intervalFor: () => config.refreshIntervalMs,
   });
-  const server = await listen(createApi({ controller, db, logger }), config.listen.host, config.listen.port);
+  const triggerRepo = (url: string, reason: 'poll' | 'webhook') => {
+    for (const spec of controller.specs()) {
+      if (normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)) void controller.trigger(spec.name, reason).catch(() => undefined);
+    }
+  };
+  const poller = new RepoPoller({
+    repos: [
+      ...[...config.repositories.values()].map((r) => ({ url: r.url, intervalMs: r.pollIntervalMs })),
+      // Apps given a bare `url` have no repository block: their repository is polled at refresh_interval.
+      ...config.apps.filter((a) => ![...config.repositories.values()].some((r) => normalizeRepoURL(r.url) === normalizeRepoURL(a.source.repoURL)))
+        .map((a) => ({ url: a.source.repoURL, intervalMs: config.refreshIntervalMs })),
+    ],
+    mirror: (url) => mirrors.get(url),
+    onChange: (url) => triggerRepo(url, 'poll'),
+    onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
+  });
+  const webhooks = {
+    maxBodyBytes: config.webhookMaxBodyBytes,
+    repositories: [...config.repositories.values()],
+    apps: () => controller.specs(),
+    trigger: (name: string) => void controller.trigger(name, 'webhook').catch(() => undefined),
+    logger,
+  };
+  const server = await listen(createApi({ controller, db, logger, webhooks }), config.listen.host, config.listen.port);
   controller.start();
+  poller.start();
   logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
   return {
     url: server.url,
     controller,
     stop: async () => {
       await server.close();
+      await poller.stop();
       await controller.stop();
       db.close();
     },

@@ -10,6 +10,7 @@ export const ERRORS = {
   DROVER_ERR_GIT_SNAPSHOT: { status: 422, kind: 'stalled', summary: 'The files at a revision break a snapshot rule (a symlink or path leaving the app path, or a size limit).' },
   DROVER_ERR_GIT_SIGNATURE: { status: 422, kind: 'stalled', summary: 'The app requires signed commits and the commit is unsigned or not signed by a trusted key.' },
   DROVER_ERR_WEBHOOK_SIGNATURE: { status: 401, kind: 'stalled', summary: 'A webhook had no valid signature or token for any configured repository.' },
+  DROVER_ERR_WEBHOOK_PAYLOAD: { status: 400, kind: 'stalled', summary: 'A webhook body was not a JSON object.' },
   DROVER_ERR_PAYLOAD_TOO_LARGE: { status: 413, kind: 'stalled', summary: 'A request body was larger than the configured limit.' },
   DROVER_ERR_NOMAD: { status: 502, kind: 'transient', summary: 'The Nomad API answered with an error or could not be reached.' },
   DROVER_ERR_NOT_FOUND: { status: 404, kind: 'stalled', summary: 'The named resource does not exist.' },

@@ -39,7 +39,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, trigger: T
     const mirror = deps.mirrors.get(app.source.repoURL);
     await mirror.fetch();
     const sha = await mirror.resolve(app.source.revision);
-    snapshot = await mirror.snapshot(sha, app.source.path);
+    snapshot = await mirror.snapshot(sha, app.source.path, { requireSignedCommits: app.source.requireSignedCommits });
     const rendered = renderSnapshot(snapshot, { defaultNamespace: app.destination.namespace });
     if (rendered.issues.length > 0) {
       return fail(deps, app, previous, now, 'ComparisonError', `rendering failed at ${sha.slice(0, 12)}:\n${rendered.issues.map(formatIssue).join('\n')}`);

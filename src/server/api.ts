@@ -7,8 +7,9 @@ import { getAppStatus } from '../store/app-status.js';
 import { listSyncRuns } from '../store/sync-runs.js';
 import { toAppView } from './app-view.js';
 import { uiPage } from './ui.js';
+import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 
-export type ApiDeps = { controller: Controller; db: DB; logger: Logger };
+export type ApiDeps = { controller: Controller; db: DB; logger: Logger; webhooks?: GitWebhookDeps };
 
 /** The REST API under /api/v1, kept thin over the controller and the store. */
 export function createApi(deps: ApiDeps): Hono {
@@ -53,6 +54,8 @@ export function createApi(deps: ApiDeps): Hono {
     const status = await deps.controller.trigger(spec.name, 'sync');
     return c.json(toAppView(spec, status));
   });
+
+  if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
 
   api.get('/healthz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
