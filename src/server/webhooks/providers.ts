@@ -24,7 +24,7 @@ type Headers = { get(name: string): string | null | undefined };
 export function identify(headers: Headers): Delivery | undefined {
   const gitea = headers.get('x-gitea-event') ?? headers.get('x-forgejo-event');
   if (gitea) {
-    const hex = headers.get('x-gitea-signature') ?? headers.get('x-forgejo-signature');
+    const hex = headers.get('x-forgejo-signature') ?? headers.get('x-gitea-signature');
     return { provider: 'gitea', event: gitea, proof: hex ? { kind: 'hmac-sha256', hex } : undefined };
   }
   const gitlab = headers.get('x-gitlab-event');
