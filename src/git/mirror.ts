@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DroverError } from '../domain/errors.js';
 import type { CommitInfo, Snapshot } from '../domain/commit.js';
-import { git, gitText } from './exec.js';
+import { git, gitText, type GitOptions } from './exec.js';
 import { gitAuth, type GitCredentials } from './credentials.js';
-import { diffRefs, localRef, parseRefs, planRefs, selectRefs } from './refs.js';
+import { diffRefs, knownRefs, localRef, parseRefs, planRefs, readLocalRefs, selectRefs, type RefPlan } from './refs.js';
 import { CommitVerifier, requireGoodSignature } from './signature.js';
 import { DEFAULT_SNAPSHOT_LIMITS, readTree, type SnapshotLimits } from './snapshot.js';
 import { normalizeRepoURL, redactURL } from './url.js';
@@ -39,6 +39,8 @@ export class GitMirror {
   private readonly limits: SnapshotLimits;
   private readonly verifier: CommitVerifier | undefined;
   private inflight: Promise<boolean> | undefined;
+  /** Remote refs that existed at the last ls-remote, so later fetches can skip it. */
+  private known: Set<string> | undefined;
   private initialized = false;
 
   /** `revisions`: the revisions apps use; only their refs are fetched. Omitted: every branch and tag. */
@@ -70,10 +72,30 @@ export class GitMirror {
   private async doFetch(): Promise<boolean> {
     await this.ensureInit();
     const auth = gitAuth(this.url, this.options.credentials);
-    const network = { cwd: this.dir, repo: this.url, env: auth.env, secrets: auth.secrets, timeoutMs: 300_000 };
+    const network: GitOptions = { cwd: this.dir, repo: this.url, env: auth.env, secrets: auth.secrets, timeoutMs: 300_000 };
     const plan = await planRefs(this.revisions, (sha) => this.hasCommit(sha));
+    const direct = knownRefs(plan, this.known);
+    if (!direct) return this.listAndFetch(plan, network);
+    // Every followed ref is known to exist: one `git fetch` is the whole refresh, as with plain git.
+    const locals = direct.map(localRef);
+    const before = await readLocalRefs(this.dir, locals);
+    try {
+      await git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.url, ...direct.map((ref) => `+${ref}:${localRef(ref)}`)], network);
+    } catch (error) {
+      if (!/couldn't find remote ref/i.test((error as Error).message)) throw error;
+      this.known = undefined;
+      return this.listAndFetch(plan, network);
+    }
+    const after = await readLocalRefs(this.dir, locals);
+    return locals.some((ref) => before.get(ref) !== after.get(ref));
+  }
+
+  /** Lists the remote refs, fetches the ones that moved and drops the ones that vanished. */
+  private async listAndFetch(plan: RefPlan, network: GitOptions): Promise<boolean> {
     const remote = selectRefs(parseRefs((await git(['ls-remote', this.url, ...plan.refs], network)).toString('utf8')), plan);
-    const local = parseRefs(await gitText(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags', 'refs/drover'], { cwd: this.dir, repo: this.url }));
+    const local = plan.all
+      ? parseRefs(await gitText(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags', 'refs/drover'], { cwd: this.dir, repo: this.url }))
+      : await readLocalRefs(this.dir, plan.refs.map(localRef));
     const { fetch, remove } = diffRefs(remote, local, plan);
     if (fetch.length > 0) {
       await git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.url, ...fetch.map((ref) => `+${ref}:${localRef(ref)}`)], network);
@@ -82,6 +104,7 @@ export class GitMirror {
       // A branch deleted upstream: drop it so resolve() reports it instead of serving a stale commit.
       await git(['update-ref', '--stdin'], { cwd: this.dir, repo: this.url, input: remove.map((ref) => `delete ${ref}\n`).join('') });
     }
+    this.known = new Set(remote.keys());
     return fetch.length > 0 || remove.length > 0;
   }
 
@@ -148,9 +171,9 @@ export class GitMirror {
 
   /** The files under `path` at `sha`, read from the object store (no work tree). */
   async snapshot(sha: string, path: string, options: SnapshotOptions = {}): Promise<Snapshot> {
-    const commit = await this.commitInfo(sha);
+    // Reading the files is harmless even when the signature turns out bad: nothing leaves this method.
+    const [commit, files] = await Promise.all([this.commitInfo(sha), readTree(this.dir, this.url, sha, path, this.limits)]);
     if (options.requireSignedCommits) requireGoodSignature(commit.signature, sha, this.url);
-    const files = await readTree(this.dir, this.url, sha, path, this.limits);
     return { repoURL: this.url, revision: sha, commit, files };
   }
 }

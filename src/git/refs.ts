@@ -1,9 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 /** Remote ref names Drover fetches, and where each lands in the mirror. */
 export type RefPlan = {
   /** Fetch every branch and tag (a revision is a SHA not yet in the mirror, or revisions are unknown). */
   all: boolean;
   /** Remote refs to follow when not `all`: `HEAD`, `refs/heads/X`, `refs/tags/X`. */
   refs: string[];
+  /** The candidates of each revision (a name may be a branch or a tag); one existing is enough. */
+  groups: string[][];
 };
 
 const HEX = /^[0-9a-f]{4,40}$/;
@@ -13,22 +18,25 @@ const HEX = /^[0-9a-f]{4,40}$/;
  * needs nothing once its commit is in the mirror, and everything until then.
  */
 export async function planRefs(revisions: Iterable<string> | undefined, hasCommit: (sha: string) => Promise<boolean>): Promise<RefPlan> {
-  if (!revisions) return { all: true, refs: [] };
+  if (!revisions) return { all: true, refs: [], groups: [] };
   const refs = new Set<string>();
+  const groups: string[][] = [];
   for (const revision of revisions) {
     if (revision === 'HEAD') {
       refs.add('HEAD');
+      groups.push(['HEAD']);
       continue;
     }
     if (HEX.test(revision)) {
-      if (!(await hasCommit(revision))) return { all: true, refs: [] };
+      if (!(await hasCommit(revision))) return { all: true, refs: [], groups: [] };
       // A short hex name could also be a branch or a tag; following those costs nothing extra.
       if (revision.length === 40) continue;
     }
     refs.add(`refs/heads/${revision}`);
     refs.add(`refs/tags/${revision}`);
+    groups.push([`refs/heads/${revision}`, `refs/tags/${revision}`]);
   }
-  return { all: false, refs: [...refs].sort() };
+  return { all: false, refs: [...refs].sort(), groups };
 }
 
 /** Where a remote ref is kept in the mirror; HEAD gets its own namespace so it never clashes with a branch. */
@@ -59,4 +67,36 @@ export function diffRefs(remote: Map<string, string>, local: Map<string, string>
   const inScope = (ref: string) => plan.all || plan.refs.map(localRef).includes(ref);
   const remove = [...local.keys()].filter((ref) => inScope(ref) && !expected.has(ref));
   return { fetch, remove };
+}
+
+/**
+ * The refs to fetch directly, skipping ls-remote, when the last listing showed which
+ * candidate of every revision exists; undefined when one is unknown or missing.
+ */
+export function knownRefs(plan: RefPlan, known: ReadonlySet<string> | undefined): string[] | undefined {
+  if (plan.all || !known) return undefined;
+  const refs = new Set<string>();
+  for (const group of plan.groups) {
+    const present = group.filter((ref) => known.has(ref));
+    if (present.length === 0) return undefined;
+    for (const ref of present) refs.add(ref);
+  }
+  return [...refs];
+}
+
+/** Reads local refs from the ref files (loose, then packed-refs) without starting a git process. */
+export async function readLocalRefs(dir: string, refs: string[]): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  let packed: Map<string, string> | undefined;
+  for (const ref of refs) {
+    const loose = await readFile(join(dir, ref), 'utf8').catch(() => undefined);
+    if (loose && /^[0-9a-f]{40,64}\s*$/.test(loose)) {
+      values.set(ref, loose.trim());
+      continue;
+    }
+    packed ??= parseRefs(await readFile(join(dir, 'packed-refs'), 'utf8').catch(() => ''));
+    const sha = packed.get(ref);
+    if (sha) values.set(ref, sha);
+  }
+  return values;
 }
