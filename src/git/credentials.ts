@@ -33,9 +33,9 @@ const HELPER = '!f() { test "$1" = get && printf \'username=%s\\npassword=%s\\n\
 
 /** Builds the environment that makes git authenticate to `url` with `credentials`. */
 export function gitAuth(url: string, credentials: GitCredentials | undefined): GitAuth {
-  if (!credentials) return { env: {}, secrets: [] };
-  if (isSSHURL(url)) return { env: sshEnv(credentials), secrets: [] };
-  if (isHTTPURL(url) && credentials.password) {
+  // SSH always runs batch-mode with strict host keys, whether or not a key is configured.
+  if (isSSHURL(url)) return { env: sshEnv(credentials ?? {}), secrets: [] };
+  if (isHTTPURL(url) && credentials?.password) {
     const password = readSecret(credentials.password, url);
     return {
       env: {
