@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { MirrorSet } from './git/mirror.js';
 import { RepoPoller } from './git/poller.js';
+import { planSources } from './git/sources.js';
 import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { Controller } from './reconcile/controller.js';
@@ -27,10 +28,8 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
   const db = openDatabase(join(config.dataDir, 'drover.db'));
-  const mirrors = new MirrorSet(join(config.dataDir, 'git'), [...config.repositories.values()].map((repo) => ({
-    ...repo,
-    revisions: config.apps.filter((a) => normalizeRepoURL(a.source.repoURL) === normalizeRepoURL(repo.url)).map((a) => a.source.revision),
-  })));
+  const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
     clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region }));
@@ -48,20 +47,14 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
   });
-  const triggerRepo = (url: string, reason: 'poll' | 'webhook') => {
-    for (const spec of controller.specs()) {
-      if (normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)) void controller.trigger(spec.name, reason).catch(() => undefined);
-    }
-  };
   const poller = new RepoPoller({
-    repos: [
-      ...[...config.repositories.values()].map((r) => ({ url: r.url, intervalMs: r.pollIntervalMs })),
-      // Apps given a bare `url` have no repository block: their repository is polled at refresh_interval.
-      ...config.apps.filter((a) => ![...config.repositories.values()].some((r) => normalizeRepoURL(r.url) === normalizeRepoURL(a.source.repoURL)))
-        .map((a) => ({ url: a.source.repoURL, intervalMs: config.refreshIntervalMs })),
-    ],
+    repos: sources.polls,
     mirror: (url) => mirrors.get(url),
-    onChange: (url) => triggerRepo(url, 'poll'),
+    onChange: (url) => {
+      for (const spec of controller.specs()) {
+        if (normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)) void controller.trigger(spec.name, 'poll').catch(() => undefined);
+      }
+    },
     onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
   });
   const webhooks = {

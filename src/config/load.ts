@@ -5,7 +5,7 @@ import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
 import { fileSchema, type ConfigFile } from './schema.js';
 import type { ClusterConfig, Config, RepositoryConfig } from './config.js';
-import { checkSignedCommits, repositoryExtras } from './repository.js';
+import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
 
 export type LoadOptions = {
   /** Environment to read NOMAD_* from; defaults to process.env. */
@@ -67,6 +67,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
       throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`, { file });
     }
     if (app.require_signed_commits) checkSignedCommits(name, repo, file);
+    if (app.url) checkURLHasNoSecret(app.url, `app.${name}.url`, file);
     return {
       name,
       source: { repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir), revision: app.revision, path: normalizeAppPath(app.path), ...(app.require_signed_commits ? { requireSignedCommits: true } : {}) },

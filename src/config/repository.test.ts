@@ -37,4 +37,10 @@ test('bad repository settings name the file and the field', () => {
   assert.throws(bad({ token_file: 'token', password_env: 'X' }), /drover\.json: repository\.r: set at most one of "token_file", "token_env", "password_file" or "password_env"/);
   assert.throws(bad({}, { require_signed_commits: true }), /drover\.json: app\.a\.require_signed_commits: repository "r" has no keyring_file/);
   assert.throws(bad({ max_file_bytes: -1 }), /repository\.r\.max_file_bytes: /);
+  assert.throws(bad({ url: 'https://user:ghp_secret@h/o/r' }), (error: Error) => {
+    assert.match(error.message, /drover\.json: repository\.r\.url: the URL contains a password or token; use token_file/);
+    assert.ok(!error.message.includes('ghp_secret'));
+    return true;
+  });
+  assert.throws(() => parseConfig(JSON.stringify({ app: { a: { url: 'https://x:tok@h/o/r' } } }), file), /app\.a\.url: the URL contains a password or token/);
 });

@@ -13,6 +13,7 @@ type RepositoryBlock = ConfigFile['repository'][string];
  * the secrets themselves are read only when used.
  */
 export function repositoryExtras(name: string, repo: RepositoryBlock, baseDir: string, file: string): Omit<RepositoryConfig, 'name' | 'url' | 'pollIntervalMs'> {
+  checkURLHasNoSecret(repo.url, `repository.${name}.url`, file);
   const path = (key: keyof RepositoryBlock): string | undefined => {
     const value = repo[key];
     if (typeof value !== 'string') return undefined;
@@ -44,6 +45,13 @@ export function repositoryExtras(name: string, repo: RepositoryBlock, baseDir: s
     keyringFile: path('keyring_file'),
     limits: dropUndefined(limits),
   };
+}
+
+/** Refuses a URL carrying a password or token: git would show it in process lists and could echo it. */
+export function checkURLHasNoSecret(url: string, field: string, file: string): void {
+  if (URL.canParse(url) && new URL(url).password) {
+    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${field}: the URL contains a password or token; use token_file, token_env, password_file or password_env instead`, { file });
+  }
 }
 
 /** An app may require signed commits only when its repository has a keyring to check them against. */
