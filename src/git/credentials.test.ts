@@ -12,11 +12,11 @@ after(() => dir.cleanup());
 test('the HTTPS credential helper answers git with the secret from the file, read on every use', () => {
   const file = join(dir.path, 'token');
   writeFileSync(file, 'first-token\n');
-  const fill = () => {
-    const auth = gitAuth('https://git.example.com/org/repo.git', { password: { file } });
+  const fill = (host = 'git.example.com:8443') => {
+    const auth = gitAuth('https://git.example.com:8443/org/repo.git', { password: { file } });
     assert.ok(!JSON.stringify(auth.env).includes('https://'), 'no URL carries the secret');
     return execFileSync('git', ['credential', 'fill'], {
-      input: 'protocol=https\nhost=git.example.com\npath=org/repo.git\n\n',
+      input: `protocol=https\nhost=${host}\npath=org/repo.git\n\n`,
       env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', ...auth.env },
       encoding: 'utf8',
     });
@@ -24,6 +24,7 @@ test('the HTTPS credential helper answers git with the secret from the file, rea
   assert.match(fill(), /^username=git\npassword=first-token\n/m);
   writeFileSync(file, 'rotated-token\n');
   assert.match(fill(), /password=rotated-token/, 'a rotated token is used without a restart');
+  assert.throws(() => fill('elsewhere.example.com'), /could not read Username|terminal prompts disabled/, 'another host (a redirect) gets nothing');
   assert.deepEqual(gitAuth('https://h/o/r', { password: { file } }).secrets, ['rotated-token'], 'the secret is known for redaction');
 });
 

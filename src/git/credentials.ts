@@ -26,10 +26,15 @@ export type GitCredentials = {
 export type GitAuth = { env: Record<string, string>; secrets: string[] };
 
 /**
- * The credential helper git runs for HTTPS: it answers `get` from two environment
- * variables, so the secret is neither in a URL, on a command line, nor in a file.
+ * The credential helper git runs for HTTPS: it answers `get` from environment variables, so
+ * the secret is neither in a URL, on a command line, nor in a file, and only for the
+ * repository's own host, so a redirect elsewhere never receives it.
  */
-const HELPER = '!f() { test "$1" = get && printf \'username=%s\\npassword=%s\\n\' "$DROVER_GIT_USERNAME" "$DROVER_GIT_PASSWORD"; }; f';
+const HELPER = [
+  '!f() { test "$1" = get || return 0; h=;',
+  'while IFS= read -r l; do test -z "$l" && break; case "$l" in host=*) h="${l#host=}";; esac; done;',
+  'test "$h" = "$DROVER_GIT_HOST" && printf \'username=%s\\npassword=%s\\n\' "$DROVER_GIT_USERNAME" "$DROVER_GIT_PASSWORD"; }; f',
+].join(' ');
 
 /** Builds the environment that makes git authenticate to `url` with `credentials`. */
 export function gitAuth(url: string, credentials: GitCredentials | undefined): GitAuth {
@@ -44,6 +49,7 @@ export function gitAuth(url: string, credentials: GitCredentials | undefined): G
         GIT_CONFIG_VALUE_0: '',
         GIT_CONFIG_KEY_1: 'credential.helper',
         GIT_CONFIG_VALUE_1: HELPER,
+        DROVER_GIT_HOST: new URL(url).host,
         DROVER_GIT_USERNAME: credentials.username ?? 'git',
         DROVER_GIT_PASSWORD: password,
       },
