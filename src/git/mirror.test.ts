@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { symlinkSync } from 'node:fs';
+import { renameSync, symlinkSync } from 'node:fs';
 import { TestRepo, git, tempDir } from '../../test/helpers/git.js';
 import { MirrorSet } from './mirror.js';
 
@@ -95,6 +95,13 @@ test('fetch follows only the revisions in use, reports changes, follows force-pu
   await assert.rejects(mirror.resolve('feature'), /revision "feature" not found in .*moving \(a deleted branch/);
   assert.equal(await mirror.resolve('main'), base, 'other revisions keep working');
   assert.equal(await mirror.resolve('other'), base, 'a revision not followed yet is fetched on demand');
+
+  const pinned = new MirrorSet(join(dir.path, 'mirrors-pinned'), [{ url: repo.path, revisions: [base] }]).get(repo.path);
+  assert.equal(await pinned.fetch(), true, 'a SHA not in the mirror fetches every branch');
+  assert.equal(await pinned.resolve(base), base);
+  renameSync(repo.path, `${repo.path}-gone`);
+  assert.equal(await pinned.fetch(), false, 'a pinned commit already present needs no remote call, not even to a vanished remote');
+  renameSync(`${repo.path}-gone`, repo.path);
 });
 
 test('a missing repository is a git error naming the command and the repository', async () => {

@@ -74,6 +74,8 @@ export class GitMirror {
     const auth = gitAuth(this.url, this.options.credentials);
     const network: GitOptions = { cwd: this.dir, repo: this.url, env: auth.env, secrets: auth.secrets, timeoutMs: 300_000 };
     const plan = await planRefs(this.revisions, (sha) => this.hasCommit(sha));
+    // Every revision is a commit already in the mirror: commits never change, nothing to ask.
+    if (!plan.all && plan.refs.length === 0) return false;
     const direct = knownRefs(plan, this.known);
     if (!direct) return this.listAndFetch(plan, network);
     // Every followed ref is known to exist: one `git fetch` is the whole refresh, as with plain git.

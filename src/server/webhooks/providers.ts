@@ -81,7 +81,7 @@ export function readPush(provider: Provider, payload: JSONObject): PushEvent {
     case 'bitbucket-server': {
       const links = obj(repo.links);
       const hrefs = [...arr(links.clone), ...arr(links.self)].map((link) => obj(link).href);
-      return { refs: strings(...arr(payload.changes).map((change) => obj(obj(change).ref).id)), repoURLs: strings(...hrefs) };
+      return { refs: strings(...arr(payload.changes).map((change) => obj(obj(change).ref).id ?? obj(change).refId)), repoURLs: strings(...hrefs) };
     }
   }
 }
