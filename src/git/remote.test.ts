@@ -99,6 +99,7 @@ describe('mirrors against real git servers on 127.0.0.1', () => {
     assert.deepEqual(results, [false, false, false]);
     const made = http.requests.slice(before).filter((r) => r.status !== 401);
     assert.equal(made.filter((r) => r.method === 'GET' && r.path.endsWith('/info/refs')).length, 1, 'one ref advertisement');
+    assert.ok(made.some((r) => r.body.includes('command=ls-refs')), 'protocol v2 ref listing');
     assert.ok(!made.some((r) => r.body.includes('command=fetch')), 'no fetch when nothing changed');
 
     git(work.path, 'commit', '--quiet', '--allow-empty', '-m', 'second');
