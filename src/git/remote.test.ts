@@ -122,6 +122,13 @@ describe('mirrors against real git servers on 127.0.0.1', () => {
     assert.equal(await mirror.resolve('main'), head);
     assert.ok(ssh.commands.some((c) => c === "git-upload-pack '/org/jobs.git'"));
 
+    const scp = `[git@127.0.0.1:${ssh.port}]:org/jobs`;
+    const set = mirrors([{ url: scp, credentials: { sshKeyFile: keyFile, knownHostsFile: knownHosts } }]);
+    assert.equal(set.get(ssh.url('org/jobs.git')), set.get(scp), 'scp-like and ssh:// spellings share one mirror');
+    await set.get(scp).fetch();
+    assert.equal(await set.get(scp).resolve('main'), head);
+    assert.ok(ssh.commands.some((c) => c === "git-upload-pack 'org/jobs'"), 'the scp-like form reached the server');
+
     const strangerHost = secretFile('known_hosts_other', `[127.0.0.1]:${ssh.port} ${generateSSHKey().publicKey.split(' ').slice(0, 2).join(' ')}`);
     await assert.rejects(
       mirrors([{ url, credentials: { sshKeyFile: keyFile, knownHostsFile: strangerHost } }]).get(url).fetch(),

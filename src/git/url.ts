@@ -18,7 +18,9 @@ export function redactURL(url: string): string {
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ssh:': '22', 'git:': '9418' };
 
 /** `user@host:path`, git's scp-like syntax for SSH. */
-const SCP_LIKE = /^(?:[^@/]+@)?(\[[^\]]+\]|[^:/]+):(?!\/\/)(.*)$/;
+const SCP_LIKE = /^(?:[^@/[]+@)?([^:/[\]]+):(?!\/\/)(.*)$/;
+/** `[user@host:port]:path`, the scp-like form with a port. */
+const SCP_WITH_PORT = /^\[(?:[^@\]]+@)?([^\]:]+)(?::(\d+))?\]:(.*)$/;
 
 /**
  * The identity of a repository, independent of how its URL is spelled: scheme, user,
@@ -38,6 +40,11 @@ export function normalizeRepoURL(url: string): string {
       return trimmed;
     }
   }
+  const bracketed = SCP_WITH_PORT.exec(trimmed);
+  if (bracketed) {
+    const port = bracketed[2] && bracketed[2] !== '22' ? `:${bracketed[2]}` : '';
+    return `${bracketed[1]!.toLowerCase()}${port}/${cleanPath(bracketed[3]!).replace(/^\/+/, '')}`;
+  }
   const scp = SCP_LIKE.exec(trimmed);
   if (scp && !trimmed.startsWith('/') && !trimmed.startsWith('.')) {
     return `${scp[1]!.toLowerCase()}/${cleanPath(scp[2]!).replace(/^\/+/, '')}`;
@@ -52,6 +59,7 @@ function cleanPath(path: string): string {
 /** Whether the URL is reached over SSH (ssh:// or scp-like syntax). */
 export function isSSHURL(url: string): boolean {
   if (/^ssh:\/\//i.test(url) || /^git\+ssh:\/\//i.test(url)) return true;
+  if (SCP_WITH_PORT.test(url)) return true;
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && SCP_LIKE.test(url) && !url.startsWith('/') && !url.startsWith('.');
 }
 
