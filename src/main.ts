@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { MirrorSet } from './git/mirror.js';
+import { RepoPoller } from './git/poller.js';
+import { planSources } from './git/sources.js';
+import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
@@ -27,12 +30,12 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
   const db = openDatabase(join(config.dataDir, 'drover.db'));
-  const mirrors = new MirrorSet(join(config.dataDir, 'git'));
+  const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
     clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }));
   }
-  const repoInterval = new Map([...config.repositories.values()].map((r) => [r.url, r.pollIntervalMs]));
   const nomadFor = (name: string) => {
     const client = clients.get(name);
     if (!client) throw new Error(`no cluster named "${name}"`);
@@ -55,10 +58,29 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     logger,
     nomadFor,
     inventory,
-    intervalFor: (app) => repoInterval.get(app.source.repoURL) ?? config.refreshIntervalMs,
+    // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
+    intervalFor: () => config.refreshIntervalMs,
   });
-  const server = await listen(createApi({ controller, db, logger }), config.listen.host, config.listen.port);
+  const poller = new RepoPoller({
+    repos: sources.polls,
+    mirror: (url) => mirrors.get(url),
+    onChange: (url) => {
+      for (const spec of controller.specs()) {
+        if (normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)) void controller.trigger(spec.name, { trigger: 'poll' }).catch(() => undefined);
+      }
+    },
+    onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
+  });
+  const webhooks = {
+    maxBodyBytes: config.webhookMaxBodyBytes,
+    repositories: [...config.repositories.values()],
+    apps: () => controller.specs(),
+    trigger: (name: string) => void controller.trigger(name, { trigger: 'webhook' }).catch(() => undefined),
+    logger,
+  };
+  const server = await listen(createApi({ controller, db, logger, webhooks }), config.listen.host, config.listen.port);
   controller.start();
+  poller.start();
   logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
   let stopping: Promise<void> | undefined;
   return {
@@ -68,6 +90,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     stop: () => (stopping ??= (async () => {
       await server.close();
       inventory.stop();
+      await poller.stop();
       await controller.stop();
       db.close();
     })()),

@@ -1,4 +1,6 @@
 import type { AppSpec } from '../domain/app.js';
+import type { GitCredentials, SecretSource } from '../git/credentials.js';
+import type { SnapshotLimits } from '../git/snapshot.js';
 
 /** Where and how to reach one Nomad cluster. The token is held here and nowhere else. */
 export type ClusterConfig = {
@@ -14,6 +16,13 @@ export type RepositoryConfig = {
   name: string;
   url: string;
   pollIntervalMs: number;
+  /** Where the credentials live (files or environment variables); never the secrets themselves. */
+  credentials?: GitCredentials;
+  /** The shared secret of push webhooks from this repository's host. */
+  webhookSecret?: SecretSource;
+  /** Public keys whose commit signatures count as good. */
+  keyringFile?: string;
+  limits?: Partial<SnapshotLimits>;
 };
 
 /** The validated, frozen configuration Drover runs with. */
@@ -21,6 +30,8 @@ export type Config = {
   listen: { host: string; port: number };
   dataDir: string;
   refreshIntervalMs: number;
+  /** Largest webhook body accepted, in bytes. */
+  webhookMaxBodyBytes: number;
   clusters: Map<string, ClusterConfig>;
   repositories: Map<string, RepositoryConfig>;
   apps: AppSpec[];

@@ -5,6 +5,7 @@ import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
 import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
 import type { ClusterConfig, Config, RepositoryConfig } from './config.js';
+import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
 
 export type LoadOptions = {
   /** Environment to read NOMAD_* from; defaults to process.env. */
@@ -64,7 +65,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
 
   const repositories = new Map<string, RepositoryConfig>();
   for (const [name, repo] of Object.entries(data.repository)) {
-    repositories.set(name, { name, url: resolveRepoURL(repo.url, baseDir), pollIntervalMs: durationMs(repo.poll_interval) });
+    repositories.set(name, { name, url: resolveRepoURL(repo.url, baseDir), pollIntervalMs: durationMs(repo.poll_interval), ...repositoryExtras(name, repo, baseDir, file) });
   }
 
   const apps: AppSpec[] = Object.entries(data.app).map(([name, app]) => {
@@ -75,9 +76,11 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     if (!clusters.has(app.cluster)) {
       throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`, { file });
     }
+    if (app.require_signed_commits) checkSignedCommits(name, repo, file);
+    if (app.url) checkURLHasNoSecret(app.url, `app.${name}.url`, file);
     return {
       name,
-      source: { repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir), revision: app.revision, path: normalizeAppPath(app.path) },
+      source: { repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir), revision: app.revision, path: normalizeAppPath(app.path), ...(app.require_signed_commits ? { requireSignedCommits: true } : {}) },
       destination: { cluster: app.cluster, namespace: app.namespace, ...(app.region ? { region: app.region } : {}) },
       syncPolicy: {
         automated: app.sync.automated,
@@ -102,6 +105,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     listen: parseListen(data.listen, file),
     dataDir: resolve(baseDir, data.data_dir),
     refreshIntervalMs: durationMs(data.refresh_interval),
+    webhookMaxBodyBytes: data.webhook_max_body_bytes,
     clusters,
     repositories,
     apps,

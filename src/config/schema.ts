@@ -23,9 +23,29 @@ export const clusterSchema = z.strictObject({
   tls_skip_verify: z.boolean().optional(),
 }).refine((c) => Boolean(c.cert_file) === Boolean(c.key_file), { message: 'cert_file and key_file go together (mutual TLS needs both)' });
 
+const bytes = z.number().int().positive();
+
 export const repositorySchema = z.strictObject({
   url: z.string().min(1),
   poll_interval: duration.default('3m'),
+  // Credentials and secrets: only where they live (a file or an environment variable), never the values.
+  username: z.string().min(1).optional(),
+  token_file: z.string().optional(),
+  token_env: z.string().optional(),
+  password_file: z.string().optional(),
+  password_env: z.string().optional(),
+  ssh_key_file: z.string().optional(),
+  known_hosts_file: z.string().optional(),
+  ssh_insecure_ignore_host_key: z.boolean().default(false),
+  webhook_secret_file: z.string().optional(),
+  webhook_secret_env: z.string().optional(),
+  keyring_file: z.string().optional(),
+  max_file_bytes: bytes.optional(),
+  max_snapshot_bytes: bytes.optional(),
+}).refine((repo) => [repo.token_file, repo.token_env, repo.password_file, repo.password_env].filter((v) => v !== undefined).length <= 1, {
+  message: 'set at most one of "token_file", "token_env", "password_file" or "password_env"',
+}).refine((repo) => repo.webhook_secret_file === undefined || repo.webhook_secret_env === undefined, {
+  message: 'set at most one of "webhook_secret_file" or "webhook_secret_env"',
 });
 
 const retrySchema = z.strictObject({
@@ -40,6 +60,7 @@ export const appSchema = z.strictObject({
   url: z.string().optional(),
   revision: z.string().min(1).default('HEAD'),
   path: z.string().default('.'),
+  require_signed_commits: z.boolean().default(false),
   cluster: z.string().default('default'),
   namespace: z.string().default('default'),
   region: z.string().optional(),
@@ -67,6 +88,7 @@ export const fileSchema = z.strictObject({
   data_dir: z.string().default('./data'),
   refresh_interval: duration.default('3m'),
   history_limit: z.number().int().min(1).max(10_000).default(100),
+  webhook_max_body_bytes: bytes.default(25 * 1024 * 1024),
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),
   app: z.record(name, appSchema).default({}),

@@ -23,6 +23,8 @@ export type AppSpec = {
     revision: string;
     /** Folder inside the repository holding the app's job files. */
     path: string;
+    /** Sync only commits signed by a key in the repository's keyring (set only when true). */
+    requireSignedCommits?: boolean;
   };
   destination: {
     cluster: string;

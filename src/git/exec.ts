@@ -9,12 +9,17 @@ export type GitOptions = {
   input?: Buffer | string;
   timeoutMs?: number;
   maxBuffer?: number;
+  /** Extra environment (credentials, GNUPGHOME) for this child only. */
+  env?: Record<string, string>;
+  /** Secret values that must never appear in an error message. */
+  secrets?: string[];
 };
 
 /** Environment for every git child: no prompts, no pager, no user or system config surprises. */
-function gitEnv(): NodeJS.ProcessEnv {
+function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ...extra,
     GIT_TERMINAL_PROMPT: '0',
     GIT_PAGER: 'cat',
     GIT_CONFIG_NOSYSTEM: '1',
@@ -27,13 +32,13 @@ export function git(args: string[], options: GitOptions = {}): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     const child = execFile('git', args, {
       cwd: options.cwd,
-      env: gitEnv(),
+      env: gitEnv(options.env),
       encoding: 'buffer',
       maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024,
       timeout: options.timeoutMs ?? 120_000,
     }, (error, stdout, stderr) => {
       if (error) {
-        reject(gitError(args, options.repo, stderr.toString('utf8') || error.message));
+        reject(gitError(args, options.repo, stderr.toString('utf8') || error.message, options.secrets));
         return;
       }
       resolvePromise(stdout);
@@ -47,15 +52,18 @@ export async function gitText(args: string[], options: GitOptions = {}): Promise
   return (await git(args, options)).toString('utf8').trim();
 }
 
-export function gitError(args: string[], repo: string | undefined, message: string): DroverError {
-  const command = `git ${args.filter((a) => !/^[a-z]+:\/\//i.test(a)).join(' ')}`;
+/** A DROVER_ERR_GIT naming the command (URLs left out) and the repository, with git's message minus any secret. */
+export function gitError(args: string[], repo: string | undefined, message: string, secrets: string[] = []): DroverError {
+  const command = `git ${args.filter((a) => a !== repo && !/^[a-z]+:\/\//i.test(a)).join(' ')}`;
   const where = repo ? ` for ${redactURL(repo)}` : '';
-  return new DroverError('DROVER_ERR_GIT', `${command}${where} failed: ${redactText(message.trim())}`, { command, repo: repo && redactURL(repo) });
+  return new DroverError('DROVER_ERR_GIT', `${command}${where} failed: ${redactText(message.trim(), secrets)}`, { command, repo: repo && redactURL(repo) });
 }
 
-/** Removes anything that looks like userinfo in a URL from free text (git echoes URLs in errors). */
-export function redactText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
+/** Removes userinfo in URLs (git echoes URLs in errors) and every known secret value from free text. */
+export function redactText(text: string, secrets: string[] = []): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
+  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join('***');
+  return out;
 }
 
 

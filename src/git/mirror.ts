@@ -3,41 +3,120 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DroverError } from '../domain/errors.js';
 import type { CommitInfo, Snapshot } from '../domain/commit.js';
-import { git, gitText } from './exec.js';
-import { redactURL } from './url.js';
-import { readTree } from './snapshot.js';
+import { git, gitText, type GitOptions } from './exec.js';
+import { gitAuth, type GitCredentials } from './credentials.js';
+import { diffRefs, knownRefs, localRef, parseRefs, planRefs, readLocalRefs, selectRefs, type RefPlan } from './refs.js';
+import { CommitVerifier, requireGoodSignature } from './signature.js';
+import { DEFAULT_SNAPSHOT_LIMITS, readTree, type SnapshotLimits } from './snapshot.js';
+import { normalizeRepoURL, redactURL } from './url.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
+/** How to reach and check one repository; everything but the URL is optional. */
+export type RepositoryOptions = {
+  url: string;
+  credentials?: GitCredentials;
+  /** Public keys whose signatures count as good (enables signature checks). */
+  keyringFile?: string;
+  limits?: Partial<SnapshotLimits>;
+};
+
+export type SnapshotOptions = {
+  /** Refuse the snapshot unless the commit is signed by a key in the repository's keyring. */
+  requireSignedCommits?: boolean;
+};
+
 /**
  * A bare mirror of one remote repository under the data directory. Every app on the same
- * URL shares it, and concurrent fetches coalesce into one.
+ * repository shares it, concurrent fetches coalesce into one, and a fetch first compares
+ * `git ls-remote` with the mirror's refs so an unchanged repository costs one round trip.
  */
 export class GitMirror {
   readonly url: string;
   readonly dir: string;
-  private inflight: Promise<void> | undefined;
+  private readonly options: RepositoryOptions;
+  private readonly revisions: Set<string> | undefined;
+  private readonly limits: SnapshotLimits;
+  private readonly verifier: CommitVerifier | undefined;
+  private inflight: Promise<boolean> | undefined;
+  /** Remote refs that existed at the last ls-remote, so later fetches can skip it. */
+  private known: Set<string> | undefined;
   private initialized = false;
 
-  constructor(options: { url: string; baseDir: string }) {
+  /** `revisions`: the revisions apps use; only their refs are fetched. Omitted: every branch and tag. */
+  constructor(options: RepositoryOptions & { baseDir: string; revisions?: Iterable<string> }) {
     this.url = options.url;
-    this.dir = join(options.baseDir, createHash('sha256').update(options.url).digest('hex').slice(0, 24) + '.git');
+    this.options = options;
+    this.dir = join(options.baseDir, createHash('sha256').update(normalizeRepoURL(options.url)).digest('hex').slice(0, 24) + '.git');
+    this.revisions = options.revisions ? new Set(options.revisions) : undefined;
+    this.limits = { ...DEFAULT_SNAPSHOT_LIMITS, ...options.limits };
+    this.verifier = options.keyringFile ? new CommitVerifier({ keyringFile: options.keyringFile, gnupgHome: `${this.dir.slice(0, -4)}.gnupg`, repoURL: options.url }) : undefined;
   }
 
-  /** Fetches branches, tags and the remote HEAD; callers arriving while a fetch runs share it. */
-  fetch(): Promise<void> {
+  /** Adds a revision to the set this mirror follows (no effect when it follows everything). */
+  want(revision: string): void {
+    this.revisions?.add(revision);
+  }
+
+  /**
+   * Brings the mirror up to date and says whether any followed ref moved; callers arriving
+   * while a fetch runs share it.
+   */
+  fetch(): Promise<boolean> {
     this.inflight ??= this.doFetch().finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
   }
 
-  private async doFetch(): Promise<void> {
+  private async doFetch(): Promise<boolean> {
     await this.ensureInit();
-    await git([
-      'fetch', '--prune', '--no-tags', '--quiet', this.url,
-      '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*', '+HEAD:refs/drover/HEAD',
-    ], { cwd: this.dir, repo: this.url, timeoutMs: 300_000 });
+    const auth = gitAuth(this.url, this.options.credentials);
+    const network: GitOptions = { cwd: this.dir, repo: this.url, env: auth.env, secrets: auth.secrets, timeoutMs: 300_000 };
+    const plan = await planRefs(this.revisions, (sha) => this.hasCommit(sha));
+    // Every revision is a commit already in the mirror: commits never change, nothing to ask.
+    if (!plan.all && plan.refs.length === 0) return false;
+    const direct = knownRefs(plan, this.known);
+    if (!direct) return this.listAndFetch(plan, network);
+    // Every followed ref is known to exist: one `git fetch` is the whole refresh, as with plain git.
+    const locals = direct.map(localRef);
+    const before = await readLocalRefs(this.dir, locals);
+    try {
+      await git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.url, ...direct.map((ref) => `+${ref}:${localRef(ref)}`)], network);
+    } catch (error) {
+      if (!/couldn't find remote ref/i.test((error as Error).message)) throw error;
+      this.known = undefined;
+      return this.listAndFetch(plan, network);
+    }
+    const after = await readLocalRefs(this.dir, locals);
+    return locals.some((ref) => before.get(ref) !== after.get(ref));
+  }
+
+  /** Lists the remote refs, fetches the ones that moved and drops the ones that vanished. */
+  private async listAndFetch(plan: RefPlan, network: GitOptions): Promise<boolean> {
+    const remote = selectRefs(parseRefs((await git(['ls-remote', this.url, ...plan.refs], network)).toString('utf8')), plan);
+    const local = plan.all
+      ? parseRefs(await gitText(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags', 'refs/drover'], { cwd: this.dir, repo: this.url }))
+      : await readLocalRefs(this.dir, plan.refs.map(localRef));
+    const { fetch, remove } = diffRefs(remote, local, plan);
+    if (fetch.length > 0) {
+      await git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.url, ...fetch.map((ref) => `+${ref}:${localRef(ref)}`)], network);
+    }
+    if (remove.length > 0) {
+      // A branch deleted upstream: drop it so resolve() reports it instead of serving a stale commit.
+      await git(['update-ref', '--stdin'], { cwd: this.dir, repo: this.url, input: remove.map((ref) => `delete ${ref}\n`).join('') });
+    }
+    this.known = new Set(remote.keys());
+    return fetch.length > 0 || remove.length > 0;
+  }
+
+  private async hasCommit(revision: string): Promise<boolean> {
+    try {
+      await git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: this.dir, repo: this.url });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async ensureInit(): Promise<void> {
@@ -51,8 +130,24 @@ export class GitMirror {
     this.initialized = true;
   }
 
-  /** Resolves a branch, tag, SHA (full or short) or HEAD to a full commit SHA in the mirror. */
+  /**
+   * Resolves a branch, tag, SHA (full or short) or HEAD to a full commit SHA in the mirror.
+   * A revision the mirror did not follow yet is added and fetched once.
+   */
   async resolve(revision: string): Promise<string> {
+    const found = await this.lookup(revision);
+    if (found) return found;
+    if (this.revisions && !this.revisions.has(revision)) {
+      this.revisions.add(revision);
+      await this.fetch();
+      const retried = await this.lookup(revision);
+      if (retried) return retried;
+    }
+    throw new DroverError('DROVER_ERR_GIT', `revision "${revision}" not found in ${redactURL(this.url)} (a deleted branch or tag, or a commit no branch or tag contains)`, { repo: redactURL(this.url), revision });
+  }
+
+  private async lookup(revision: string): Promise<string | undefined> {
+    await this.ensureInit();
     const candidates = revision === 'HEAD'
       ? ['refs/drover/HEAD']
       : FULL_SHA.test(revision) ? [revision] : [`refs/heads/${revision}`, `refs/tags/${revision}`, revision];
@@ -63,34 +158,53 @@ export class GitMirror {
         // try the next form
       }
     }
-    throw new DroverError('DROVER_ERR_GIT', `revision "${revision}" not found in ${redactURL(this.url)}`, { repo: redactURL(this.url), revision });
+    return undefined;
   }
 
-  /** Author, date and subject of a commit. */
+  /** Author, committer, dates and subject of a commit, and its signature status when a keyring is configured. */
   async commitInfo(sha: string): Promise<CommitInfo> {
-    const out = await gitText(['show', '-s', '--format=%H%x00%an%x00%ae%x00%aI%x00%s', sha], { cwd: this.dir, repo: this.url });
-    const [full, author, authorEmail, date, subject] = out.split('\0');
-    return { sha: full!, author: author!, authorEmail: authorEmail!, date: date!, subject: subject ?? '' };
+    const [out, signature] = await Promise.all([
+      gitText(['show', '-s', '--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s', sha], { cwd: this.dir, repo: this.url }),
+      this.verifier?.check(this.dir, sha),
+    ]);
+    const [full, author, authorEmail, date, committer, committerEmail, committerDate, subject] = out.split('\0');
+    return { sha: full!, author: author!, authorEmail: authorEmail!, date: date!, committer, committerEmail, committerDate, subject: subject ?? '', ...(signature ? { signature } : {}) };
   }
 
   /** The files under `path` at `sha`, read from the object store (no work tree). */
-  async snapshot(sha: string, path: string): Promise<Snapshot> {
-    const [files, commit] = await Promise.all([readTree(this.dir, this.url, sha, path), this.commitInfo(sha)]);
+  async snapshot(sha: string, path: string, options: SnapshotOptions = {}): Promise<Snapshot> {
+    // Reading the files is harmless even when the signature turns out bad: nothing leaves this method.
+    const [commit, files] = await Promise.all([this.commitInfo(sha), readTree(this.dir, this.url, sha, path, this.limits)]);
+    if (options.requireSignedCommits) requireGoodSignature(commit.signature, sha, this.url);
     return { repoURL: this.url, revision: sha, commit, files };
   }
 }
 
-/** One mirror per repository URL. */
+/** One mirror per repository, whatever spelling of its URL an app uses. */
 export class MirrorSet {
   private readonly mirrors = new Map<string, GitMirror>();
+  private readonly repositories = new Map<string, RepositoryOptions & { revisions?: Set<string> }>();
 
-  constructor(private readonly baseDir: string) {}
+  /**
+   * `repositories`: per-repository credentials, keyring and limits, and the revisions apps
+   * use (so only those refs are fetched). URLs not listed get a mirror that follows everything.
+   */
+  constructor(private readonly baseDir: string, repositories: Array<RepositoryOptions & { revisions?: Iterable<string> }> = []) {
+    for (const repo of repositories) {
+      const key = normalizeRepoURL(repo.url);
+      const known = this.repositories.get(key);
+      const revisions = new Set([...(known?.revisions ?? []), ...(repo.revisions ?? [])]);
+      this.repositories.set(key, { ...repo, ...known, revisions: repo.revisions || known?.revisions ? revisions : undefined });
+    }
+  }
 
   get(url: string): GitMirror {
-    let mirror = this.mirrors.get(url);
+    const key = normalizeRepoURL(url);
+    let mirror = this.mirrors.get(key);
     if (!mirror) {
-      mirror = new GitMirror({ url, baseDir: this.baseDir });
-      this.mirrors.set(url, mirror);
+      const repo = this.repositories.get(key);
+      mirror = new GitMirror({ ...repo, url: repo?.url ?? url, baseDir: this.baseDir });
+      this.mirrors.set(key, mirror);
     }
     return mirror;
   }

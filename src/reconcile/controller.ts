@@ -1,7 +1,7 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
 import { getAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
-import { reconcileApp, type ReconcileDeps, type ReconcileOutcome, type ReconcileRequest, type Trigger } from './reconcile-app.js';
+import { needsFetch, reconcileApp, type ReconcileDeps, type ReconcileOutcome, type ReconcileRequest, type Trigger } from './reconcile-app.js';
 
 type AppState = {
   spec: AppSpec;
@@ -23,7 +23,7 @@ export type ControllerOptions = ReconcileDeps & {
 };
 
 /** Manual work outranks automatic work when requests coalesce. */
-const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refresh: 1, webhook: 1, event: 1, poll: 0, startup: 0 };
+const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refresh: 1, webhook: 1, event: 1, poll: 0, resync: 0, startup: 0 };
 
 /**
  * Runs reconciles: at most one per app at a time, triggers coalesced, each app on its own
@@ -65,7 +65,10 @@ export class Controller {
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
     if (this.stopped) return Promise.reject(new Error('Drover is shutting down'));
     if (state.running) {
-      if (!state.queued || PRIORITY[request.trigger] >= PRIORITY[state.queued.trigger]) state.queued = request;
+      // Coalesce into one queued request: the more important trigger, fetching if either would.
+      const queued = state.queued;
+      const winner = !queued || PRIORITY[request.trigger] >= PRIORITY[queued.trigger] ? request : queued;
+      state.queued = queued ? { ...winner, fetch: needsFetch(request) || needsFetch(queued) } : request;
       const next = () => this.afterCurrent(state);
       return state.running.then(next, next);
     }
@@ -107,7 +110,7 @@ export class Controller {
     const delay = retrying
       ? Math.min(retry.backoffMs * retry.factor ** (state.failures - 1), retry.maxBackoffMs)
       : this.options.intervalFor(state.spec) * (0.9 + Math.random() * 0.2);
-    const trigger: Trigger = retrying ? 'retry' : 'poll';
+    const trigger: Trigger = retrying ? 'retry' : 'resync';
     state.timer = setTimeout(() => void this.trigger(state.spec.name, { trigger }).catch(() => undefined), delay);
   }
 

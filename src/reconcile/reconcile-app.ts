@@ -26,7 +26,20 @@ export type ReconcileDeps = {
   deadlines?: Partial<Record<'source' | 'observe' | 'sync', number>>;
 };
 
-export type Trigger = 'startup' | 'poll' | 'refresh' | 'sync' | 'webhook' | 'retry' | 'rollback' | 'event';
+/**
+ * Why a reconcile ran: `startup`; `poll` (the poller saw the branch move); `webhook`; `resync`
+ * (the periodic full comparison); `event` (a job list change in Nomad); `retry` (backoff after a
+ * failure); and the user-asked `refresh`, `sync` and `rollback`.
+ */
+export type Trigger = 'startup' | 'poll' | 'resync' | 'refresh' | 'sync' | 'webhook' | 'retry' | 'rollback' | 'event';
+
+/** Triggers whose mirror is already fetched: the poller fetched before triggering, and drift events compare against git as it is. */
+const ALREADY_FETCHED = new Set<Trigger>(['poll', 'event']);
+
+/** Whether a reconcile for this request fetches git first. */
+export function needsFetch(request: ReconcileRequest): boolean {
+  return request.fetch ?? !ALREADY_FETCHED.has(request.trigger);
+}
 
 /** Triggers a person asked for: they look at Nomad's live list, not the inventory's copy. */
 const ASKED_BY_USER = new Set<Trigger>(['refresh', 'sync', 'rollback']);
@@ -35,6 +48,8 @@ export type ReconcileRequest = {
   trigger: Trigger;
   /** A manual sync (triggers `sync` and `rollback`): which jobs, dry-run, prune override, revision. */
   sync?: SyncSelection & { revision?: string };
+  /** Fetch git first; by default every trigger but `poll` and `event` does. */
+  fetch?: boolean;
 };
 
 export type ReconcileOutcome = {
@@ -66,7 +81,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   let comparison: ComparisonResult;
   let desired;
   try {
-    snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted, { fetch: request.trigger !== 'event' }));
+    snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }));
     desired = renderDesired(app, snapshot);
     const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: true, cachedList: !ASKED_BY_USER.has(request.trigger) }));
     comparison = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt, unchanged: observation.unchanged });

@@ -27,12 +27,12 @@ export async function withDeadline<T>(step: string, ms: number, work: Promise<T>
   }
 }
 
-/** Step: fetch the repository (shared per URL; skipped for drift events, which compare against the mirror as it is), resolve the revision and read the app's files. */
+/** Step: fetch the repository (shared per URL; skipped when the trigger already fetched or is a drift event), resolve the revision and read the app's files. */
 export async function loadSource(mirrors: MirrorSet, app: AppSpec, revision: string, options: { fetch: boolean }): Promise<Snapshot> {
   const mirror = mirrors.get(app.source.repoURL);
   if (options.fetch) await mirror.fetch();
   const sha = await mirror.resolve(revision);
-  return mirror.snapshot(sha, app.source.path);
+  return mirror.snapshot(sha, app.source.path, { requireSignedCommits: app.source.requireSignedCommits });
 }
 
 /** Step: render every job file; any issue fails the whole set (no partial job sets). */

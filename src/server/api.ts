@@ -9,8 +9,9 @@ import type { DB } from '../store/db.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { toAppView, toDiffView } from './app-view.js';
 import { uiPage } from './ui.js';
+import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 
-export type ApiDeps = { controller: Controller; db: DB; logger: Logger };
+export type ApiDeps = { controller: Controller; db: DB; logger: Logger; webhooks?: GitWebhookDeps };
 
 const syncBody = z.strictObject({
   jobs: z.array(z.string().min(1)).min(1).optional(),
@@ -111,6 +112,8 @@ export function createApi(deps: ApiDeps): Hono {
     const spec = requireApp(c.req.param('name'));
     return c.json(withRun(spec.name, await unpin(controller, db, spec.name)));
   });
+
+  if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
 
   api.get('/healthz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
