@@ -39,7 +39,8 @@ export function renderHclJob(file: string, src: string, options: HclJobOptions =
   const withVar: EvalContext = { ...base, variables: new Map([['var', vars]]) };
   const locals = resolveLocals(body, withVar, problems);
   const ctx: EvalContext = { ...base, variables: new Map([['var', vars], ['local', locals]]) };
-  const job = decodeJob(body, ctx, problems);
+  // A bad variable or local would make every use of it fail too: report the cause only.
+  const job = problems.length === 0 ? decodeJob(body, ctx, problems) : undefined;
   const located = problems.map((problem) => ({ ...problem, file: problem.file ?? file }));
   return located.length > 0 ? { problems: located } : { job, problems: [] };
 }

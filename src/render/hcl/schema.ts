@@ -78,7 +78,7 @@ const STRUCTS: Record<string, string> = {
   volume_mount: 'volume destination read_only:b propagation_mode selinux_label=SELinuxLabel',
   lifecycle: 'hook sidecar:b',
   csi_plugin: 'id=ID type mount_dir stage_publish_base_dir health_timeout:d',
-  scaling: 'min:i max:i policy:raw enabled:b type',
+  scaling: 'min:i max:i policy:any enabled:b type',
   identity: 'name aud:ss=Audience change_mode change_signal env:b file:b filepath service_name ttl:d=TTL',
   action: 'name command args:ss',
   secret: 'name provider path config:any env:m',
