@@ -132,7 +132,13 @@ function evalCall(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Valu
     if (!Array.isArray(last)) throw new HclError(expr.args[expr.args.length - 1]!.pos, `Invalid expanding argument value: the argument to expand in a call to ${expr.name} must be a list, not ${typeName(last ?? null)}`);
     args.push(...last);
   }
-  return guard(expr.pos, () => fn(args), `Invalid function argument: ${expr.name}: `);
+  try {
+    return guard(expr.pos, () => fn(args), `Invalid function argument: ${expr.name}: `);
+  } catch (error) {
+    // A RangeError from an extreme argument (e.g. a huge precision) is the caller's error, not a crash.
+    if (error instanceof HclError || !(error instanceof Error)) throw error;
+    throw new HclError(expr.pos, `Error in function call: ${expr.name}: ${error.message}`);
+  }
 }
 
 /** `try` returns its first argument that evaluates without error; `can` says whether one does. */

@@ -6,7 +6,19 @@ const BINARY_LEVELS: string[][] = [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<
 
 /** Recursive-descent parser for HCL native expressions (operators, traversals, for, templates). */
 export class ExprParser extends Cursor {
+  private nesting = 0;
+
+  /** Parses one expression; nesting is bounded so hostile input fails cleanly instead of overflowing the stack. */
   parseExpression(): Expr {
+    if (++this.nesting > 256) this.fail('Expression too deeply nested (more than 256 levels)');
+    try {
+      return this.parseConditional();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private parseConditional(): Expr {
     const cond = this.parseBinary(0);
     const save = this.i;
     this.skip();
@@ -53,10 +65,20 @@ export class ExprParser extends Cursor {
     const c = this.peek();
     if ((c === '!' && this.peek(1) !== '=') || c === '-') {
       this.i++;
-      const operand = this.parseUnary();
+      const operand = this.parseExpressionOperand();
       return { kind: 'unary', pos, end: this.i, op: c, operand };
     }
     return this.parsePostfix(this.parsePrimary());
+  }
+
+  /** A unary operand, counted against the nesting bound like any sub-expression. */
+  private parseExpressionOperand(): Expr {
+    if (++this.nesting > 256) this.fail('Expression too deeply nested (more than 256 levels)');
+    try {
+      return this.parseUnary();
+    } finally {
+      this.nesting--;
+    }
   }
 
   private parsePostfix(expr: Expr): Expr {

@@ -38,7 +38,10 @@ function parseBody(p: ExprParser, nested: boolean): Body {
   return { attributes, blocks, pos, end: p.pos() };
 }
 
+const MAX_BLOCK_DEPTH = 64;
+
 function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
+  if (p.blockDepth >= MAX_BLOCK_DEPTH) p.fail(`Blocks nested too deeply (more than ${MAX_BLOCK_DEPTH} levels)`, pos.offset);
   const labels: string[] = [];
   for (;;) {
     p.skip(false);
@@ -51,7 +54,9 @@ function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
     }
   }
   p.i++;
+  p.blockDepth++;
   const body = parseBody(p, true);
+  p.blockDepth--;
   p.skip(true);
   if (p.peek() !== '}') p.fail(`Unclosed configuration block: the "${type}" block opened at line ${pos.line} needs a closing "}"`, pos.offset);
   p.i++;
@@ -66,7 +71,11 @@ function readLabel(p: ExprParser): string {
   const found = m.exec(p.src);
   if (!found) p.fail('Invalid block label: labels must be quoted strings without interpolation');
   p.i = start + found[0].length;
-  return JSON.parse(found[0].replace(/\\U([0-9a-fA-F]{8})/g, (_all, hex: string) => JSON.stringify(String.fromCodePoint(parseInt(hex, 16))).slice(1, -1))) as string;
+  try {
+    return JSON.parse(found[0].replace(/\\U([0-9a-fA-F]{8})/g, (_all, hex: string) => JSON.stringify(String.fromCodePoint(parseInt(hex, 16))).slice(1, -1))) as string;
+  } catch {
+    return p.fail('Invalid block label: the label has an invalid escape sequence', start);
+  }
 }
 
 /** Every argument or block ends at a newline, the end of file or the enclosing "}". */

@@ -7,6 +7,7 @@ import { HclError, type Pos } from './ast.js';
 export class Cursor {
   i = 0;
   depth = 0;
+  blockDepth = 0;
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly src: string) {
