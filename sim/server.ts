@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { NomadJob } from '../src/domain/job.js';
 import { SimError, SimState, type StoredJob } from './state.js';
 import { boolParam, field, jsonRead, jsonWrite, readBody, textError } from './http.js';
+import { registerParseRoute } from './parse-route.js';
 
 export type SimOptions = {
   state?: SimState;
@@ -76,6 +77,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
   app.all('/v1/jobs', (c) => textError(c, 405, 'Invalid method'));
   app.all('/v1/job/:id', (c) => textError(c, 405, 'Invalid method'));
   app.notFound((c) => textError(c, 404, 'Invalid URL'));
+  registerParseRoute(app);
   return { app, state };
 }
 

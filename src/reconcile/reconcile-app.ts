@@ -4,7 +4,7 @@ import type { Snapshot } from '../domain/commit.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { NomadClient } from '../nomad/index.js';
 import { posix } from 'node:path';
-import { renderSnapshot } from '../render/render.js';
+import { renderApp } from '../render/app-render.js';
 import { formatIssue } from '../render/errors.js';
 import type { DB } from '../store/db.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
@@ -41,7 +41,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, trigger: T
     await mirror.fetch();
     const sha = await mirror.resolve(app.source.revision);
     snapshot = await mirror.snapshot(sha, app.source.path);
-    const rendered = renderSnapshot(snapshot, { defaultNamespace: app.destination.namespace, vars: app.vars, varFiles: app.varFiles?.map((f) => posix.join(app.source.path, f)) });
+    const rendered = await renderApp({ mode: app.render ?? 'local', snapshot, path: app.source.path, transport: nomad.http, options: { defaultNamespace: app.destination.namespace, vars: app.vars, varFiles: app.varFiles?.map((f) => posix.join(app.source.path, f)) } });
     if (rendered.issues.length > 0) {
       return fail(deps, app, previous, now, 'ComparisonError', `rendering failed at ${sha.slice(0, 12)}:\n${rendered.issues.map(formatIssue).join('\n')}`);
     }

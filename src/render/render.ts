@@ -27,7 +27,8 @@ export type RenderOptions = {
   env?: NodeJS.ProcessEnv;
 };
 
-const HCL_JOB = /\.(nomad\.hcl|nomad|hcl)$/;
+/** Job files in HCL2. */
+export const HCL_JOB = /\.(nomad\.hcl|nomad|hcl)$/;
 /** Var-files are inputs, never jobs. */
 export const VAR_FILE = /\.vars\.(hcl|json)$|\.pkrvars(\.hcl)?$/;
 
@@ -55,11 +56,12 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions): Rend
     }
   }
   for (const [name, problem] of undeclared) if (!declared.has(name)) issues.push(toIssue({ file: '(vars)', ...problem }));
-  const jobs = collect(rendered, options.defaultNamespace, issues);
+  const jobs = collectJobs(rendered, options.defaultNamespace, issues);
   return { jobs: issues.length > 0 ? [] : jobs, issues };
 }
 
-function collect(rendered: Array<{ file: string; job: NomadJob }>, defaultNamespace: string, issues: RenderIssue[]): DesiredJob[] {
+/** Pairs jobs with their namespace and refuses two files defining the same job. */
+export function collectJobs(rendered: Array<{ file: string; job: NomadJob }>, defaultNamespace: string, issues: RenderIssue[]): DesiredJob[] {
   const seen = new Map<string, string>();
   const jobs: DesiredJob[] = [];
   for (const { file, job } of rendered) {
