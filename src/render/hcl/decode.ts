@@ -8,6 +8,8 @@ import { HOOKS } from './hooks.js';
 import { ValueError, isObject, toBool, toList, toNum, toStr, typeName, type Value } from './values.js';
 import type { Problem } from './variables.js';
 
+const NO_SKIP: ReadonlySet<string> = new Set();
+
 /** A decoded api struct: JSON keys in the api struct's field order. */
 export type Decoded = Record<string, unknown>;
 
@@ -16,14 +18,18 @@ export type Decoded = Record<string, unknown>;
  * Problems are collected so that one render reports every bad attribute; `skip` names
  * blocks the caller handles itself.
  */
-export function decodeBody(body: Body, structName: string, ctx: EvalContext, problems: Problem[], skip: ReadonlySet<string> = new Set(), label?: [string, string]): Decoded {
+export function decodeBody(body: Body, structName: string, ctx: EvalContext, problems: Problem[], skip: ReadonlySet<string> = NO_SKIP, label?: [string, string]): Decoded {
   const spec = structSpec(structName);
   const values = new Map<string, unknown>();
   if (label) values.set(label[0], label[1]);
   for (const attr of body.attributes) decodeAttribute(attr, spec, ctx, problems, values);
   const blocks = expandBlocks(body, ctx, problems).filter(({ block }) => !skip.has(block.type));
   const byType = new Map<string, ScopedBlock[]>();
-  for (const scoped of blocks) byType.set(scoped.block.type, [...(byType.get(scoped.block.type) ?? []), scoped]);
+  for (const scoped of blocks) {
+    const list = byType.get(scoped.block.type);
+    if (list) list.push(scoped);
+    else byType.set(scoped.block.type, [scoped]);
+  }
   for (const [type, group] of byType) {
     const attrSpec = spec.attrs.get(type);
     if (attrSpec && (attrSpec.kind === 'm' || attrSpec.kind === 'any' || attrSpec.kind === 'hm')) {
@@ -143,7 +149,7 @@ function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[]
       continue;
     }
     const label: [string, string] | undefined = spec.label && block.labels[0] !== undefined ? [spec.label, block.labels[0]] : undefined;
-    decoded.push({ block, value: decodeBody(block.body, spec.struct, ctx, problems, new Set(), label) });
+    decoded.push({ block, value: decodeBody(block.body, spec.struct, ctx, problems, NO_SKIP, label) });
   }
   if (spec.mode === 'single') {
     if (decoded[0]) values.set(spec.json, decoded[0].value);

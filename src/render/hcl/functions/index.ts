@@ -11,7 +11,8 @@ import { stringFunctions } from './strings.js';
 
 export type { FileAccess };
 
-const pure: Record<string, HclFunction> = {
+/** Null prototype, so names like "constructor" are not functions. */
+const pure: Record<string, HclFunction> = Object.assign(Object.create(null) as Record<string, HclFunction>, {
   ...stringFunctions,
   ...numericFunctions,
   ...collectionFunctions,
@@ -19,16 +20,20 @@ const pure: Record<string, HclFunction> = {
   ...cryptoFunctions,
   ...datetimeFunctions,
   ...networkFunctions,
-};
+});
+
+const disabledFs: Record<string, HclFunction> = Object.create(pure) as Record<string, HclFunction>;
+for (const name of Object.keys(filesystemFunctions({ files: new Map(), baseDir: '' }))) {
+  disabledFs[name] = () => { throw new ValueError('filesystem functions disabled'); };
+}
 
 /**
  * The function library of Nomad's jobspec2. `try`, `can` and `convert` need unevaluated
  * arguments and live in the evaluator. Without `files`, the file-system functions fail
- * as they do on Nomad's `/v1/jobs/parse`.
+ * as they do on Nomad's `/v1/jobs/parse`. The shared table is the prototype, so building
+ * the library for one file copies nothing.
  */
 export function jobspecFunctions(files?: FileAccess): Record<string, HclFunction> {
-  if (files) return { ...pure, ...filesystemFunctions(files) };
-  const disabled: HclFunction = () => { throw new ValueError('filesystem functions disabled'); };
-  const fs = Object.fromEntries(Object.keys(filesystemFunctions({ files: new Map(), baseDir: '' })).map((name) => [name, disabled]));
-  return { ...pure, ...fs };
+  if (!files) return disabledFs;
+  return Object.assign(Object.create(pure) as Record<string, HclFunction>, filesystemFunctions(files));
 }
