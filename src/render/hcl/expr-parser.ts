@@ -3,6 +3,7 @@ import { Cursor } from './scanner.js';
 import { parseHeredoc, parseQuotedTemplate } from './template-parser.js';
 
 const BINARY_LEVELS: string[][] = [['||'], ['&&'], ['==', '!='], ['<=', '>=', '<', '>'], ['+', '-'], ['*', '/', '%']];
+const OPERATOR_START = new Set('|&=!<>+-*/%');
 
 /** Recursive-descent parser for HCL native expressions (operators, traversals, for, templates). */
 export class ExprParser extends Cursor {
@@ -41,7 +42,7 @@ export class ExprParser extends Cursor {
     for (;;) {
       const save = this.i;
       this.skip();
-      const op = BINARY_LEVELS[level]!.find((candidate) => this.startsWith(candidate) && !this.isLongerOperator(candidate));
+      const op = OPERATOR_START.has(this.peek()) ? this.operatorAt(level) : undefined;
       if (!op) {
         this.i = save;
         return left;
@@ -50,6 +51,11 @@ export class ExprParser extends Cursor {
       const right = this.parseBinary(level + 1);
       left = { kind: 'binary', pos: left.pos, end: this.i, op, left, right };
     }
+  }
+
+  private operatorAt(level: number): string | undefined {
+    for (const candidate of BINARY_LEVELS[level]!) if (this.startsWith(candidate) && !this.isLongerOperator(candidate)) return candidate;
+    return undefined;
   }
 
   /** `<` must not match `<=`/`<<`, `=` must not start `=>`, `!` must not be `!=`. */

@@ -161,29 +161,31 @@ function nest(p: ExprParser, tokens: Token[]): TemplatePart[] {
     if (token.stripBefore && before?.kind === 'text') before.text = before.text.replace(/\s+$/, '');
     if (token.stripAfter && after?.kind === 'text') after.text = after.text.replace(/^\s+/, '');
   });
-  let k = 0;
-  const parseUntil = (ends: string[]): { parts: TemplatePart[]; end?: Token & { kind: 'directive' } } => {
-    const parts: TemplatePart[] = [];
-    while (k < tokens.length) {
-      const token = tokens[k++]!;
-      if (token.kind === 'text') parts.push({ kind: 'text', text: token.text });
-      else if (token.kind === 'interp') parts.push({ kind: 'interp', expr: token.expr });
-      else if (ends.includes(token.word)) return { parts, end: token };
-      else if (token.word === 'if') {
-        const then = parseUntil(['else', 'endif']);
-        if (!then.end) p.fail('Unterminated template directive: %{if} needs a matching %{endif}', token.pos.offset);
-        const otherwise = then.end.word === 'else' ? parseUntil(['endif']) : { parts: [], end: then.end };
-        if (!otherwise.end) p.fail('Unterminated template directive: %{else} needs a matching %{endif}', token.pos.offset);
-        parts.push({ kind: 'if', pos: token.pos, cond: token.expr!, then: then.parts, else: otherwise.parts });
-      } else if (token.word === 'for') {
-        const body = parseUntil(['endfor']);
-        if (!body.end) p.fail('Unterminated template directive: %{for} needs a matching %{endfor}', token.pos.offset);
-        parts.push({ kind: 'for', pos: token.pos, keyVar: token.keyVar, valueVar: token.valueVar!, collection: token.expr!, body: body.parts });
-      } else p.fail(`Unexpected template directive: %{${token.word}} has no matching opening directive`, token.pos.offset);
-    }
-    return { parts };
-  };
-  return parseUntil([]).parts;
+  return nestUntil(p, { tokens, k: 0 }, []).parts;
+}
+
+type NestState = { tokens: Token[]; k: number };
+
+function nestUntil(p: ExprParser, state: NestState, ends: string[]): { parts: TemplatePart[]; end?: Token & { kind: 'directive' } } {
+  const parts: TemplatePart[] = [];
+  while (state.k < state.tokens.length) {
+    const token = state.tokens[state.k++]!;
+    if (token.kind === 'text') parts.push({ kind: 'text', text: token.text });
+    else if (token.kind === 'interp') parts.push({ kind: 'interp', expr: token.expr });
+    else if (ends.includes(token.word)) return { parts, end: token };
+    else if (token.word === 'if') {
+      const then = nestUntil(p, state, ['else', 'endif']);
+      if (!then.end) p.fail('Unterminated template directive: %{if} needs a matching %{endif}', token.pos.offset);
+      const otherwise = then.end.word === 'else' ? nestUntil(p, state, ['endif']) : { parts: [], end: then.end };
+      if (!otherwise.end) p.fail('Unterminated template directive: %{else} needs a matching %{endif}', token.pos.offset);
+      parts.push({ kind: 'if', pos: token.pos, cond: token.expr!, then: then.parts, else: otherwise.parts });
+    } else if (token.word === 'for') {
+      const body = nestUntil(p, state, ['endfor']);
+      if (!body.end) p.fail('Unterminated template directive: %{for} needs a matching %{endfor}', token.pos.offset);
+      parts.push({ kind: 'for', pos: token.pos, keyVar: token.keyVar, valueVar: token.valueVar!, collection: token.expr!, body: body.parts });
+    } else p.fail(`Unexpected template directive: %{${token.word}} has no matching opening directive`, token.pos.offset);
+  }
+  return { parts };
 }
 
 /** Removes the smallest indentation shared by the heredoc's non-blank lines. */
