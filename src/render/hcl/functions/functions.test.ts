@@ -81,6 +81,8 @@ const CASES: Array<[string, Value]> = [
   ['jsonencode({ b = [1, "<"], a = null })', '{"a":null,"b":[1,"\\u003c"]}'],
   ['jsondecode("{\\"b\\":1,\\"a\\":[true]}")', { a: [true], b: 1 }],
   ['urlencode("a b&c/d")', 'a+b%26c%2Fd'],
+  ['yamldecode("a: 1\\nb: [x, y]\\n")', { a: 1, b: ['x', 'y'] }],
+  ['yamlencode({ foo = [1, 2], bar = "baz", m = { x = true } })', '"bar": "baz"\n"foo":\n- 1\n- 2\n"m":\n  "x": true\n'],
   ['md5("hello")', '5d41402abc4b2a76b9719d911017c592'],
   ['sha1("hello")', 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d'],
   ['sha256("hello")', '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824'],

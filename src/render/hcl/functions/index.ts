@@ -8,6 +8,7 @@ import { filesystemFunctions, type FileAccess } from './filesystem.js';
 import { networkFunctions } from './network.js';
 import { numericFunctions } from './numeric.js';
 import { stringFunctions } from './strings.js';
+import { yamlFunctions } from './yaml.js';
 
 export type { FileAccess };
 
@@ -20,6 +21,7 @@ const pure: Record<string, HclFunction> = Object.assign(Object.create(null) as R
   ...cryptoFunctions,
   ...datetimeFunctions,
   ...networkFunctions,
+  ...yamlFunctions,
 });
 
 const disabledFs: Record<string, HclFunction> = Object.create(pure) as Record<string, HclFunction>;
