@@ -46,7 +46,15 @@ export function decodeBody(body: Body, structName: string, ctx: EvalContext, pro
   }
   const out: Decoded = {};
   for (const field of spec.order) if (values.has(field)) out[field] = values.get(field);
-  return HOOKS[structName]?.(out) ?? out;
+  const hook = HOOKS[structName];
+  if (!hook) return out;
+  try {
+    return hook(out);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    problems.push({ pos: body.pos, message: error.message });
+    return out;
+  }
 }
 
 function describeStruct(spec: StructSpec): string {
@@ -143,8 +151,7 @@ function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[]
   const decoded: Array<{ block: Block; value: Decoded }> = [];
   for (const { block, ctx } of spec.mode === 'single' ? group.slice(0, 1) : group) {
     const wanted = spec.label ? 1 : 0;
-    const optionalLabel = spec.hcl === 'identity' || spec.hcl === 'scaling';
-    if (block.labels.length !== wanted && !(optionalLabel && block.labels.length <= 1)) {
+    if (block.labels.length !== wanted) {
       problems.push({ pos: block.pos, message: block.labels.length < wanted ? `Missing name for ${spec.hcl}: a "${spec.hcl}" block needs a label` : `Extraneous label for ${spec.hcl}: a "${spec.hcl}" block takes ${wanted === 0 ? 'no labels' : 'one label'}` });
       continue;
     }

@@ -1,8 +1,65 @@
 import type { Decoded } from './decode.js';
+import { ValueError } from './values.js';
 
-const SHORTHANDS = ['distinct_hosts', 'distinct_property', 'version', 'semver', 'regexp', 'set_contains', 'set_contains_any', 'set_contains_all'];
-const SHORTHAND_JSON = Object.fromEntries(SHORTHANDS.map((name) => [name, name.split('_').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')]));
 const VERTICAL: Record<string, string> = { cpu: 'vertical_cpu', mem: 'vertical_mem' };
+
+/** jobspec2 applies the shorthands in this order, so a later one wins. */
+const CONSTRAINT_SHORTHANDS = ['Version', 'Semver', 'Regexp', 'SetContains'];
+const AFFINITY_SHORTHANDS = ['Version', 'Semver', 'Regexp', 'SetContainsAny', 'SetContainsAll', 'SetContains'];
+const ALL_SHORTHANDS = ['DistinctProperty', 'DistinctHosts', 'Regexp', 'Version', 'Semver', 'SetContains', 'SetContainsAll', 'SetContainsAny', 'AttributeIsSet', 'AttributeIsNotSet'];
+
+function snake(json: string): string {
+  return json.replace(/[A-Z]/g, (c, at: number) => (at > 0 ? '_' : '') + c.toLowerCase());
+}
+
+/** A shorthand's value as the string jobspec2 reads (cty string conversion); empty means unset. */
+function text(value: unknown, name: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') throw new ValueError(`Inappropriate value for attribute "${snake(name)}": string required`);
+  return String(value);
+}
+
+/** Constraint and affinity blocks: plain string fields, shorthands folded into the operand. */
+function placement(value: Decoded, shorthands: string[], constraint: boolean): Decoded {
+  const out: Decoded = { LTarget: text(value.LTarget, 'LTarget'), RTarget: text(value.RTarget, 'RTarget'), Operand: text(value.Operand, 'Operand') };
+  if (value.Weight !== undefined) out.Weight = value.Weight;
+  for (const name of shorthands) {
+    const given = text(value[name], name);
+    if (given !== '') {
+      out.Operand = snake(name);
+      out.RTarget = given;
+    }
+  }
+  if (constraint) {
+    const hosts = value.DistinctHosts;
+    if (hosts !== undefined && hosts !== null && typeof hosts !== 'boolean') throw new ValueError('Inappropriate value for attribute "distinct_hosts": bool required');
+    if (hosts === true) out.Operand = 'distinct_hosts';
+    const property = text(value.DistinctProperty, 'DistinctProperty');
+    if (property !== '') {
+      out.Operand = 'distinct_property';
+      out.LTarget = property;
+    }
+  }
+  for (const name of ALL_SHORTHANDS) delete value[name];
+  if (out.Operand === '') out.Operand = '=';
+  return out;
+}
+
+/**
+ * Task `scaling "cpu"|"mem"` blocks: the label picks the type (case-insensitive); a second block
+ * for the same resource, or a `type` that disagrees with the label, is an error.
+ */
+function verticalPolicies(policies: Decoded[]): Decoded[] {
+  const seen = new Set<string>();
+  return policies.map((policy) => {
+    const label = String(policy.Type).toLowerCase();
+    const type = VERTICAL[label];
+    if (!type) throw new ValueError('Invalid scaling policy name: scaling policy name must be "cpu" or "mem"');
+    if (seen.has(label)) throw new ValueError(`Duplicate scaling "${label}" block: only one scaling ${label} block is allowed`);
+    seen.add(label);
+    return { ...policy, Type: type };
+  });
+}
 
 /** Fields that are plain (non-pointer) values in the api structs, so JSON always carries them. */
 function zeroFill(value: Decoded, zeros: Decoded): Decoded {
@@ -14,24 +71,8 @@ function zeroFill(value: Decoded, zeros: Decoded): Decoded {
  * after that struct is decoded. Parse-time defaults follow reference §5.2 item 7.
  */
 export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
-  constraint: (value) => {
-    const out = zeroFill(value, { LTarget: '', RTarget: '', Operand: '' });
-    const used = SHORTHANDS.filter((name) => SHORTHAND_JSON[name]! in out);
-    for (const name of used) {
-      const given = out[SHORTHAND_JSON[name]!];
-      delete out[SHORTHAND_JSON[name]!];
-      out.Operand = name;
-      if (name === 'distinct_property') out.LTarget = String(given);
-      else out.RTarget = String(given);
-    }
-    if (out.Operand === '') out.Operand = '=';
-    return out;
-  },
-  affinity: (value) => {
-    const out = zeroFill(value, { LTarget: '', RTarget: '', Operand: '' });
-    if (out.Operand === '') out.Operand = '=';
-    return out;
-  },
+  constraint: (value) => placement(value, CONSTRAINT_SHORTHANDS, true),
+  affinity: (value) => placement(value, AFFINITY_SHORTHANDS, false),
   spread: (value) => zeroFill(value, { Attribute: '' }),
   spread_target: (value) => zeroFill(value, { Value: '', Percent: 0 }),
   port: (value) => zeroFill(value, { Label: '', Value: 0, To: 0, HostNetwork: '' }),
@@ -53,14 +94,29 @@ export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
     if (dynamic.length > 0) out.DynamicPorts ??= dynamic;
     return out;
   },
-  periodic: (value) => ((value.Spec !== undefined || value.Specs !== undefined) && value.SpecType === undefined ? { ...value, SpecType: 'cron' } : value),
+  periodic: (value) => (value.Spec !== undefined || value.Specs !== undefined ? { ...value, SpecType: 'cron' } : value),
   template: (value) => ({ ...value, ChangeMode: value.ChangeMode ?? 'restart', Splay: value.Splay ?? 5e9, Perms: value.Perms ?? '0644', ErrMissingKey: value.ErrMissingKey ?? false }),
+  change_script: (value) => ({ ...value, Args: value.Args ?? [], Timeout: value.Timeout ?? 5e9, FailOnError: value.FailOnError ?? false }),
   vault: (value) => ({ ...value, Env: value.Env ?? true, DisableFile: value.DisableFile ?? false, ChangeMode: value.ChangeMode ?? 'restart' }),
-  group: (value) => (value.Scaling ? { ...value, Scaling: { ...(value.Scaling as Decoded), Type: (value.Scaling as Decoded).Type ?? 'horizontal' } } : value),
+  /** A group scaling policy is horizontal and needs a max; a group vault applies to its tasks without one. */
+  group: (value) => {
+    const out = { ...value };
+    if (out.Scaling) {
+      const scaling = out.Scaling as Decoded;
+      if (scaling.Type !== undefined && scaling.Type !== 'horizontal') throw new ValueError(`Invalid group scaling type: task group scaling policy had invalid type: "${String(scaling.Type)}"`);
+      if (scaling.Max === undefined) throw new ValueError('Missing required argument: the group scaling block needs "max"');
+      out.Scaling = { ...scaling, Type: 'horizontal' };
+    }
+    if (out.Vault) {
+      for (const task of (out.Tasks as Decoded[] | undefined) ?? []) task.Vault ??= structuredClone(out.Vault);
+      delete out.Vault;
+    }
+    return out;
+  },
   /** Task scaling labels name the resource; the unlabelled or "default" identity is the task's Identity. */
   task: (value) => {
     const out = { ...value };
-    if (Array.isArray(out.ScalingPolicies)) out.ScalingPolicies = (out.ScalingPolicies as Decoded[]).map((p) => ({ ...p, Type: VERTICAL[p.Type as string] ?? p.Type }));
+    if (Array.isArray(out.ScalingPolicies)) out.ScalingPolicies = verticalPolicies(out.ScalingPolicies as Decoded[]);
     if (Array.isArray(out.Identities)) {
       const all = out.Identities as Decoded[];
       const primary = all.find((identity) => identity.Name === undefined || identity.Name === 'default');

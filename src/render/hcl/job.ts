@@ -75,13 +75,11 @@ function decodeJob(body: Body, ctx: EvalContext, problems: Problem[]): Decoded |
   return orderJob(job);
 }
 
-/** Job- and group-level vault blocks apply to every task that has none of its own. */
+/** A job-level vault block applies to every task that has none of its own (jobspec2's normalizeJob). */
 function inheritVault(job: Decoded, jobVault: Decoded | undefined): void {
+  if (!jobVault) return;
   for (const group of (job.TaskGroups as Decoded[] | undefined) ?? []) {
-    const groupVault = (group.Vault as Decoded | undefined) ?? jobVault;
-    delete group.Vault;
-    if (!groupVault) continue;
-    for (const task of (group.Tasks as Decoded[] | undefined) ?? []) task.Vault ??= structuredClone(groupVault);
+    for (const task of (group.Tasks as Decoded[] | undefined) ?? []) task.Vault ??= structuredClone(jobVault);
   }
 }
 

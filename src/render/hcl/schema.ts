@@ -21,7 +21,9 @@ export function pascal(name: string): string {
   return name.split('_').map((part) => ACRONYMS[part] ?? part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
 
-const CONSTRAINT = 'attribute=LTarget value=RTarget operator=Operand distinct_hosts:raw distinct_property:raw version:raw semver:raw regexp:raw set_contains:raw set_contains_any:raw set_contains_all:raw';
+/** Shorthand arguments jobspec2 reads into Operand/RTarget (or LTarget); see hooks.ts. */
+const CONSTRAINT = 'attribute=LTarget value=RTarget operator=Operand distinct_property:raw distinct_hosts:raw regexp:raw version:raw semver:raw set_contains:raw set_contains_all:raw set_contains_any:raw attribute_is_set:raw attribute_is_not_set:raw';
+const AFFINITY = 'attribute=LTarget value=RTarget operator=Operand weight:i version:raw semver:raw regexp:raw set_contains_any:raw set_contains_all:raw set_contains:raw';
 const TASK_COMMON = 'name driver user @lifecycle:lifecycle config:any @constraint*=Constraints:constraint @affinity*=Affinities:affinity env:m @service*=Services:service @resources:resources @restart=RestartPolicy:restart meta:m kill_timeout:d @logs=LogConfig:logs @artifact*=Artifacts:artifact @vault:vault @consul:consul @template*=Templates:template @dispatch_payload:dispatch_payload @volume_mount*=VolumeMounts:volume_mount @csi_plugin=CSIPluginConfig:csi_plugin leader:b shutdown_delay:d kill_signal kind @scaling*=ScalingPolicies:scaling/Type @identity*=Identities:identity @action*=Actions:action/Name @schedule:schedule @secret*=Secrets:secret/Name';
 
 const STRUCTS: Record<string, string> = {
@@ -29,7 +31,7 @@ const STRUCTS: Record<string, string> = {
   group: 'name count:i @constraint*=Constraints:constraint @affinity*=Affinities:affinity @task*=Tasks:task/Name @spread*=Spreads:spread @volume#=Volumes:volume/Name @restart=RestartPolicy:restart @disconnect:disconnect @reschedule=ReschedulePolicy:reschedule @ephemeral_disk:ephemeral_disk @update:update @migrate:migrate @network*=Networks:network meta:m @service*=Services:service shutdown_delay:d stop_after_client_disconnect:d max_client_disconnect:d @scaling:scaling @consul:consul prevent_reschedule_on_lost:b @vault:vault',
   task: TASK_COMMON,
   constraint: CONSTRAINT,
-  affinity: 'attribute=LTarget value=RTarget operator=Operand weight:i',
+  affinity: AFFINITY,
   spread: 'attribute weight:i @target*=SpreadTarget:spread_target/Value',
   spread_target: 'value percent:i',
   update: 'stagger:d max_parallel:i health_check min_healthy_time:d healthy_deadline:d progress_deadline:d canary:i auto_revert:b auto_promote:b',
