@@ -54,6 +54,8 @@ export function filesystemFunctions(access: FileAccess): Record<string, HclFunct
       return content;
     },
     filebase64: (a) => read(a).toString('base64'),
+    /** The file as text with `${` and `%{` escaped, for heredocs that must not interpolate it. */
+    fileescaped: (a) => read(a).toString('utf8').replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{'),
     fileexists: (a) => { arity(a, ['path']); return access.files.has(resolvePath(access, toStr(a[0]!, arg(1, 'path')))); },
     fileset: (a) => {
       arity(a, ['path', 'pattern']);

@@ -9,6 +9,7 @@ import type { Value } from '../values.js';
 const files = new Map([
   ['app/conf/a.txt', Buffer.from('hello\n')],
   ['app/conf/b.txt', Buffer.from('b')],
+  ['app/conf/run.sh', Buffer.from('exec app --config=${CONFIG} %{x}\n')],
   ['app/job.hcl', Buffer.from('')],
 ]);
 const functions = jobspecFunctions({ files, baseDir: 'app' });
@@ -100,8 +101,10 @@ const CASES: Array<[string, Value]> = [
   ['cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)', ['10.1.0.0/20', '10.1.16.0/20', '10.1.32.0/24', '10.1.48.0/20']],
   ['file("conf/a.txt")', 'hello\n'],
   ['filebase64("conf/b.txt")', 'Yg=='],
+  ['fileescaped("conf/run.sh")', 'exec app --config=$${CONFIG} %%{x}\n'],
   ['fileexists("conf/nope.txt")', false],
   ['fileset("conf", "*.txt")', ['a.txt', 'b.txt']],
+  ['fileset(".", "**/*.sh")', ['conf/run.sh']],
   ['abspath("conf/../job.hcl")', '/app/job.hcl'],
   ['basename("a/b/c.txt")', 'c.txt'],
   ['dirname("a/b/c.txt")', 'a/b'],
