@@ -10,6 +10,9 @@ import type { Problem } from './variables.js';
 
 const NO_SKIP: ReadonlySet<string> = new Set();
 
+/** Zero values of plain Go fields, which encoding/json always writes. */
+const ZERO: Partial<Record<AttrKind, unknown>> = { s: '', i: 0, f: 0, b: false, d: 0 };
+
 /** A decoded api struct: JSON keys in the api struct's field order. */
 export type Decoded = Record<string, unknown>;
 
@@ -44,6 +47,7 @@ export function decodeBody(body: Body, structName: string, ctx: EvalContext, pro
     }
     decodeBlocks(group, blockSpec, problems, values);
   }
+  for (const attr of spec.attrs.values()) if (attr.plain && !values.has(attr.json) && ZERO[attr.kind] !== undefined) values.set(attr.json, ZERO[attr.kind]);
   const out: Decoded = {};
   for (const field of spec.order) if (values.has(field)) out[field] = values.get(field);
   const hook = HOOKS[structName];

@@ -61,11 +61,6 @@ function verticalPolicies(policies: Decoded[]): Decoded[] {
   });
 }
 
-/** Fields that are plain (non-pointer) values in the api structs, so JSON always carries them. */
-function zeroFill(value: Decoded, zeros: Decoded): Decoded {
-  return { ...zeros, ...value };
-}
-
 /**
  * The jobspec2 rules that are not plain field mapping, one hook per api struct, run right
  * after that struct is decoded. Parse-time defaults follow reference §5.2 item 7.
@@ -73,9 +68,6 @@ function zeroFill(value: Decoded, zeros: Decoded): Decoded {
 export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
   constraint: (value) => placement(value, CONSTRAINT_SHORTHANDS, true),
   affinity: (value) => placement(value, AFFINITY_SHORTHANDS, false),
-  spread: (value) => zeroFill(value, { Attribute: '' }),
-  spread_target: (value) => zeroFill(value, { Value: '', Percent: 0 }),
-  port: (value) => zeroFill(value, { Label: '', Value: 0, To: 0, HostNetwork: '' }),
   /** A port with a static value is reserved; the others are dynamic. */
   network: (value) => {
     const ports = (value.DynamicPorts as Decoded[] | undefined) ?? [];
@@ -119,7 +111,7 @@ export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
     if (Array.isArray(out.ScalingPolicies)) out.ScalingPolicies = verticalPolicies(out.ScalingPolicies as Decoded[]);
     if (Array.isArray(out.Identities)) {
       const all = out.Identities as Decoded[];
-      const primary = all.find((identity) => identity.Name === undefined || identity.Name === 'default');
+      const primary = all.find((identity) => identity.Name === '' || identity.Name === 'default');
       const others = all.filter((identity) => identity !== primary);
       const { Identities: _all, ...rest } = out;
       return { ...rest, ...(primary ? { Identity: primary } : {}), ...(others.length > 0 ? { Identities: others } : {}) };
