@@ -13,15 +13,18 @@ const NO_SKIP: ReadonlySet<string> = new Set();
 /** Zero values of plain Go fields, which encoding/json always writes. */
 const ZERO: Partial<Record<AttrKind, unknown>> = { s: '', i: 0, f: 0, b: false, d: 0 };
 
+/** `skip`: blocks the caller decodes itself; `label`: the field the block label fills; `at`: where rule errors point. */
+export type DecodeOptions = { skip?: ReadonlySet<string>; label?: [string, string]; at?: Pos };
+
 /** A decoded api struct: JSON keys in the api struct's field order. */
 export type Decoded = Record<string, unknown>;
 
 /**
  * Decodes a block body into the API JSON of `structName`, driven only by the schema table.
- * Problems are collected so that one render reports every bad attribute; `skip` names
- * blocks the caller handles itself.
+ * Problems are collected so that one render reports every bad attribute.
  */
-export function decodeBody(body: Body, structName: string, ctx: EvalContext, problems: Problem[], skip: ReadonlySet<string> = NO_SKIP, label?: [string, string]): Decoded {
+export function decodeBody(body: Body, structName: string, ctx: EvalContext, problems: Problem[], options: DecodeOptions = {}): Decoded {
+  const { skip = NO_SKIP, label, at = body.pos } = options;
   const spec = structSpec(structName);
   const values = new Map<string, unknown>();
   if (label) values.set(label[0], label[1]);
@@ -56,7 +59,7 @@ export function decodeBody(body: Body, structName: string, ctx: EvalContext, pro
     return hook(out);
   } catch (error) {
     if (!(error instanceof ValueError)) throw error;
-    problems.push({ pos: body.pos, message: error.message });
+    problems.push({ pos: at, message: error.message });
     return out;
   }
 }
@@ -160,7 +163,7 @@ function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[]
       continue;
     }
     const label: [string, string] | undefined = spec.label && block.labels[0] !== undefined ? [spec.label, block.labels[0]] : undefined;
-    decoded.push({ block, value: decodeBody(block.body, spec.struct, ctx, problems, NO_SKIP, label) });
+    decoded.push({ block, value: decodeBody(block.body, spec.struct, ctx, problems, { label, at: block.pos }) });
   }
   if (spec.mode === 'single') {
     if (decoded[0]) values.set(spec.json, decoded[0].value);

@@ -58,19 +58,19 @@ function decodeJob(body: Body, ctx: EvalContext, problems: Problem[]): Decoded |
     return undefined;
   }
   const label = block.labels[0]!;
-  const job = decodeBody(block.body, 'job', ctx, problems, new Set(['task', 'vault']));
+  const job = decodeBody(block.body, 'job', ctx, problems, { skip: new Set(['task', 'vault']), at: block.pos });
   job.ID ??= label;
   job.Name ??= label;
   const tasks = block.body.blocks.filter((b) => b.type === 'task');
   const extraGroups = tasks.map((task) => {
     if (task.labels.length !== 1) problems.push({ pos: task.pos, message: 'Missing name for task: a task block needs one label' });
     const name = task.labels[0] ?? '';
-    return { Name: name, Tasks: [decodeBody(task.body, 'task', ctx, problems, new Set(), ['Name', name])] };
+    return { Name: name, Tasks: [decodeBody(task.body, 'task', ctx, problems, { label: ['Name', name], at: task.pos })] };
   });
   if (extraGroups.length > 0) job.TaskGroups = [...extraGroups, ...((job.TaskGroups as Decoded[] | undefined) ?? [])];
   const vaults = block.body.blocks.filter((b) => b.type === 'vault');
   if (vaults.length > 1) problems.push({ pos: vaults[1]!.pos, message: `Duplicate vault block: only one vault block is allowed in a job; the first is at line ${vaults[0]!.pos.line}` });
-  const jobVault = vaults[0] ? decodeBody(vaults[0].body, 'vault', ctx, problems) : undefined;
+  const jobVault = vaults[0] ? decodeBody(vaults[0].body, 'vault', ctx, problems, { at: vaults[0].pos }) : undefined;
   inheritVault(job, jobVault);
   return orderJob(job);
 }
