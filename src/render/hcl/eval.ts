@@ -62,7 +62,7 @@ export function guard<T>(pos: Pos, fn: () => T, prefix = ''): T {
 function traversalRoot(expr: Expr): Extract<Expr, { kind: 'variable' }> | undefined {
   if (expr.kind === 'variable') return expr;
   if (expr.kind === 'getattr') return traversalRoot(expr.target);
-  if (expr.kind === 'index' && expr.key.kind === 'literal') return traversalRoot(expr.target);
+  if (expr.kind === 'index' && (expr.key.kind === 'literal' || (expr.key.kind === 'template' && expr.key.parts.every((part) => part.kind === 'text')))) return traversalRoot(expr.target);
   return undefined;
 }
 
