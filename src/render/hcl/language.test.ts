@@ -46,6 +46,7 @@ const CASES: Array<[string, Value]> = [
   ['(1 + 2) // note', 3],
   ['<<EOT\n  two\n  lines ${var.name}\nEOT', '  two\n  lines web\n'],
   ['<<-EOT\n    a\n      b\n    EOT', 'a\n  b\n'],
+  ['<<-EOT\n    ${var.name}\n      b\n    EOT', 'web\n  b\n'],
   ['{\n  a = 1\n  "b" = 2, c: 3\n}', { a: 1, b: 2, c: 3 }],
   ['max(var.objs[*].n...)', 2],
 ];

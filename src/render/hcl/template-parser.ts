@@ -192,16 +192,19 @@ function nestUntil(p: ExprParser, state: NestState, ends: string[]): { parts: Te
 function dedent(tokens: Token[]): void {
   const lines: string[] = [];
   let atLineStart = true;
-  for (const token of tokens) {
+  tokens.forEach((token, k) => {
     if (token.kind !== 'text') {
       atLineStart = false;
-      continue;
+      return;
     }
-    token.text.split('\n').forEach((line, n) => {
-      if ((n > 0 || atLineStart) && line.trim() !== '') lines.push(line);
+    const parts = token.text.split('\n');
+    // A line holding only blanks before an interpolation or directive is not blank.
+    const continues = k + 1 < tokens.length;
+    parts.forEach((line, n) => {
+      if ((n > 0 || atLineStart) && (line.trim() !== '' || (continues && n === parts.length - 1))) lines.push(line);
     });
     atLineStart = token.text.endsWith('\n');
-  }
+  });
   const width = Math.min(...lines.map((line) => /^[ \t]*/.exec(line)![0].length));
   if (!Number.isFinite(width) || width === 0) return;
   atLineStart = true;
