@@ -40,8 +40,9 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions): Rend
   const declared = new Set<string>();
   const undeclared = new Map<string, Problem>();
   const rendered: Array<{ file: string; job: NomadJob }> = [];
+  const listed = new Set((options.varFiles ?? []).filter((spec) => typeof spec === 'string'));
   for (const [file, content] of [...snapshot.files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (VAR_FILE.test(file)) continue;
+    if (VAR_FILE.test(file) || listed.has(file)) continue;
     if (HCL_JOB.test(file)) {
       const result = renderHclJob(file, content.toString('utf8'), {
         env, varFiles, vars: options.vars, files: snapshot.files,

@@ -23,8 +23,9 @@ export async function renderSnapshotOnServer(snapshot: Snapshot, options: Render
   const issues: RenderIssue[] = [];
   const variables = variablesBody(snapshot, options, issues);
   const rendered: Array<{ file: string; job: NomadJob }> = [];
+  const listed = new Set((options.varFiles ?? []).filter((spec) => typeof spec === 'string'));
   for (const [file, content] of [...snapshot.files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (VAR_FILE.test(file)) continue;
+    if (VAR_FILE.test(file) || listed.has(file)) continue;
     if (HCL_JOB.test(file)) {
       try {
         const { data } = await transport.request<NomadJob>('POST', '/v1/jobs/parse', {}, { JobHCL: content.toString('utf8'), Variables: variables, Canonicalize: false });
