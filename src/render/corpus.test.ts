@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderSnapshot, type RenderOptions } from './render.js';
 import { formatIssue } from './errors.js';
@@ -25,7 +25,10 @@ for (const name of readdirSync(ROOT).sort()) {
     const expectedFile = join(dir, 'expected.json');
     const actualErrors = result.issues.map(formatIssue).join('\n') + '\n';
     const actualJobs = JSON.stringify(result.jobs.map((job) => job.job), null, 2) + '\n';
-    if (process.env.UPDATE_FIXTURES === '1') writeFileSync(result.issues.length > 0 ? errorsFile : expectedFile, result.issues.length > 0 ? actualErrors : actualJobs);
+    if (process.env.UPDATE_FIXTURES === '1') {
+      rmSync(result.issues.length > 0 ? expectedFile : errorsFile, { force: true });
+      writeFileSync(result.issues.length > 0 ? errorsFile : expectedFile, result.issues.length > 0 ? actualErrors : actualJobs);
+    }
     if (existsSync(errorsFile)) assert.equal(actualErrors, readFileSync(errorsFile, 'utf8'));
     else assert.equal(actualJobs, readFileSync(expectedFile, 'utf8'));
   });

@@ -51,6 +51,7 @@ export function decodeBody(body: Body, structName: string, ctx: EvalContext, pro
     decodeBlocks(group, blockSpec, problems, values);
   }
   for (const attr of spec.attrs.values()) if (attr.plain && !values.has(attr.json) && ZERO[attr.kind] !== undefined) values.set(attr.json, ZERO[attr.kind]);
+  for (const field of spec.jsonOnly) if (!values.has(field.json)) values.set(field.json, ZERO[field.kind]);
   const out: Decoded = {};
   for (const field of spec.order) if (values.has(field)) out[field] = values.get(field);
   const hook = HOOKS[structName];

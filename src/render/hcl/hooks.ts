@@ -95,7 +95,7 @@ export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
     const out = { ...value };
     if (out.Scaling) {
       const scaling = out.Scaling as Decoded;
-      if (scaling.Type !== undefined && scaling.Type !== 'horizontal') throw new ValueError(`Invalid group scaling type: task group scaling policy had invalid type: "${String(scaling.Type)}"`);
+      if (scaling.Type !== undefined && scaling.Type !== '' && scaling.Type !== 'horizontal') throw new ValueError(`Invalid group scaling type: task group scaling policy had invalid type: "${String(scaling.Type)}"`);
       if (scaling.Max === undefined) throw new ValueError('Missing required argument: the group scaling block needs "max"');
       out.Scaling = { ...scaling, Type: 'horizontal' };
     }

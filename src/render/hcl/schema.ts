@@ -4,6 +4,7 @@
  *
  *   attribute  `hcl_name[:kind][=JsonName][!]`  (`!`: a plain Go field, always in the JSON, zero when unset)
  *   block      `@hcl_name[*|#][=JsonName]:struct[/LabelField]`  (`*` a list, `#` a map keyed by label)
+ *   JSON only  `-JsonName[:kind]`  (a plain Go field HCL cannot set, e.g. Job.Dispatched: always its zero value)
  *
  * A JSON name is the PascalCase of the HCL name unless written; kinds are listed in AttrKind.
  */
@@ -11,8 +12,8 @@ export type AttrKind = 's' | 'i' | 'f' | 'b' | 'd' | 'ss' | 'm' | 'any' | 'hm' |
 
 export type AttrSpec = { hcl: string; json: string; kind: AttrKind; plain: boolean };
 export type BlockSpec = { hcl: string; json: string; struct: string; mode: 'single' | 'list' | 'map'; label?: string };
-/** `order` holds the JSON field names in the api struct's order. */
-export type StructSpec = { name: string; attrs: Map<string, AttrSpec>; blocks: Map<string, BlockSpec>; order: string[] };
+/** `order` holds the JSON field names in the api struct's order; `jsonOnly` the plain fields HCL cannot set. */
+export type StructSpec = { name: string; attrs: Map<string, AttrSpec>; blocks: Map<string, BlockSpec>; order: string[]; jsonOnly: Array<{ json: string; kind: AttrKind }> };
 
 const ACRONYMS: Record<string, string> = { id: 'ID', ip: 'IP', cidr: 'CIDR', dns: 'DNS', url: 'URL', ttl: 'TTL', tls: 'TLS', ui: 'UI', grpc: 'GRPC', cpu: 'CPU', iops: 'IOPS', tcp: 'TCP', numa: 'NUMA' };
 
@@ -27,7 +28,7 @@ const AFFINITY = 'attribute=LTarget value=RTarget operator=Operand weight:i vers
 const TASK_COMMON = 'name! driver! user! @lifecycle:lifecycle config:any @constraint*=Constraints:constraint @affinity*=Affinities:affinity env:m @service*=Services:service @resources:resources @restart=RestartPolicy:restart meta:m kill_timeout:d @logs=LogConfig:logs @artifact*=Artifacts:artifact @vault:vault @consul:consul @template*=Templates:template @dispatch_payload:dispatch_payload @volume_mount*=VolumeMounts:volume_mount @csi_plugin=CSIPluginConfig:csi_plugin leader:b! shutdown_delay:d! kill_signal! kind! @scaling*=ScalingPolicies:scaling/Type @identity*=Identities:identity @action*=Actions:action/Name @schedule:schedule @secret*=Secrets:secret/Name';
 
 const STRUCTS: Record<string, string> = {
-  job: 'region namespace id=ID name type priority:i all_at_once:b datacenters:ss node_pool @constraint*=Constraints:constraint @affinity*=Affinities:affinity @group*=TaskGroups:group/Name @update:update @multiregion:multiregion @spread*=Spreads:spread @periodic:periodic @parameterized=ParameterizedJob:parameterized @reschedule:reschedule @migrate:migrate meta:m @ui=UI:ui vault_namespace consul_namespace',
+  job: 'region namespace id=ID name type priority:i all_at_once:b datacenters:ss node_pool @constraint*=Constraints:constraint @affinity*=Affinities:affinity @group*=TaskGroups:group/Name @update:update @multiregion:multiregion @spread*=Spreads:spread @periodic:periodic @parameterized=ParameterizedJob:parameterized @reschedule:reschedule @migrate:migrate meta:m @ui=UI:ui -Dispatched:b',
   group: 'name count:i @constraint*=Constraints:constraint @affinity*=Affinities:affinity @task*=Tasks:task/Name @spread*=Spreads:spread @volume#=Volumes:volume/Name @restart=RestartPolicy:restart @disconnect:disconnect @reschedule=ReschedulePolicy:reschedule @ephemeral_disk:ephemeral_disk @update:update @migrate:migrate @network*=Networks:network meta:m @service*=Services:service shutdown_delay:d stop_after_client_disconnect:d max_client_disconnect:d @scaling:scaling @consul:consul prevent_reschedule_on_lost:b @vault:vault',
   task: TASK_COMMON,
   constraint: CONSTRAINT,
@@ -80,7 +81,7 @@ const STRUCTS: Record<string, string> = {
   volume_mount: 'volume destination read_only:b propagation_mode selinux_label=SELinuxLabel',
   lifecycle: 'hook! sidecar:b!',
   csi_plugin: 'id=ID! type! mount_dir! stage_publish_base_dir! health_timeout:d!',
-  scaling: 'min:i max:i policy:any enabled:b type',
+  scaling: '-ID -Namespace type! min:i max:i policy:any enabled:b -CreateIndex:i -ModifyIndex:i',
   identity: 'name! aud:ss=Audience change_mode! change_signal! env:b! file:b! filepath! service_name! ttl:d=TTL!',
   action: 'name! command! args:ss',
   secret: 'name! provider! path! config:any env:m',
@@ -92,7 +93,14 @@ function build(name: string, spec: string): StructSpec {
   const attrs = new Map<string, AttrSpec>();
   const blocks = new Map<string, BlockSpec>();
   const order: string[] = [];
+  const jsonOnly: StructSpec['jsonOnly'] = [];
   for (const token of spec.split(/\s+/).filter(Boolean)) {
+    const only = /^-(\w+)(?::(\w+))?$/.exec(token);
+    if (only) {
+      jsonOnly.push({ json: only[1]!, kind: (only[2] ?? 's') as AttrKind });
+      order.push(only[1]!);
+      continue;
+    }
     const block = /^@(\w+)([*#]?)(?:=(\w+))?:(\w+)(?:\/(\w+))?$/.exec(token);
     if (block) {
       const [, hcl, mode, json, struct, label] = block as unknown as [string, string, string, string | undefined, string, string | undefined];
@@ -105,7 +113,7 @@ function build(name: string, spec: string): StructSpec {
     attrs.set(attr[1]!, { hcl: attr[1]!, json: attr[3] ?? pascal(attr[1]!), kind: (attr[2] ?? 's') as AttrKind, plain: attr[4] === '!' });
     order.push(attr[3] ?? pascal(attr[1]!));
   }
-  return { name, attrs, blocks, order };
+  return { name, attrs, blocks, order, jsonOnly };
 }
 
 /** Every struct of the jobspec, by name. */
