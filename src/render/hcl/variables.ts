@@ -114,6 +114,17 @@ function declareBlock(block: Block, ctx: EvalContext, declared: Map<string, Decl
   }
   const defaultAttr = block.body.attributes.find((a) => a.name === 'default');
   declare(declared, problems, variable, defaultAttr ? () => evaluate(defaultAttr.expr, ctx) : undefined);
+  // Like jobspec2, an untyped variable takes the type of its default, so `--var n=3` for
+  // `default = 1` is the number 3.
+  if (!variable.type && variable.set) variable.type = impliedType(variable.value ?? null);
+}
+
+function impliedType(value: Value): HclType | undefined {
+  if (value === null) return undefined;
+  if (typeof value === 'string') return { kind: 'string' };
+  if (typeof value === 'number') return { kind: 'number' };
+  if (typeof value === 'boolean') return { kind: 'bool' };
+  return { kind: 'any' };
 }
 
 function assign(variable: Declared, value: Value, from: string): void {
