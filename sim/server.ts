@@ -17,6 +17,7 @@ import { jobItemRoutes } from './routes/job.js';
 import { jobRoutes } from './routes/jobs.js';
 import { systemRoutes } from './routes/system.js';
 import { variableRoutes } from './routes/vars.js';
+import { registerParseRoute } from './parse-route.js';
 
 export type SimOptions = {
   state?: SimState;
@@ -69,6 +70,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     if (!path.startsWith('/v1/status/') && path !== '/v1/acl/token/self') sim.acl.check(c);
     await next();
   });
+  registerParseRoute(app);
   jobRoutes(app, sim);
   jobItemRoutes(app, sim);
   clusterRoutes(app, sim);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DroverError } from '../domain/errors.js';
 import { demoCommand } from './demo.js';
-import { renderCommand, validateCommand } from './render.js';
+import { renderCommand, validateCommand, type RenderFlags } from './render.js';
 import { serverCommand } from './server.js';
 import { simCommand } from './sim.js';
 
@@ -22,10 +22,14 @@ export function buildProgram(): Command {
   program.command('demo').description('run a local simulator, an example git repository and Drover')
     .option('--dir <dir>', 'folder for the demo repository and data', '.drover-demo').option('--port <port>', 'Drover port', '8080').option('--nomad-port <port>', 'simulator port', '4646')
     .action(demoCommand);
-  program.command('render').description('render job files to Nomad API JSON').argument('<path...>')
-    .action((paths: string[]) => { process.exitCode = renderCommand(paths); });
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program.command('render').description('render job files (HCL2 or JSON) to Nomad API JSON').argument('<path...>')
+    .option('--var <name=value>', 'set a variable (repeatable)', collect).option('--var-file <file>', 'read variables from a file (repeatable)', collect)
+    .option('--canonical', 'apply the defaults /v1/jobs/parse applies with Canonicalize')
+    .action((paths: string[], flags: RenderFlags) => { process.exitCode = renderCommand(paths, flags); });
   program.command('validate').description('check that job files render').argument('<path...>')
-    .action((paths: string[]) => { process.exitCode = validateCommand(paths); });
+    .option('--var <name=value>', 'set a variable (repeatable)', collect).option('--var-file <file>', 'read variables from a file (repeatable)', collect)
+    .action((paths: string[], flags: RenderFlags) => { process.exitCode = validateCommand(paths, flags); });
   return program;
 }
 

@@ -1,21 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { canonicalizeJob } from '../nomad/canonicalize.js';
 import { localSnapshot } from '../render/local.js';
-import { renderSnapshot } from '../render/render.js';
+import { renderSnapshot, type RenderOptions } from '../render/render.js';
 import { formatIssue } from '../render/errors.js';
 
-/** `drover render PATH`: prints the rendered jobs as a JSON array; 1 on any error. */
-export function renderCommand(paths: string[], out = process.stdout, err = process.stderr): number {
-  const result = renderSnapshot(localSnapshot(paths), { defaultNamespace: 'default' });
+/** Where a command writes (stdout and stderr, or a test sink). */
+export type Output = Pick<NodeJS.WritableStream, 'write'>;
+
+/** Options shared by `drover render` and `drover validate`. */
+export type RenderFlags = { var?: string[]; varFile?: string[]; canonical?: boolean };
+
+/** `--var k=v` and `--var-file f` into renderer options; NOMAD_VAR_* come from the environment. */
+export function renderOptions(flags: RenderFlags, env: NodeJS.ProcessEnv = process.env): RenderOptions {
+  const vars: Record<string, string> = {};
+  for (const item of flags.var ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`--var "${item}": expected name=value`);
+    vars[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  const varFiles = (flags.varFile ?? []).map((file) => ({ file, content: readFileSync(file, 'utf8') }));
+  return { defaultNamespace: 'default', vars, varFiles, env };
+}
+
+/**
+ * `drover render PATH`: prints the jobs as a JSON array, each as `nomad job run -output` prints
+ * it (unwrapped), or canonicalized as `/v1/jobs/parse` returns it with `--canonical`; 1 on any error.
+ */
+export function renderCommand(paths: string[], flags: RenderFlags = {}, out: Output = process.stdout, err: Output = process.stderr): number {
+  const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
   if (result.issues.length > 0) {
     for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
     return 1;
   }
-  out.write(JSON.stringify(result.jobs.map((job) => job.job), null, 2) + '\n');
+  const jobs = result.jobs.map(({ job }) => (flags.canonical ? canonicalizeJob(job) : job));
+  out.write(JSON.stringify(jobs, null, 2) + '\n');
   return 0;
 }
 
 /** `drover validate PATH...`: 0 when every file renders, 1 with file:line:col lines otherwise. */
-export function validateCommand(paths: string[], out = process.stdout, err = process.stderr): number {
-  const result = renderSnapshot(localSnapshot(paths), { defaultNamespace: 'default' });
+export function validateCommand(paths: string[], flags: RenderFlags = {}, out: Output = process.stdout, err: Output = process.stderr): number {
+  const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
   for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
   if (result.issues.length === 0) out.write(`${result.jobs.length} job(s) valid\n`);
   return result.issues.length === 0 ? 0 : 1;

@@ -25,6 +25,9 @@ test('applies defaults, resolves repositories and reads NOMAD_* when no cluster 
     },
     ignoreDifferences: [],
     historyLimit: 100,
+    render: 'local',
+    vars: {},
+    varFiles: [],
   });
   assert.ok(Object.isFrozen(config.apps[0]));
 });
@@ -70,4 +73,92 @@ test('errors name the file and the field', () => {
   assert.throws(() => parseConfig('{"listen": "8080"}', 'drover.json'), /listen: expected "host:port"/);
   assert.throws(() => parseConfig('{"repository": {"r": {"url": "x", "poll_interval": "often"}}}', 'drover.json'), /repository\.r\.poll_interval: must be a positive Go duration/);
   assert.throws(() => parseConfig('{"bogus": 1}', 'drover.json'), /drover\.json: .*bogus/);
+});
+
+test('reads HCL with labelled blocks into the same shape as JSON', () => {
+  const hcl = `
+listen   = "127.0.0.1:9090"
+data_dir = "./state"
+
+cluster "default" {
+  address = "http://127.0.0.1:4646"
+}
+
+repository "platform" {
+  url           = "https://git.example.com/platform/jobs.git"
+  poll_interval = "1m"
+}
+
+app "web" {
+  repository = "platform"
+  revision   = "main"
+  path       = "apps/web"
+  render     = "auto"
+  vars       = { env = "prod", replicas = 3, zones = ["a", "b"] }
+  var_files  = ["prod.vars.hcl"]
+
+  sync {
+    prune     = true
+    self_heal = true
+  }
+}
+`;
+  const config = parseConfig(hcl, '/etc/drover/drover.hcl', { env: {} });
+  assert.deepEqual(config.listen, { host: '127.0.0.1', port: 9090 });
+  assert.equal(config.repositories.get('platform')?.pollIntervalMs, 60_000);
+  assert.deepEqual(config.apps[0], {
+    name: 'web',
+    source: { repoURL: 'https://git.example.com/platform/jobs.git', revision: 'main', path: 'apps/web' },
+    destination: { cluster: 'default', namespace: 'default' },
+    syncPolicy: {
+      automated: true, prune: true, selfHeal: true, allowEmpty: false, adopt: false, purge: false,
+      retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
+    },
+    ignoreDifferences: [],
+    historyLimit: 100,
+    render: 'auto',
+    vars: { env: 'prod', replicas: '3', zones: '["a","b"]' },
+    varFiles: ['prod.vars.hcl'],
+  });
+});
+
+test('HCL config errors name file, line and field', () => {
+  assert.throws(() => parseConfig('app "web" {\n  url = "x"\n  sync {\n    prune = "yes"\n  }\n}\n', 'drover.hcl'), /Error: drover\.hcl:4:5: app\.web\.sync\.prune: /);
+  assert.throws(() => parseConfig('app "web" {\n  url = "x"\n  render = "remote"\n}\n', 'drover.hcl'), /Error: drover\.hcl:3:3: app\.web\.render: /);
+  assert.throws(() => parseConfig('listen = \n', 'drover.hcl'), /Error: drover\.hcl:1:10: Invalid expression/);
+  assert.throws(() => parseConfig('app "a" {\n url = "x"\n}\napp "a" {\n url = "y"\n}\n', 'drover.hcl'), /Error: drover\.hcl:4:1: duplicate app a block; the first is at line 1/);
+  assert.throws(() => parseConfig('bogus "x" {}\n', 'drover.hcl'), /Error: drover\.hcl:1:1: .*bogus/);
+});
+
+test('HCL: ignore_differences blocks repeat into a list, nested sync.retry and cluster TLS read as in JSON, errors point at the line', () => {
+  const hcl = `
+cluster "prod" {
+  address = "https://nomad:4646"
+  ca_file = "ca.pem"
+}
+app "web" {
+  url     = "https://git.example.com/jobs.git"
+  cluster = "prod"
+  sync {
+    retry {
+      limit   = 3
+      backoff = "10s"
+    }
+  }
+  ignore_differences {
+    job   = "web-*"
+    paths = ["/TaskGroups/*/Count"]
+  }
+  ignore_differences {
+    paths = ["Meta.owner"]
+  }
+}
+`;
+  const config = parseConfig(hcl, '/etc/drover/drover.hcl', { env: {} });
+  const app = config.apps[0]!;
+  assert.deepEqual(app.ignoreDifferences, [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }, { paths: ['Meta.owner'] }]);
+  assert.deepEqual([app.syncPolicy.retry.limit, app.syncPolicy.retry.backoffMs], [3, 10_000]);
+  assert.equal(config.clusters.get('prod')?.tls?.caCert, '/etc/drover/ca.pem');
+  const bad = hcl.replace('paths = ["Meta.owner"]', 'paths = []');
+  assert.throws(() => parseConfig(bad, '/etc/drover/drover.hcl', { env: {} }), /drover\.hcl:20:\d+: app\.web\.ignore_differences\.1\.paths/);
 });

@@ -4,6 +4,7 @@ import { DroverError } from '../domain/errors.js';
 import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
 import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
+import { readHclConfig, type HclConfig } from './hcl.js';
 import type { ClusterConfig, Config, RepositoryConfig } from './config.js';
 import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
 
@@ -12,7 +13,7 @@ export type LoadOptions = {
   env?: NodeJS.ProcessEnv;
 };
 
-/** Reads, validates and freezes a config file. JSON (HCL's JSON form) for now. */
+/** Reads, validates and freezes a config file (HCL, or JSON in HCL's JSON form). */
 export function loadConfigFile(path: string, options: LoadOptions = {}): Config {
   let text: string;
   try {
@@ -23,20 +24,38 @@ export function loadConfigFile(path: string, options: LoadOptions = {}): Config 
   return parseConfig(text, path, options);
 }
 
-/** Parses config text; `file` is used in error messages and to resolve relative paths. */
+/**
+ * Parses config text, HCL or JSON (HCL's JSON form; detected by a leading `{` as jobspec2
+ * does); `file` is used in error messages and to resolve relative paths.
+ */
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
   let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${(error as Error).message} (HCL config files arrive with the HCL renderer; use JSON for now)`, { file });
+  let positions: HclConfig['positions'] | undefined;
+  if (text.trimStart().startsWith('{')) {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${(error as Error).message}`, { file });
+    }
+  } else {
+    ({ value: raw, positions } = readHclConfig(text, file));
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const lines = parsed.error.issues.map((issue) => `${where(file, positions, 'keys' in issue ? [...issue.path, String(issue.keys[0])] : issue.path)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new DroverError('DROVER_ERR_CONFIG', lines.join('\n'), { file, issues: parsed.error.issues });
   }
   return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
+}
+
+/** `file:line:col` of the closest written field for HCL files; the file alone for JSON. */
+function where(file: string, positions: HclConfig['positions'] | undefined, path: PropertyKey[]): string {
+  if (!positions) return file;
+  for (let n = path.length; n > 0; n--) {
+    const pos = positions.get(path.slice(0, n).map(String).join('.'));
+    if (pos) return `${file}:${pos.line}:${pos.column}`;
+  }
+  return file;
 }
 
 function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv): Config {
@@ -98,6 +117,9 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
       },
       ignoreDifferences: app.ignore_differences.map((rule) => ({ ...(rule.job ? { job: rule.job } : {}), paths: rule.paths })),
       historyLimit: app.history_limit ?? data.history_limit,
+      render: app.render,
+      vars: app.vars,
+      varFiles: app.var_files,
     };
   });
 

@@ -64,6 +64,13 @@ export const appSchema = z.strictObject({
   cluster: z.string().default('default'),
   namespace: z.string().default('default'),
   region: z.string().optional(),
+  /** local: the built-in renderer; server: Nomad's /v1/jobs/parse; auto: server when reachable, else local. */
+  render: z.enum(['local', 'server', 'auto']).default('local'),
+  /** Job variables, as `-var name=value`: strings as written, other values as their HCL/JSON text. */
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]))
+    .default({}).transform((vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))),
+  /** Var-files, relative to the app's path, lowest precedence first. */
+  var_files: z.array(z.string().min(1)).default([]),
   sync: z.strictObject({
     automated: z.boolean().default(true),
     prune: z.boolean().default(false),

@@ -46,7 +46,16 @@ export type AppSpec = {
   ignoreDifferences: IgnoreDifference[];
   /** Sync runs kept in history. */
   historyLimit: number;
+  /** Which renderer turns the app's files into jobs (default local). */
+  render?: RenderMode;
+  /** Job variable values (`-var` semantics: highest precedence). */
+  vars?: Record<string, string>;
+  /** Var-files relative to `source.path`, lowest precedence first. */
+  varFiles?: string[];
 };
+
+/** local: Drover's renderer; server: Nomad's /v1/jobs/parse; auto: server, falling back to local. */
+export type RenderMode = 'local' | 'server' | 'auto';
 
 export type SyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
 

@@ -82,7 +82,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   let desired;
   try {
     snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }));
-    desired = renderDesired(app, snapshot);
+    desired = await renderDesired(app, snapshot, nomad);
     const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: true, cachedList: !ASKED_BY_USER.has(request.trigger) }));
     comparison = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt, unchanged: observation.unchanged });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { AppSpec } from '../domain/app.js';
 import type { Snapshot } from '../domain/commit.js';
 import { DroverError } from '../domain/errors.js';
@@ -6,7 +7,7 @@ import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { NomadClient } from '../nomad/index.js';
 import { formatIssue } from '../render/errors.js';
-import { renderSnapshot } from '../render/render.js';
+import { renderApp } from '../render/app-render.js';
 import type { DB } from '../store/db.js';
 import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob } from '../store/applied-jobs.js';
 import type { ComparisonResult } from './compare.js';
@@ -35,9 +36,18 @@ export async function loadSource(mirrors: MirrorSet, app: AppSpec, revision: str
   return mirror.snapshot(sha, app.source.path, { requireSignedCommits: app.source.requireSignedCommits });
 }
 
-/** Step: render every job file; any issue fails the whole set (no partial job sets). */
-export function renderDesired(app: AppSpec, snapshot: Snapshot): DesiredJob[] {
-  const rendered = renderSnapshot(snapshot, { defaultNamespace: app.destination.namespace });
+/**
+ * Step: render every job file with the app's renderer, variables and var-files; any issue
+ * fails the whole set (no partial job sets).
+ */
+export async function renderDesired(app: AppSpec, snapshot: Snapshot, nomad: NomadClient): Promise<DesiredJob[]> {
+  const rendered = await renderApp({
+    mode: app.render ?? 'local',
+    snapshot,
+    path: app.source.path,
+    transport: nomad.jobs,
+    options: { defaultNamespace: app.destination.namespace, vars: app.vars, varFiles: app.varFiles?.map((f) => posix.join(app.source.path, f)) },
+  });
   if (rendered.issues.length > 0) {
     throw new DroverError('DROVER_ERR_RENDER', `rendering failed at ${snapshot.revision.slice(0, 12)}:\n${rendered.issues.map(formatIssue).join('\n')}`);
   }
