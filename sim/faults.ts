@@ -4,7 +4,8 @@ import type { FailurePolicy } from './scheduler.js';
 export type RequestFault = { path: string; method?: string; status: number; count: number; body?: string };
 
 /** Allocations of this job (optionally one group, one task) fail instead of running. */
-export type AllocFault = { namespace: string; job: string; group?: string; task?: string };
+/** Allocations that fail: of a job, optionally only a group, a task, or tasks running a given image (a broken release). */
+export type AllocFault = { namespace: string; job: string; group?: string; task?: string; image?: string };
 
 /**
  * The simulator's fault registry, driven by `/_sim/faults...` and `drover sim` flags:
@@ -38,8 +39,8 @@ export class Faults implements FailurePolicy {
   }
 
   /** The task that fails ('' for every task), or undefined when the allocation runs. */
-  shouldFail(namespace: string, jobId: string, group: string): string | undefined {
-    const fault = this.allocFaults.find((f) => f.namespace === namespace && (f.job === jobId || jobId.startsWith(`${f.job}/`)) && (!f.group || f.group === group));
+  shouldFail(namespace: string, jobId: string, group: string, images: string[] = []): string | undefined {
+    const fault = this.allocFaults.find((f) => f.namespace === namespace && (f.job === jobId || jobId.startsWith(`${f.job}/`)) && (!f.group || f.group === group) && (!f.image || images.includes(f.image)));
     return fault ? fault.task ?? '' : undefined;
   }
 

@@ -22,7 +22,7 @@ export class Lifecycle {
       for (const id of ids) {
         const alloc = this.state.allocs.get(id);
         if (!alloc || alloc.DesiredStatus !== 'run' || alloc.ClientStatus !== 'pending') continue;
-        const failedTask = this.scheduler.options.failures.shouldFail(alloc.Namespace, alloc.JobID, alloc.TaskGroup);
+        const failedTask = this.scheduler.options.failures.shouldFail(alloc.Namespace, alloc.JobID, alloc.TaskGroup, taskImages(alloc));
         const updated = failedTask !== undefined ? this.withStates(alloc, 'failed', index, failedTask) : this.withStates(alloc, 'running', index);
         events.push(allocEvent('AllocationUpdated', updated));
         started.push(updated);
@@ -182,4 +182,11 @@ export class Lifecycle {
     if (evalId) this.scheduler.enqueue(evalId);
     return { EvalID: evalId, EvalCreateIndex: index, DeploymentModifyIndex: index };
   }
+}
+
+/** The `image` of each task in the allocation's group, as the docker driver would pull it. */
+function taskImages(alloc: Allocation): string[] {
+  const groups = (alloc.Job?.TaskGroups ?? []) as Array<Record<string, unknown>>;
+  const group = groups.find((g) => g.Name === alloc.TaskGroup);
+  return ((group?.Tasks ?? []) as Array<{ Config?: { image?: unknown } }>).map((t) => t.Config?.image).filter((i): i is string => typeof i === 'string');
 }

@@ -7,7 +7,7 @@ type Obj = Record<string, unknown>;
 export type SimNode = { ID: string; Name: string; Datacenter: string };
 
 /** What makes allocations fail; set by fault injection. */
-export type FailurePolicy = { shouldFail(namespace: string, jobId: string, group: string): string | undefined };
+export type FailurePolicy = { shouldFail(namespace: string, jobId: string, group: string, images?: string[]): string | undefined };
 
 export type SchedulerOptions = { nodes: SimNode[]; allocDelayMs: number; failures: FailurePolicy };
 

@@ -64,6 +64,9 @@ test('fault registry: counts run down, paths match by prefix, allocation faults 
   assert.equal(faults.shouldFail('default', 'web/periodic-1', 'g'), 't');
   assert.equal(faults.shouldFail('default', 'web', 'other'), undefined);
   assert.equal(faults.shouldFail('prod', 'web', 'g'), undefined);
+  faults.addAllocFault({ namespace: 'default', job: 'api', image: 'api:broken' });
+  assert.equal(faults.shouldFail('default', 'api', 'g', ['api:broken']), '');
+  assert.equal(faults.shouldFail('default', 'api', 'g', ['api:1.0']), undefined, 'the previous release still runs');
 });
 
 test('job status: a stopped job registered again is pending until its allocations run, never dead in between', async () => {

@@ -8,6 +8,7 @@ import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { openDatabase } from './store/db.js';
 import { createApi } from './server/api.js';
@@ -46,7 +47,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     nomadFor,
     logger,
     onChange: (_cluster, _namespace, changed, gone) => {
-      for (const app of appsToWake(db, changed, gone, (name) => controller.spec(name) !== undefined)) {
+      for (const app of appsToWake(changed, gone, (name) => controller.spec(name) !== undefined)) {
         void controller.trigger(app, { trigger: 'event' }).catch(() => undefined);
       }
     },
@@ -58,6 +59,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     logger,
     nomadFor,
     inventory,
+    health: new HealthTracker(),
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
   });

@@ -34,14 +34,15 @@ export function controlRoutes(app: Hono, sim: Sim): void {
     sim.faults.latency = { ms, ...(path ? { path } : {}) };
     return c.json(sim.faults.describe());
   });
-  // {"job": "web", "namespace": "default", "group": "g", "task": "t"}: new allocations of that job fail.
+  // {"job": "web", "namespace": "default", "group": "g", "task": "t", "image": "nginx:broken"}: new allocations of that job (group, task, image) fail.
   app.post('/_sim/faults/allocations', async (c) => {
     const body = await readOptionalBody(c);
     const job = String(field(body, 'job') ?? '');
     if (job === '') throw new SimError(400, 'job is required');
     const group = field(body, 'group') as string | undefined;
     const task = field(body, 'task') as string | undefined;
-    sim.faults.addAllocFault({ namespace: String(field(body, 'namespace') ?? 'default'), job, ...(group ? { group } : {}), ...(task ? { task } : {}) });
+    const image = field(body, 'image') as string | undefined;
+    sim.faults.addAllocFault({ namespace: String(field(body, 'namespace') ?? 'default'), job, ...(group ? { group } : {}), ...(task ? { task } : {}), ...(image ? { image } : {}) });
     return c.json(sim.faults.describe());
   });
   app.post('/_sim/events/drop', (c) => c.json({ dropped: sim.state.broker.dropAll() }));

@@ -109,8 +109,12 @@ export type Pin = {
 
 /** What Drover knows of an app at a moment; the API's `status` object. */
 export type AppStatus = {
-  /** `revision` is the SHA the app was last fully in sync with; `targetRevision` the SHA git points at now. */
-  sync: { status: SyncStatusCode; revision?: string; targetRevision?: string };
+  /**
+   * `revision` is the SHA the app was last fully in sync with; `targetRevision` the SHA git points
+   * at now; `contentDigest` a digest of the jobs rendered there, which moves only when a commit
+   * changes this app's jobs (not when it touches other paths of the repository).
+   */
+  sync: { status: SyncStatusCode; revision?: string; targetRevision?: string; contentDigest?: string };
   health: Health;
   jobs: JobStatus[];
   conditions: Condition[];
@@ -128,3 +132,18 @@ export function unknownStatus(): AppStatus {
 export function worseHealth(a: HealthCode, b: HealthCode): HealthCode {
   return HEALTH_ORDER.indexOf(a) >= HEALTH_ORDER.indexOf(b) ? a : b;
 }
+
+/** What Nomad's plan (`Diff=true`) says a write would do: its own diff and the scheduler's view. */
+export type PlanSummary = {
+  /** `Added`, `Edited`, `Deleted` or `None` (Nomad sees nothing to change). */
+  diffType?: string;
+  /** Per task group: how many allocations Nomad would place, update in place, replace (destructive), stop, canary. */
+  updates?: Record<string, Record<string, number>>;
+  /** Task groups Nomad could not place. */
+  failedPlacements?: string[];
+  warnings?: string;
+  /** Nomad's JobDiff, as the plan endpoint returned it. */
+  diff?: unknown;
+  /** The plan call itself failed (the write was still only planned). */
+  error?: string;
+};

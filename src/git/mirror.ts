@@ -39,6 +39,7 @@ export class GitMirror {
   private readonly limits: SnapshotLimits;
   private readonly verifier: CommitVerifier | undefined;
   private inflight: Promise<boolean> | undefined;
+  private followUp: Promise<boolean> | undefined;
   /** Remote refs that existed at the last ls-remote, so later fetches can skip it. */
   private known: Set<string> | undefined;
   private initialized = false;
@@ -59,14 +60,22 @@ export class GitMirror {
   }
 
   /**
-   * Brings the mirror up to date and says whether any followed ref moved; callers arriving
-   * while a fetch runs share it.
+   * Brings the mirror up to date and says whether any followed ref moved. A fetch already
+   * running may have asked the remote before the caller's commit landed, so callers arriving
+   * meanwhile share one more fetch that starts when it ends (and never wait for more than two).
    */
   fetch(): Promise<boolean> {
-    this.inflight ??= this.doFetch().finally(() => {
-      this.inflight = undefined;
+    if (!this.inflight) {
+      this.inflight = this.doFetch().finally(() => {
+        this.inflight = undefined;
+      });
+      return this.inflight;
+    }
+    this.followUp ??= this.inflight.then(() => undefined, () => undefined).then(() => {
+      this.followUp = undefined;
+      return this.fetch();
     });
-    return this.inflight;
+    return this.followUp;
   }
 
   private async doFetch(): Promise<boolean> {

@@ -8,6 +8,8 @@ export type AdmitContext = {
   namespace?: string;
   /** The agent's region: a job in `global` (or none) is stored there. */
   region: string;
+  /** Add every remaining key the server struct sends, with its zero value (default true). */
+  serverKeys?: boolean;
 };
 
 export type AdmitResult = { job: NomadJob; errors: string[]; warnings: string[] };
@@ -41,7 +43,7 @@ export function admitJob(input: NomadJob, context: AdmitContext): AdmitResult {
   delete job.Migrate;
   emptyToNull(job, ['Meta', 'Constraints', 'Affinities', 'Spreads']);
   for (const group of objs(job.TaskGroups)) mutateGroup(group, job);
-  fillServerKeys(job);
+  if (context.serverKeys !== false) fillServerKeys(job);
   const warnings: string[] = [];
   return { job: job as NomadJob, errors: validateJob(job as NomadJob), warnings };
 }

@@ -1,15 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ownerMeta, type DesiredJob, type LiveJob, type NomadJob } from '../domain/job.js';
+import { admitJob } from '../nomad/admit.js';
 import { compare } from './compare.js';
 
 const meta = (id: string, app = 'app') => ownerMeta(app, 'default', id);
 const desired = (id: string, extra: Partial<NomadJob> = {}): DesiredJob => ({
   id, namespace: 'default', file: `${id}.json`, job: { ID: id, Meta: meta(id), TaskGroups: [{ Name: 'g', Count: 1 }], ...extra },
 });
+/** A job as Nomad stores it: admitted (defaults, server keys) and carrying its indexes. */
 const live = (id: string, extra: Partial<NomadJob> = {}): LiveJob => ({
   id, namespace: 'default', jobModifyIndex: 7,
-  job: { ID: id, Name: id, Namespace: 'default', Priority: 50, Version: 3, ModifyIndex: 9, Status: 'running', Meta: meta(id), TaskGroups: [{ Name: 'g', Count: 1, RestartPolicy: { Attempts: 2 } }], ...extra },
+  job: { ...admitJob({ ID: id, Meta: meta(id), TaskGroups: [{ Name: 'g', Count: 1 }], ...extra }, { region: 'global' }).job, Version: 3, ModifyIndex: 9, JobModifyIndex: 7, Status: 'running' },
 });
 
 test('a live job with server defaults and indexes is Synced', () => {
@@ -24,6 +26,14 @@ test('a changed field is OutOfSync with its diff; ignore_differences hides it', 
   assert.deepEqual(changed.jobs[0]!.diff, [{ path: 'TaskGroups[g].Count', desired: 2, live: 1 }]);
   const ignored = compare({ app: 'app', desired: [desired('a', { TaskGroups: [{ Name: 'g', Count: 2 }] })], live: [live('a')], ignoreDifferences: [{ job: 'a', paths: ['/TaskGroups/*/Count'] }] });
   assert.equal(ignored.status, 'Synced');
+});
+
+test('a job written the short way (update block at job level, no datacenters) is Synced against what Nomad stored for it', () => {
+  const short: Partial<NomadJob> = { Update: { MaxParallel: 1, AutoRevert: true, HealthCheck: 'checks' }, TaskGroups: [{ Name: 'g', Count: 1, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'x' } }] }] };
+  const result = compare({ app: 'app', desired: [desired('a', short)], live: [live('a', short)] });
+  assert.deepEqual(result.jobs[0]!.diff, []);
+  const reverted = compare({ app: 'app', desired: [desired('a', short)], live: [live('a', { ...short, Update: { MaxParallel: 1, AutoRevert: false } })] });
+  assert.deepEqual(reverted.jobs[0]!.diff.map((d) => d.path), ['TaskGroups[g].Update.AutoRevert'], 'a real change in the update block still shows, where Nomad keeps it');
 });
 
 test('jobs the cache proves unchanged are not diffed', () => {

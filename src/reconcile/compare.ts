@@ -1,5 +1,6 @@
 import type { Condition, FieldDiff, IgnoreDifference, JobStatus, SyncStatusCode } from '../domain/app.js';
 import { ownershipOf, type DesiredJob, type LiveJob } from '../domain/job.js';
+import { admitJob } from '../nomad/admit.js';
 import { diffJobs, ignorePathsFor } from './diff.js';
 
 /** How a live job relates to this app. */
@@ -52,7 +53,7 @@ export function compare(input: CompareInput): ComparisonResult {
       continue;
     }
     const ownership = ownershipOf(have.job);
-    const diff = input.unchanged?.has(key) ? [] : diffJobs(want.job, have.job, ignorePathsFor(input.ignoreDifferences ?? [], want.id));
+    const diff = input.unchanged?.has(key) ? [] : diffJobs(asNomadStores(want, have), have.job, ignorePathsFor(input.ignoreDifferences ?? [], want.id));
     const status = diff.length === 0 ? 'Synced' : 'OutOfSync';
     if (ownership.kind === 'app' && ownership.app === app) {
       jobs.push({ ...base, status, ownership: 'owned', diff, diffCount: diff.length });
@@ -87,4 +88,15 @@ function foreignCondition(want: DesiredJob, ownership: ReturnType<typeof ownersh
     default:
       return { type: 'UnownedJob', message: `${where} exists in Nomad without a Drover owner; it is left alone (set sync.adopt = true to take it over)` };
   }
+}
+
+/**
+ * The desired job as Nomad would store it: canonicalized, the job-level update block moved to
+ * the groups, server defaults and implied constraints added. Only keys the server always sends
+ * with zero values are left out, so they stay "Nomad's to fill" for the diff. Without this, a
+ * job written the short way (an update block at job level, say) would look drifted forever.
+ */
+function asNomadStores(want: DesiredJob, have: LiveJob): Record<string, unknown> {
+  const region = typeof have.job.Region === 'string' && have.job.Region !== '' ? have.job.Region : 'global';
+  return admitJob(want.job, { namespace: want.namespace, region, serverKeys: false }).job as Record<string, unknown>;
 }

@@ -64,6 +64,8 @@ export class Controller {
     const state = this.apps.get(name);
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
     if (this.stopped) return Promise.reject(new Error('Drover is shutting down'));
+    // A dry-run only reads: it neither waits for nor replaces the app's queued work.
+    if (request.sync?.dryRun) return reconcileApp(this.options, state.spec, request);
     if (state.running) {
       // Coalesce into one queued request: the more important trigger, fetching if either would.
       const queued = state.queued;

@@ -95,12 +95,15 @@ function deploymentHealth(job: NomadJob, deployment: DeploymentInfo | null | und
 
 function allocationHealth(job: NomadJob, allocations: AllocationInfo[]): Health {
   const wanted = allocations.filter((a) => a.DesiredStatus === 'run');
-  const count = (status: string) => wanted.filter((a) => a.ClientStatus === status).length;
-  const failed = count('failed') + count('lost');
+  // Failures of an earlier version (a release that was rolled back) are history, not the job's state.
+  const current = job.Version === undefined ? wanted : wanted.filter((a) => a.JobVersion === Number(job.Version));
+  const failed = current.filter((a) => a.ClientStatus === 'failed' || a.ClientStatus === 'lost').length;
   if (failed > 0) return { status: 'Degraded', message: `${failed} allocation(s) failed or lost` };
-  const desired = job.Type === 'system' ? wanted.length : (job.TaskGroups ?? []).reduce((n, g) => n + Number(g.Count ?? 1), 0);
-  const running = count('running');
-  if (wanted.length === 0 && desired > 0) return { status: 'Progressing', message: 'no allocations placed yet' };
-  if (running < desired || count('pending') > 0) return { status: 'Progressing', message: `${running}/${desired} allocations running` };
+  // Only allocations of the current version count as running: right after an update the old
+  // ones still run, but the job is not there yet (the scheduler may not have acted).
+  const desired = job.Type === 'system' ? current.length : (job.TaskGroups ?? []).reduce((n, g) => n + Number(g.Count ?? 1), 0);
+  const running = current.filter((a) => a.ClientStatus === 'running').length;
+  if (current.length === 0 && desired > 0) return { status: 'Progressing', message: wanted.length > 0 ? `waiting for allocations of version ${String(job.Version)}` : 'no allocations placed yet' };
+  if (running < desired || current.some((a) => a.ClientStatus === 'pending')) return { status: 'Progressing', message: `${running}/${desired} allocations running` };
   return { status: 'Healthy', message: `${running}/${desired} allocations running` };
 }

@@ -6,8 +6,6 @@ import { NomadProxy } from '../../test/helpers/nomad-proxy.js';
 import { waitFor } from '../../test/helpers/process.js';
 import type { JobListStub } from '../nomad/index.js';
 import { NomadClient } from '../nomad/index.js';
-import { openDatabase, type DB } from '../store/db.js';
-import { recordAppliedJob } from '../store/applied-jobs.js';
 import { appsToWake } from './drift-events.js';
 import { JobInventory } from './inventory.js';
 
@@ -79,15 +77,11 @@ test('while the watch fails, callers get Nomad\'s answer (or its error), never a
   assert.ok(listed.some((s) => s.ID === 'd'));
 });
 
-test('appsToWake ignores Drover\'s own recorded writes and wakes owners of drift and purges', () => {
-  const db: DB = openDatabase(':memory:');
-  const stub = (id: string, jobModifyIndex: number, extra: Partial<JobListStub> = {}): JobListStub => ({ ID: id, Name: id, Namespace: 'default', JobModifyIndex: jobModifyIndex, ModifyIndex: jobModifyIndex, Stop: false, Meta: { 'drover.app': 'web', 'drover.job': `default/${id}` }, ...extra }) as JobListStub;
-  recordAppliedJob(db, { app: 'web', namespace: 'default', jobId: 'a', revision: 'r', contentHash: 'h', jobModifyIndex: 10 });
-  const known = (name: string) => name === 'web';
-  assert.deepEqual(appsToWake(db, [stub('a', 10)], [], known), [], 'own write');
-  assert.deepEqual(appsToWake(db, [stub('a', 11)], [], known), ['web'], 'edited elsewhere');
-  assert.deepEqual(appsToWake(db, [stub('a', 10, { Stop: true })], [], known), ['web'], 'stopped elsewhere');
-  assert.deepEqual(appsToWake(db, [], [stub('a', 10)], known), ['web'], 'purged');
-  assert.deepEqual(appsToWake(db, [stub('x', 1, { Meta: { 'drover.app': 'other', 'drover.job': 'default/x' } })], [], known), [], 'not an app of this Drover');
-  db.close();
+test('appsToWake wakes the owners of changed and gone jobs that belong to this Drover', () => {
+  const stub = (id: string, app: string): JobListStub => ({ ID: id, Name: id, Namespace: 'default', JobModifyIndex: 1, ModifyIndex: 1, Stop: false, Meta: { 'drover.app': app, 'drover.job': `default/${id}` } }) as unknown as JobListStub;
+  const known = (name: string) => name === 'web' || name === 'api';
+  assert.deepEqual(appsToWake([stub('a', 'web'), stub('b', 'web')], [], known), ['web']);
+  assert.deepEqual(appsToWake([], [stub('c', 'api')], known), ['api'], 'purged');
+  assert.deepEqual(appsToWake([stub('x', 'other')], [], known), [], 'not an app of this Drover');
+  assert.deepEqual(appsToWake([{ ...stub('y', 'web'), Meta: { 'drover.app': 'web', 'drover.job': 'default/copied' } }], [], known), [], 'a copied marker is not trusted');
 });

@@ -96,11 +96,14 @@ export class JobInventory {
   }
 }
 
-/** Entries that are new or whose ModifyIndex moved, and entries no longer listed. */
+/** Entries that are new, whose job or summary moved, and entries no longer listed. */
 function changedStubs(before: JobListStub[], after: JobListStub[]): { changed: JobListStub[]; gone: JobListStub[] } {
   const key = (s: JobListStub) => `${s.Namespace}/${s.ID}`;
   const old = new Map(before.map((s) => [key(s), s]));
-  const changed = after.filter((s) => old.get(key(s))?.ModifyIndex !== s.ModifyIndex);
+  const changed = after.filter((s) => {
+    const before = old.get(key(s));
+    return before?.ModifyIndex !== s.ModifyIndex || before.JobSummary?.ModifyIndex !== s.JobSummary?.ModifyIndex;
+  });
   const current = new Set(after.map(key));
   return { changed, gone: before.filter((s) => !current.has(key(s))) };
 }

@@ -4,21 +4,24 @@ import { worseHealth } from '../domain/app.js';
 import type { Snapshot } from '../domain/commit.js';
 import { DroverError, type ErrorKind } from '../domain/errors.js';
 import type { MirrorSet } from '../git/mirror.js';
-import type { NomadClient } from '../nomad/index.js';
+import type { JobListStub, NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { getPin } from '../store/pins.js';
-import { finishSyncRun, startSyncRun, trimSyncRuns, type JobAction, type SyncRun } from '../store/sync-runs.js';
+import { attachDeployments, finishSyncRun, getSyncRun, startSyncRun, trimSyncRuns, type JobAction, type SyncRun } from '../store/sync-runs.js';
 import { compare, type ComparisonResult } from './compare.js';
+import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
 import { applyComparison, pruneBlocked, type SyncSelection } from './sync.js';
-import { loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
+import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
 
 export type ReconcileDeps = {
   mirrors: MirrorSet;
   nomadFor(cluster: string): NomadClient;
   /** Shared live job lists kept current by blocking queries; without it every refresh lists. */
   inventory?: JobInventory;
+  /** Remembers settled job health between reconciles; without it health is read every time. */
+  health?: HealthTracker;
   db: DB;
   logger: Logger;
   now?: () => Date;
@@ -80,26 +83,41 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   let snapshot: Snapshot;
   let comparison: ComparisonResult;
   let desired;
+  let observation;
   try {
     snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }));
     desired = await renderDesired(app, snapshot, nomad);
-    const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: true, cachedList: !ASKED_BY_USER.has(request.trigger) }));
+    observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: true, cachedList: !ASKED_BY_USER.has(request.trigger) }));
     comparison = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt, unchanged: observation.unchanged });
   } catch (error) {
     return failed(deps, app, previous, pin, now, error);
   }
   const revision = snapshot.revision;
+  const digest = contentDigest(desired);
   log.debug({ revision, sync: comparison.status }, 'compared');
 
-  if (!shouldSync(app, request, comparison, previous, revision, pin !== undefined)) {
+  const tracker = deps.health ?? new HealthTracker();
+  const lastRun = previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
+  const assessHealth = async (result: ComparisonResult, stubs: Map<string, JobListStub>, run: SyncRun | undefined) => {
+    const readings = await tracker.assess(nomad, app.destination.cluster, result, stubs, writesOf(run));
+    if (run?.id !== undefined) recordDeployments(deps.db, run.id, readings);
+    return readings;
+  };
+  const health = await assessHealth(comparison, observation.stubs, lastRun);
+  // A write whose deployment failed (and that Nomad may have rolled back) is not repeated
+  // automatically for the same revision: a new commit or a manual sync tries again.
+  const held = request.trigger === 'sync' || request.trigger === 'rollback' ? new Map<string, string>() : heldBack(comparison, health, previous, revision);
+
+  // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
+  if (request.sync?.dryRun) {
+    const outcome = await applyComparison(nomad, app, comparison, { ...request.sync, hold: held });
+    return { status: summarize(app, comparison, { revision, digest, previous, pin, now, health, held }), comparison, actions: outcome.actions };
+  }
+  if (!shouldSync(app, request, comparison, previous, digest, pin !== undefined, held)) {
     rememberApplied(deps.db, app, revision, comparison);
-    const status = summarize(app, comparison, { revision, previous, pin, now });
+    const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
     saveAppStatus(deps.db, app.name, status);
     return { status, comparison };
-  }
-  if (request.sync?.dryRun) {
-    const outcome = await applyComparison(nomad, app, comparison, request.sync);
-    return { status: summarize(app, comparison, { revision, previous, pin, now }), comparison, actions: outcome.actions };
   }
 
   const started = now();
@@ -110,7 +128,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
   let outcome;
   try {
-    outcome = await withDeadline('sync', deadlines.sync, applyComparison(nomad, app, comparison, request.sync));
+    outcome = await withDeadline('sync', deadlines.sync, applyComparison(nomad, app, comparison, { ...request.sync, hold: held }));
   } catch (error) {
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
@@ -123,44 +141,87 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
 
   // Look again, without the cache, so the status reflects what Nomad now holds.
   let after: ComparisonResult;
+  let healthAfter: Map<string, HealthReading>;
   try {
-    const observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: false, cachedList: false }));
-    after = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
+    const seen = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: false, cachedList: false }));
+    after = compare({ app: app.name, desired, live: seen.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
+    healthAfter = await assessHealth(after, seen.stubs, getSyncRun(deps.db, app.name, runId));
   } catch (error) {
     return { ...failed(deps, app, { ...(previous ?? baseStatus()), lastSync }, pin, now, error), runId, actions: outcome.actions };
   }
   rememberApplied(deps.db, app, revision, after);
-  const status = summarize(app, after, { revision, previous, pin, now, lastSync });
+  const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health: healthAfter, held: new Map() });
   if (outcome.failed) status.conditions.push({ type: 'SyncError', message: message ?? 'sync failed' });
   saveAppStatus(deps.db, app.name, status);
   return { status, comparison: after, runId, actions: outcome.actions, error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined };
 }
 
 /** Decides whether this reconcile writes to Nomad. */
-function shouldSync(app: AppSpec, request: ReconcileRequest, comparison: ComparisonResult, previous: AppStatus | undefined, revision: string, pinned: boolean): boolean {
+function shouldSync(app: AppSpec, request: ReconcileRequest, comparison: ComparisonResult, previous: AppStatus | undefined, digest: string, pinned: boolean, held: Map<string, string>): boolean {
   if (request.trigger === 'sync' || request.trigger === 'rollback') return true;
   if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
+  const pending = comparison.jobs.filter((j) => j.ownership !== 'foreign' && (j.status === 'OutOfSync' || j.status === 'Missing' || (j.status === 'Extra' && app.syncPolicy.prune)));
+  if (pending.every((j) => held.has(`${j.namespace}/${j.id}`))) return false;
   if (request.trigger === 'retry') return true;
-  // Automated sync acts once per new revision; self-heal also acts on drift at the same revision.
-  return previous?.lastSync?.revision !== revision || app.syncPolicy.selfHeal;
+  // Automated sync acts when a commit changed this app's jobs; self-heal also acts on drift.
+  return previous?.sync.contentDigest !== digest || app.syncPolicy.selfHeal;
 }
 
-type SummaryContext = { revision: string; previous: AppStatus | undefined; pin: AppStatus['pin']; now: () => Date; lastSync?: LastSync };
+type SummaryContext = {
+  revision: string; digest: string; previous: AppStatus | undefined; pin: AppStatus['pin']; now: () => Date; lastSync?: LastSync;
+  health: Map<string, HealthReading>;
+  /** Jobs whose failed write is not repeated automatically, with why. */
+  held: Map<string, string>;
+};
+
+/** The JobModifyIndex of each job the run wrote. */
+function writesOf(run: SyncRun | undefined): Map<string, number> {
+  const writes = new Map<string, number>();
+  for (const action of run?.jobs ?? []) {
+    if ((action.action === 'create' || action.action === 'update') && action.result === 'ok' && action.jobModifyIndex !== undefined) writes.set(`${action.namespace}/${action.id}`, action.jobModifyIndex);
+  }
+  return writes;
+}
+
+/** Out-of-sync jobs whose last write, at this same revision, ended in a failed deployment. */
+function heldBack(comparison: ComparisonResult, health: Map<string, HealthReading>, previous: AppStatus | undefined, revision: string): Map<string, string> {
+  const held = new Map<string, string>();
+  if (previous?.lastSync?.revision !== revision) return held;
+  for (const job of comparison.jobs) {
+    const key = `${job.namespace}/${job.id}`;
+    const write = health.get(key)?.write;
+    if (write?.status === 'failed' && (job.status === 'OutOfSync' || job.status === 'Missing')) {
+      held.set(key, `the deployment of ${revision.slice(0, 12)} failed; not re-applied automatically until a new commit or a manual sync`);
+    }
+  }
+  return held;
+}
 
 /** Turns a comparison into the app's status (design.md, "Flux": one summarizer). */
 function summarize(app: AppSpec, comparison: ComparisonResult, ctx: SummaryContext): AppStatus {
   const blocked = pruneBlocked(app, comparison);
   const conditions: Condition[] = [...comparison.conditions];
   if (blocked) conditions.push({ type: 'PruneSkipped', message: blocked });
+  for (const [key, reading] of ctx.health) {
+    if (reading.write?.status !== 'failed') continue;
+    const w = reading.write;
+    const now = reading.deployment && reading.deployment.id !== w.id ? `; Nomad has since moved to version ${reading.deployment.jobVersion}` : '';
+    const hold = ctx.held.get(key);
+    conditions.push({ type: 'DeploymentFailed', message: `${key}: deployment ${w.id.slice(0, 8)} of version ${w.jobVersion} failed (${w.statusDescription})${now}${hold ? `; ${hold}` : ''}` });
+  }
   if (ctx.pin) conditions.push({ type: 'Pinned', message: `pinned to ${ctx.pin.revision.slice(0, 12)} (${ctx.pin.reason}); automated sync is suspended until unpinned` });
-  const jobs = comparison.jobs.map(({ id, namespace, file, status, diffCount }) => ({ id, namespace, ...(file ? { file } : {}), status, ...(diffCount ? { diffCount } : {}) }));
+  const jobs = comparison.jobs.map(({ id, namespace, file, status, diffCount }) => {
+    const health = ctx.health.get(`${namespace}/${id}`)?.health;
+    return { id, namespace, ...(file ? { file } : {}), status, ...(health ? { health } : {}), ...(diffCount ? { diffCount } : {}) };
+  });
   const status: AppStatus = {
     sync: {
       status: comparison.status,
       revision: comparison.status === 'Synced' ? ctx.revision : ctx.previous?.sync.revision,
       targetRevision: ctx.revision,
+      contentDigest: ctx.digest,
     },
-    health: appHealth(comparison),
+    health: appHealth(jobs),
     jobs,
     conditions,
     lastSync: ctx.lastSync ?? ctx.previous?.lastSync,
@@ -170,14 +231,30 @@ function summarize(app: AppSpec, comparison: ComparisonResult, ctx: SummaryConte
   return status;
 }
 
-function appHealth(comparison: ComparisonResult): Health {
-  if (comparison.jobs.length === 0) return { status: 'Healthy', message: 'no jobs' };
+/** The worst health of the app's jobs (jobs of other owners have none and do not count). */
+function appHealth(jobs: Array<{ id: string; health?: Health }>): Health {
+  const assessed = jobs.filter((job) => job.health);
+  if (assessed.length === 0) return { status: 'Healthy', message: 'no jobs' };
   let worst: Health = { status: 'Healthy' };
-  for (const job of comparison.jobs) {
-    const health: Health = job.status === 'Missing' ? { status: 'Missing', message: `job ${job.id} is not registered` } : { status: 'Unknown', message: 'health is not assessed yet' };
-    if (worseHealth(worst.status, health.status) !== worst.status) worst = health;
+  let worstJob = '';
+  for (const job of assessed) {
+    if (worseHealth(worst.status, job.health!.status) !== worst.status) {
+      worst = job.health!;
+      worstJob = job.id;
+    }
   }
-  return worst;
+  if (worst.status === 'Healthy') return { status: 'Healthy', message: `${assessed.length} job(s) healthy` };
+  return { status: worst.status, message: `${worstJob}: ${worst.message ?? worst.status}` };
+}
+
+/** Ties the run's writes to the deployments Nomad created for them. */
+function recordDeployments(db: DB, runId: number, readings: Map<string, HealthReading>): void {
+  const deployments = [...readings].flatMap(([key, reading]) => {
+    if (!reading.deployment) return [];
+    const slash = key.indexOf('/');
+    return [{ namespace: key.slice(0, slash), id: key.slice(slash + 1), deploymentId: reading.deployment.id, jobSpecModifyIndex: reading.deployment.jobSpecModifyIndex }];
+  });
+  if (deployments.length > 0) attachDeployments(db, runId, deployments);
 }
 
 function failureMessage(actions: JobAction[]): string {
@@ -193,7 +270,7 @@ function failed(deps: ReconcileDeps, app: AppSpec, previous: AppStatus | undefin
   const kind: ErrorKind = error instanceof DroverError ? error.kind : 'transient';
   const message = (error as Error).message;
   const status: AppStatus = {
-    sync: { status: 'Unknown', revision: previous?.sync.revision, targetRevision: previous?.sync.targetRevision },
+    sync: { status: 'Unknown', revision: previous?.sync.revision, targetRevision: previous?.sync.targetRevision, contentDigest: previous?.sync.contentDigest },
     health: { status: 'Unknown', message: 'the app could not be compared' },
     jobs: previous?.jobs ?? [],
     conditions: [{ type: 'ComparisonError', message }],

@@ -59,6 +59,12 @@ export function contentHash(job: DesiredJob): string {
   return createHash('sha256').update(JSON.stringify(job.job)).digest('hex');
 }
 
+/** A digest of a whole desired set: moves only when some job's content, or the set itself, changes. */
+export function contentDigest(desired: DesiredJob[]): string {
+  const entries = desired.map((job) => `${job.namespace}/${job.id}=${contentHash(job)}`).sort();
+  return createHash('sha256').update(entries.join('\n')).digest('hex');
+}
+
 /** How much of what Drover already knows an observation may rely on. */
 export type ObserveFreshness = {
   /** Skip reading jobs whose JobModifyIndex and desired content match what Drover last applied. */

@@ -1,5 +1,5 @@
 import { ownerMeta, type DesiredJob, type LiveJob } from '../domain/job.js';
-import type { AppSpec } from '../domain/app.js';
+import type { AppSpec, PlanSummary } from '../domain/app.js';
 import type { NomadClient } from '../nomad/index.js';
 import type { JobAction } from '../store/sync-runs.js';
 import { compare, type ComparisonResult, type JobComparison } from './compare.js';
@@ -18,6 +18,8 @@ export type SyncSelection = {
   dryRun?: boolean;
   /** Override the app's prune policy for this sync. */
   prune?: boolean;
+  /** Jobs (namespace/id) left alone, with the reason recorded as a skipped action. */
+  hold?: Map<string, string>;
 };
 
 export type SyncOutcome = { actions: JobAction[]; failed: boolean };
@@ -51,7 +53,11 @@ export function preservesCounts(app: AppSpec, jobId: string): boolean {
 export async function applyComparison(nomad: NomadClient, app: AppSpec, comparison: ComparisonResult, selection: SyncSelection = {}): Promise<SyncOutcome> {
   const selected = (job: JobComparison) => !selection.jobs || selection.jobs.includes(job.id);
   const writes = comparison.jobs.filter((job) => selected(job) && job.status !== 'Extra');
-  const actions = await mapLimit(writes, SYNC_CONCURRENCY, (job) => writeJob(nomad, app, job, selection.dryRun === true));
+  const actions = await mapLimit(writes, SYNC_CONCURRENCY, (job) => {
+    const held = selection.hold?.get(`${job.namespace}/${job.id}`);
+    if (held && job.status !== 'Synced') return Promise.resolve<JobAction>({ id: job.id, namespace: job.namespace, action: 'skipped', result: 'ok', message: held });
+    return writeJob(nomad, app, job, selection.dryRun === true);
+  });
 
   // Prune last, and only when every create and update went through.
   const writesFailed = actions.some((a) => a.result === 'failed');
@@ -69,7 +75,7 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
   if (job.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok' };
   if (job.ownership === 'foreign') return { ...base, action: 'skipped', result: 'ok', message: 'owned by another app or by nobody; not written' };
   const action = job.status === 'Missing' ? 'create' : 'update';
-  if (dryRun) return { ...base, action, result: 'planned' };
+  if (dryRun) return { ...base, action, result: 'planned', plan: await planWrite(nomad, job) };
   let current = job;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -78,7 +84,11 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
         enforceIndex: current.live?.jobModifyIndex ?? 0,
         preserveCounts: preservesCounts(app, job.id) || undefined,
       });
-      return { ...base, action, result: 'ok', evalId: response.EvalID || undefined };
+      // Nomad keeps the JobModifyIndex when it finds nothing changed: the diff was only in form.
+      if (action === 'update' && current.live && response.JobModifyIndex === current.live.jobModifyIndex) {
+        return { ...base, action: 'unchanged', result: 'ok', evalId: response.EvalID || undefined, message: 'Nomad found nothing to change; the difference was only in how the job is written' };
+      }
+      return { ...base, action, result: 'ok', evalId: response.EvalID || undefined, jobModifyIndex: response.JobModifyIndex };
     } catch (error) {
       if (!isIndexConflict(error) || attempt >= CONFLICT_ATTEMPTS) return { ...base, action, result: 'failed', message: (error as Error).message };
       // Someone changed the job meanwhile: look again before writing over it.
@@ -88,6 +98,27 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
       current = fresh;
     }
   }
+}
+
+/** Nomad's plan for a write: its diff and what the scheduler would do, or why it could not say. */
+async function planWrite(nomad: NomadClient, job: JobComparison): Promise<PlanSummary> {
+  try {
+    const plan = await nomad.jobs.plan(job.desired!.job, { namespace: job.namespace, diff: true });
+    const failed = Object.keys(plan.FailedTGAllocs ?? {});
+    return {
+      diffType: plan.Diff?.Type,
+      updates: Object.fromEntries(Object.entries(plan.Annotations?.DesiredTGUpdates ?? {}).map(([group, u]) => [group, nonZero(u as Record<string, number>)])),
+      ...(failed.length > 0 ? { failedPlacements: failed } : {}),
+      ...(plan.Warnings ? { warnings: plan.Warnings } : {}),
+      diff: plan.Diff,
+    };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0));
 }
 
 async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {

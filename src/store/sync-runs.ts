@@ -1,3 +1,4 @@
+import type { PlanSummary } from '../domain/app.js';
 import type { DB } from './db.js';
 
 export type JobAction = {
@@ -6,7 +7,12 @@ export type JobAction = {
   action: 'create' | 'update' | 'prune' | 'unchanged' | 'skipped';
   result: 'ok' | 'failed' | 'planned';
   evalId?: string;
+  /** The JobModifyIndex Nomad answered the register with; ties the write to the deployment it started. */
+  jobModifyIndex?: number;
+  /** Filled in once Nomad has created the deployment for this write (service jobs with an update block). */
   deploymentId?: string;
+  /** For planned writes of a dry-run: what Nomad's plan says. */
+  plan?: PlanSummary;
   message?: string;
 };
 
@@ -44,6 +50,27 @@ export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'
 export function finishSyncRun(db: DB, id: number, end: { result: SyncResult; finishedAt: string; durationMs: number; message?: string; jobs: JobAction[] }): void {
   db.prepare('UPDATE sync_runs SET result = ?, finished_at = ?, duration_ms = ?, message = ?, jobs_json = ? WHERE id = ?')
     .run(end.result, end.finishedAt, end.durationMs, end.message ?? null, JSON.stringify(end.jobs), id);
+}
+
+/**
+ * Records which deployment each write of a run started: a deployment belongs to the write
+ * whose JobModifyIndex it was created for. Returns how many actions were filled in.
+ */
+export function attachDeployments(db: DB, runId: number, deployments: Array<{ namespace: string; id: string; deploymentId: string; jobSpecModifyIndex: number }>): number {
+  const row = db.prepare('SELECT jobs_json FROM sync_runs WHERE id = ?').get(runId) as { jobs_json: string } | undefined;
+  if (!row) return 0;
+  const jobs = JSON.parse(row.jobs_json) as JobAction[];
+  let filled = 0;
+  for (const action of jobs) {
+    if (action.deploymentId || action.jobModifyIndex === undefined || action.result !== 'ok') continue;
+    const match = deployments.find((d) => d.namespace === action.namespace && d.id === action.id && d.jobSpecModifyIndex === action.jobModifyIndex);
+    if (match) {
+      action.deploymentId = match.deploymentId;
+      filled++;
+    }
+  }
+  if (filled > 0) db.prepare('UPDATE sync_runs SET jobs_json = ? WHERE id = ?').run(JSON.stringify(jobs), runId);
+  return filled;
 }
 
 /** Marks runs left Running by a process that stopped mid-sync; returns how many. */

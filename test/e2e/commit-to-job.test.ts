@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
 
-type AppsResponse = { apps: Array<{ name: string; source: { repoURL: string; revision: string; path: string }; status: { sync: { status: string; revision?: string }; jobs: Array<{ id: string; status: string }>; conditions: Array<{ type: string; message: string }> } }> };
+type AppsResponse = { apps: Array<{ name: string; source: { repoURL: string; revision: string; path: string }; status: { sync: { status: string; revision?: string }; jobs: Array<{ id: string; namespace: string; file?: string; status: string; health?: { status: string; message?: string } }>; conditions: Array<{ type: string; message: string }> } }> };
 
 type NomadJobJSON = {
   Meta: Record<string, string>;
@@ -67,7 +67,7 @@ describe('commit to running job', () => {
 
     const synced = await syncedAt(first);
     assert.deepEqual(synced.source, { repoURL: repo.path, revision: 'main', path: 'jobs' });
-    assert.deepEqual(synced.status.jobs, [
+    assert.deepEqual(synced.status.jobs.map(({ id, namespace, file, status }) => ({ id, namespace, file, status })), [
       { id: 'api', namespace: 'default', file: 'jobs/api.json', status: 'Synced' },
       { id: 'web', namespace: 'default', file: 'jobs/web.json', status: 'Synced' },
     ]);

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSim, type RunningSim } from '../../sim/server.js';
 import { NomadProxy } from '../helpers/nomad-proxy.js';
+import { waitFor } from '../helpers/process.js';
 import { Stack, serviceJob } from '../helpers/stack.js';
 
 describe('Nomad answering errors', () => {
@@ -16,6 +17,8 @@ describe('Nomad answering errors', () => {
       apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true, retry: { limit: 0 } } } },
     }, (repo) => { repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).commit('a and b'); });
     await stack.refresh('web');
+    // Let the reconciles that follow allocations starting (health) finish, so each test sees only its own.
+    await waitFor('a and b running', async () => ((await stack.api('/api/v1/apps/web')).body.status.health.status === 'Healthy' ? true : undefined));
   });
   after(async () => {
     await stack.stop();

@@ -58,6 +58,13 @@ describe('drift made outside git', () => {
     assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 7);
     const { body: diff } = await stack.api('/api/v1/apps/watching/diff');
     assert.deepEqual(diff.jobs[0].diff, [{ path: 'TaskGroups[main].Count', desired: 2, live: 7 }]);
+    // Nomad's own plan: its diff and what the scheduler would do (stop five allocations).
+    const [planned] = diff.actions;
+    assert.deepEqual([planned.id, planned.action, planned.result], ['watch-b', 'update', 'planned']);
+    assert.equal(planned.plan.diffType, 'Edited');
+    assert.deepEqual(planned.plan.updates, { main: { Ignore: 2, Stop: 5 } });
+    const count = planned.plan.diff.TaskGroups[0].Fields.find((f: { Name: string }) => f.Name === 'Count');
+    assert.deepEqual([count.Old, count.New], ['7', '2']);
     assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 7, 'GET /diff writes nothing');
 
     const { body: synced } = await stack.api('/api/v1/apps/watching/sync', { json: {} });

@@ -1,0 +1,94 @@
+import type { Health } from '../domain/app.js';
+import type { NomadJob } from '../domain/job.js';
+import type { NomadClient } from '../nomad/index.js';
+import type { JobListStub } from '../nomad/jobs.js';
+import type { Deployment } from '../nomad/types.js';
+import type { ComparisonResult } from './compare.js';
+import { jobHealth } from './health.js';
+import { mapLimit } from './limit.js';
+
+/** A deployment as health reports it. */
+export type DeploymentRef = { id: string; jobVersion: number; jobSpecModifyIndex: number; status: string; statusDescription: string };
+
+/** A job's health, its latest deployment, and the deployment started by Drover's last write of it. */
+export type HealthReading = {
+  health: Health;
+  deployment?: DeploymentRef;
+  /** The deployment whose JobSpecModifyIndex is the write's JobModifyIndex, once Nomad created it. */
+  write?: DeploymentRef;
+};
+
+type Entry = { key: string; at: number; reading: HealthReading };
+
+const READ_CONCURRENCY = 8;
+
+/**
+ * Reads job health from Nomad (latest deployment, allocations, summary) and remembers it.
+ * A reading is reused while the job's list entry (ModifyIndex, and the summary's ModifyIndex,
+ * which moves with every allocation status) is unchanged and the health is settled (Healthy,
+ * Degraded, or stopped). Progressing and Suspended jobs are read again at every reconcile,
+ * since a deployment can finish or fail without the job or its summary changing.
+ */
+export class HealthTracker {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly options: { maxAgeMs?: number; now?: () => number } = {}) {}
+
+  /**
+   * Health of every job of a comparison that the app owns or would own, keyed namespace/id.
+   * A failed read gives Unknown for that job with the reason; it never fails the reconcile.
+   */
+  async assess(nomad: NomadClient, cluster: string, comparison: ComparisonResult, stubs: Map<string, JobListStub>, writes: Map<string, number> = new Map()): Promise<Map<string, HealthReading>> {
+    const now = this.options.now ?? Date.now;
+    const maxAge = this.options.maxAgeMs ?? 10 * 60_000;
+    const jobs = comparison.jobs.filter((job) => job.ownership !== 'foreign');
+    const readings = await mapLimit(jobs, READ_CONCURRENCY, async (job): Promise<[string, HealthReading]> => {
+      const key = `${job.namespace}/${job.id}`;
+      const stub = stubs.get(key);
+      if (!job.live || !stub) return [key, { health: { status: 'Missing', message: 'job is not registered in Nomad' } }];
+      const cacheKey = `${cluster}\u0000${key}`;
+      const write = writes.get(key);
+      const version = `${stub.ModifyIndex}:${stub.JobSummary?.ModifyIndex ?? 0}:${write ?? ''}`;
+      const cached = this.entries.get(cacheKey);
+      if (cached && cached.key === version && now() - cached.at < maxAge) return [key, cached.reading];
+      const reading = await readHealth(nomad, job.live.job, stub, write);
+      if (settled(reading.health, stub)) this.entries.set(cacheKey, { key: version, at: now(), reading });
+      else this.entries.delete(cacheKey);
+      return [key, reading];
+    });
+    return new Map(readings);
+  }
+}
+
+function ref(d: Deployment): DeploymentRef {
+  return { id: d.ID, jobVersion: d.JobVersion, jobSpecModifyIndex: d.JobSpecModifyIndex, status: d.Status, statusDescription: d.StatusDescription };
+}
+
+function settled(health: Health, stub: JobListStub): boolean {
+  return health.status === 'Healthy' || health.status === 'Degraded' || stub.Stop;
+}
+
+async function readHealth(nomad: NomadClient, live: NomadJob, stub: JobListStub, write: number | undefined): Promise<HealthReading> {
+  const namespace = stub.Namespace;
+  try {
+    // A job proven unchanged by the cache is only a list entry: read it in full when health needs its groups.
+    const job = Array.isArray(live.TaskGroups) ? live : (await nomad.jobs.read(stub.ID, { namespace })).job;
+    if (!job) return { health: { status: 'Missing', message: 'job is not registered in Nomad' } };
+    const type = String(job.Type ?? 'service');
+    const parent = Boolean(job.Periodic || job.ParameterizedJob);
+    const wantsDeployment = type === 'service' && !parent && !job.Stop;
+    const wantsAllocations = (type === 'service' || type === 'system') && !parent && !job.Stop;
+    // All deployments, not only the latest: after an auto-revert the latest is the revert's, and
+    // the one Drover's write started is what history and the DeploymentFailed condition need.
+    const [deployments, allocations] = await Promise.all([
+      wantsDeployment ? nomad.jobs.deployments(stub.ID, { namespace }).then((r) => r.deployments) : Promise.resolve([]),
+      wantsAllocations ? nomad.jobs.allocations(stub.ID, { namespace }).then((r) => r.allocations) : Promise.resolve([]),
+    ]);
+    const latest = [...deployments].sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+    const health = jobHealth({ job, deployment: latest ?? null, allocations, summary: stub.JobSummary });
+    const written = write === undefined ? undefined : deployments.find((d) => d.JobSpecModifyIndex === write);
+    return { health, ...(latest ? { deployment: ref(latest) } : {}), ...(written ? { write: ref(written) } : {}) };
+  } catch (error) {
+    return { health: { status: 'Unknown', message: `health could not be read: ${(error as Error).message}` } };
+  }
+}
