@@ -10,6 +10,7 @@ import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
+import { PushDispatch } from './reconcile/push-dispatch.js';
 import { openDatabase } from './store/db.js';
 import { createApi } from './server/api.js';
 import { listen } from './server/listen.js';
@@ -60,24 +61,30 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     nomadFor,
     inventory,
     health: new HealthTracker(),
+    concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
+  });
+  // Git changes (webhook or poll): one fetch per repository, the apps whose directory changed first.
+  const pushes = new PushDispatch({
+    mirrors,
+    spec: (name) => controller.spec(name),
+    status: (name) => controller.status(name),
+    trigger: (name, request) => controller.trigger(name, request),
+    advance: (name, from, to) => controller.advance(name, from, to),
+    logger,
   });
   const poller = new RepoPoller({
     repos: sources.polls,
     mirror: (url) => mirrors.get(url),
-    onChange: (url) => {
-      for (const spec of controller.specs()) {
-        if (normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)) void controller.trigger(spec.name, { trigger: 'poll' }).catch(() => undefined);
-      }
-    },
+    onChange: (url) => void pushes.polled(controller.specs().filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url))),
     onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
   });
   const webhooks = {
     maxBodyBytes: config.webhookMaxBodyBytes,
     repositories: [...config.repositories.values()],
     apps: () => controller.specs(),
-    trigger: (name: string) => void controller.trigger(name, { trigger: 'webhook' }).catch(() => undefined),
+    trigger: (name: string) => pushes.add(name),
     logger,
   };
   const server = await listen(createApi({ controller, db, logger, webhooks }), config.listen.host, config.listen.port);

@@ -32,6 +32,8 @@ export type Config = {
   refreshIntervalMs: number;
   /** Largest webhook body accepted, in bytes. */
   webhookMaxBodyBytes: number;
+  /** Reconciles running at once across all apps. */
+  reconcileConcurrency: number;
   clusters: Map<string, ClusterConfig>;
   repositories: Map<string, RepositoryConfig>;
   apps: AppSpec[];

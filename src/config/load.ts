@@ -128,6 +128,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     dataDir: resolve(baseDir, data.data_dir),
     refreshIntervalMs: durationMs(data.refresh_interval),
     webhookMaxBodyBytes: data.webhook_max_body_bytes,
+    reconcileConcurrency: data.reconcile_concurrency,
     clusters,
     repositories,
     apps,

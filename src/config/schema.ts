@@ -96,6 +96,7 @@ export const fileSchema = z.strictObject({
   refresh_interval: duration.default('3m'),
   history_limit: z.number().int().min(1).max(10_000).default(100),
   webhook_max_body_bytes: bytes.default(25 * 1024 * 1024),
+  reconcile_concurrency: z.number().int().min(1).max(256).default(16),
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),
   app: z.record(name, appSchema).default({}),

@@ -98,6 +98,8 @@ export type LastSync = {
   finishedAt: string;
   result: 'Succeeded' | 'Failed';
   message?: string;
+  /** Digest of the jobs this sync applied (see `sync.contentDigest`). */
+  contentDigest?: string;
 };
 
 /** A rollback pin: the app stays at `revision` and automated sync is suspended until unpinned. */

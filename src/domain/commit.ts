@@ -29,4 +29,6 @@ export type Snapshot = {
   commit: CommitInfo;
   /** Files under the app path, keyed by their path inside the repository. */
   files: Map<string, Buffer>;
+  /** Git's tree ID of the app path: equal tree IDs mean equal files, whatever the commit. */
+  treeId?: string;
 };

@@ -43,6 +43,15 @@ export class GitMirror {
   /** Remote refs that existed at the last ls-remote, so later fetches can skip it. */
   private known: Set<string> | undefined;
   private initialized = false;
+  // Caches that spare a git process per app and reconcile. Resolutions live until a fetch moves
+  // a ref; everything keyed by an object ID never goes stale (git objects are immutable).
+  // Promises are cached, so the apps of a repository asking at once share one git process.
+  private readonly resolved = new Map<string, Promise<string | undefined>>();
+  private readonly commits = new Bounded<string, Promise<CommitInfo>>(256);
+  /** Per commit: the tree ID of every directory (one `ls-tree -d -r -t` per commit). */
+  private readonly trees = new Bounded<string, Promise<Map<string, string>>>(16);
+  /** App files by the tree ID of their directory: an app untouched by a commit is not read again. */
+  private readonly files = new Bounded<string, Map<string, Buffer>>(512, 64 * 1024 * 1024, (files) => [...files.values()].reduce((n, b) => n + b.length, 0));
 
   /** `revisions`: the revisions apps use; only their refs are fetched. Omitted: every branch and tag. */
   constructor(options: RepositoryOptions & { baseDir: string; revisions?: Iterable<string> }) {
@@ -66,7 +75,10 @@ export class GitMirror {
    */
   fetch(): Promise<boolean> {
     if (!this.inflight) {
-      this.inflight = this.doFetch().finally(() => {
+      this.inflight = this.doFetch().then((changed) => {
+        if (changed) this.resolved.clear();
+        return changed;
+      }).finally(() => {
         this.inflight = undefined;
       });
       return this.inflight;
@@ -144,8 +156,14 @@ export class GitMirror {
    * A revision the mirror did not follow yet is added and fetched once.
    */
   async resolve(revision: string): Promise<string> {
-    const found = await this.lookup(revision);
+    let lookup = this.resolved.get(revision);
+    if (!lookup) {
+      lookup = this.lookup(revision);
+      this.resolved.set(revision, lookup);
+    }
+    const found = await lookup.catch(() => undefined);
     if (found) return found;
+    this.resolved.delete(revision);
     if (this.revisions && !this.revisions.has(revision)) {
       this.revisions.add(revision);
       await this.fetch();
@@ -172,6 +190,16 @@ export class GitMirror {
 
   /** Author, committer, dates and subject of a commit, and its signature status when a keyring is configured. */
   async commitInfo(sha: string): Promise<CommitInfo> {
+    let info = this.commits.get(sha);
+    if (!info) {
+      info = this.readCommitInfo(sha);
+      this.commits.set(sha, info);
+      info.catch(() => this.commits.delete(sha));
+    }
+    return info;
+  }
+
+  private async readCommitInfo(sha: string): Promise<CommitInfo> {
     const [out, signature] = await Promise.all([
       gitText(['show', '-s', '--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s', sha], { cwd: this.dir, repo: this.url }),
       this.verifier?.check(this.dir, sha),
@@ -183,9 +211,44 @@ export class GitMirror {
   /** The files under `path` at `sha`, read from the object store (no work tree). */
   async snapshot(sha: string, path: string, options: SnapshotOptions = {}): Promise<Snapshot> {
     // Reading the files is harmless even when the signature turns out bad: nothing leaves this method.
-    const [commit, files] = await Promise.all([this.commitInfo(sha), readTree(this.dir, this.url, sha, path, this.limits)]);
+    const [commit, { files, treeId }] = await Promise.all([this.commitInfo(sha), this.readFiles(sha, path)]);
     if (options.requireSignedCommits) requireGoodSignature(commit.signature, sha, this.url);
-    return { repoURL: this.url, revision: sha, commit, files };
+    return { repoURL: this.url, revision: sha, commit, files, ...(treeId ? { treeId } : {}) };
+  }
+
+  /** The app's files, shared between commits that leave its directory's tree unchanged. */
+  private async readFiles(sha: string, path: string): Promise<{ files: Map<string, Buffer>; treeId?: string }> {
+    const treeId = await this.treeOf(sha, path);
+    const key = treeId && `${treeId}\u0000${path}`;
+    const cached = key ? this.files.get(key) : undefined;
+    if (cached) return { files: cached, treeId };
+    const files = await readTree(this.dir, this.url, sha, path, this.limits);
+    if (key) this.files.set(key, files);
+    return { files, treeId };
+  }
+
+  /** The tree ID of a directory at a commit, or undefined when it is not a directory there. */
+  async treeOf(sha: string, path: string): Promise<string | undefined> {
+    let trees = this.trees.get(sha);
+    if (!trees) {
+      trees = this.listTrees(sha);
+      this.trees.set(sha, trees);
+      trees.catch(() => this.trees.delete(sha));
+    }
+    return (await trees).get(path.replace(/\/+$/, '') || '.');
+  }
+
+  private async listTrees(sha: string): Promise<Map<string, string>> {
+    const [root, listing] = await Promise.all([
+      gitText(['rev-parse', `${sha}^{tree}`], { cwd: this.dir, repo: this.url }),
+      git(['ls-tree', '-d', '-r', '-t', '-z', '--full-tree', sha], { cwd: this.dir, repo: this.url }),
+    ]);
+    const trees = new Map([['.', root]]);
+    for (const record of listing.toString('utf8').split('\0')) {
+      const tab = record.indexOf('\t');
+      if (tab > 0) trees.set(record.slice(tab + 1), record.slice(0, tab).split(/ +/)[2]!);
+    }
+    return trees;
   }
 }
 
@@ -216,5 +279,29 @@ export class MirrorSet {
       this.mirrors.set(key, mirror);
     }
     return mirror;
+  }
+}
+
+/** A map that forgets its oldest entries beyond `max` entries or `maxWeight` total weight. */
+class Bounded<K, V> {
+  private readonly map = new Map<K, { value: V; weight: number }>();
+  private total = 0;
+  constructor(private readonly max: number, private readonly maxWeight = Infinity, private readonly weigh: (value: V) => number = () => 0) {}
+  get(key: K): V | undefined {
+    return this.map.get(key)?.value;
+  }
+  set(key: K, value: V): void {
+    this.delete(key);
+    const weight = this.weigh(value);
+    if (weight > this.maxWeight) return;
+    this.map.set(key, { value, weight });
+    this.total += weight;
+    while (this.map.size > this.max || this.total > this.maxWeight) this.delete(this.map.keys().next().value!);
+  }
+  delete(key: K): void {
+    const entry = this.map.get(key);
+    if (!entry) return;
+    this.total -= entry.weight;
+    this.map.delete(key);
   }
 }

@@ -1,6 +1,7 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
-import { getAppStatus } from '../store/app-status.js';
+import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
+import { Workers } from './workers.js';
 import { needsFetch, reconcileApp, type ReconcileDeps, type ReconcileOutcome, type ReconcileRequest, type Trigger } from './reconcile-app.js';
 
 type AppState = {
@@ -20,10 +21,16 @@ export type ControllerOptions = ReconcileDeps & {
   intervalFor(app: AppSpec): number;
   /** How long stop() waits for in-flight reconciles before abandoning them. */
   shutdownGraceMs?: number;
+  /** Reconciles running at once across all apps (default 16); the rest wait by priority. */
+  concurrency?: number;
 };
 
 /** Manual work outranks automatic work when requests coalesce. */
 const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refresh: 1, webhook: 1, event: 1, poll: 0, resync: 0, startup: 0 };
+
+function priorityOf(request: ReconcileRequest): number {
+  return PRIORITY[request.trigger];
+}
 
 /**
  * Runs reconciles: at most one per app at a time, triggers coalesced, each app on its own
@@ -32,9 +39,11 @@ const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refr
  */
 export class Controller {
   private readonly apps = new Map<string, AppState>();
+  private readonly workers: Workers;
   private stopped = false;
 
   constructor(private readonly options: ControllerOptions) {
+    this.workers = new Workers(options.concurrency ?? 16);
     for (const spec of options.apps) this.apps.set(spec.name, { spec, running: undefined, queued: undefined, timer: undefined, failures: 0, status: undefined });
   }
 
@@ -59,6 +68,24 @@ export class Controller {
     return state?.status ?? (state ? getAppStatus(this.options.db, name) : undefined);
   }
 
+  /**
+   * Records that git moved from `from` to `to` without touching this app's files: the app at
+   * `to` is the app at `from`, so its status moves along without a reconcile. Returns false
+   * (and changes nothing) when the app is busy or its status is not at `from`.
+   */
+  advance(name: string, from: string, to: string): boolean {
+    const state = this.apps.get(name);
+    const status = state && !state.running ? this.status(name) : undefined;
+    if (!state || !status || status.sync.targetRevision !== from) return false;
+    const moved: AppStatus = {
+      ...status,
+      sync: { ...status.sync, targetRevision: to, ...(status.sync.revision === from ? { revision: to } : {}) },
+    };
+    saveAppStatus(this.options.db, name, moved);
+    state.status = moved;
+    return true;
+  }
+
   /** Asks for a reconcile; resolves with the outcome of the reconcile that served it. */
   trigger(name: string, request: ReconcileRequest): Promise<ReconcileOutcome> {
     const state = this.apps.get(name);
@@ -69,7 +96,7 @@ export class Controller {
     if (state.running) {
       // Coalesce into one queued request: the more important trigger, fetching if either would.
       const queued = state.queued;
-      const winner = !queued || PRIORITY[request.trigger] >= PRIORITY[queued.trigger] ? request : queued;
+      const winner = !queued || priorityOf(request) > priorityOf(queued) ? request : queued;
       state.queued = queued ? { ...winner, fetch: needsFetch(request) || needsFetch(queued) } : request;
       const next = () => this.afterCurrent(state);
       return state.running.then(next, next);
@@ -85,7 +112,8 @@ export class Controller {
   private run(state: AppState, request: ReconcileRequest): Promise<ReconcileOutcome> {
     if (state.timer) clearTimeout(state.timer);
     state.queued = undefined;
-    const running = reconcileApp(this.options, state.spec, request);
+    // A reconcile still waiting for a worker when Drover stops never starts.
+    const running = this.workers.run(priorityOf(request), () => (this.stopped ? Promise.reject(new Error('Drover is shutting down')) : reconcileApp(this.options, state.spec, request)));
     state.running = running
       .then((outcome) => {
         state.status = outcome.status;

@@ -6,6 +6,12 @@ import type { JobListStub } from '../nomad/jobs.js';
 const BLOCK_WAIT = '60s';
 /** Floor between two lists whose index did not move, for servers that answer at once. */
 const MIN_IDLE_GAP_MS = 250;
+/**
+ * Floor between two lists while the namespace is busy. Each answer is the whole job list, so
+ * asking again at every allocation update of a busy cluster would cost the servers and Drover
+ * a full list each time; drift is still seen within about half a second.
+ */
+const MIN_BUSY_GAP_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 
 type Watch = {
@@ -17,6 +23,8 @@ type Watch = {
   floor: number;
   healthy: boolean;
   abort: AbortController;
+  /** Callers waiting for the watch's next answer. */
+  waiters: Array<() => void>;
 };
 
 export type InventoryOptions = {
@@ -47,6 +55,27 @@ export class JobInventory {
   }
 
   /**
+   * The jobs of a namespace as of at least Raft index `index` (say, Drover's own last write):
+   * from the watch once it has seen that index (it usually has within milliseconds, since the
+   * write answers its blocking query), else from Nomad directly after `waitMs`.
+   */
+  async listAtLeast(cluster: string, namespace: string, index: number, waitMs = 2000): Promise<JobListStub[]> {
+    const watch = this.watches.get(`${cluster}\u0000${namespace}`);
+    const deadline = Date.now() + waitMs;
+    while (watch?.healthy && watch.stubs && !this.stopped && Date.now() < deadline) {
+      if (watch.index >= index && watch.index >= watch.floor) return watch.stubs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        watch.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.listFresh(cluster, namespace);
+  }
+
+  /**
    * The jobs of a namespace straight from Nomad. Later `list` calls are served from the watch
    * only once it has seen at least this answer's index, so Drover's own writes are never hidden.
    */
@@ -57,7 +86,7 @@ export class JobInventory {
     if (watch) {
       watch.floor = Math.max(watch.floor, meta.lastIndex);
     } else if (!this.stopped) {
-      const created: Watch = { cluster, namespace, stubs: jobs, index: meta.lastIndex, floor: meta.lastIndex, healthy: true, abort: new AbortController() };
+      const created: Watch = { cluster, namespace, stubs: jobs, index: meta.lastIndex, floor: meta.lastIndex, healthy: true, abort: new AbortController(), waiters: [] };
       this.watches.set(key, created);
       void this.follow(created);
     }
@@ -78,11 +107,13 @@ export class JobInventory {
         watch.stubs = jobs;
         watch.index = meta.lastIndex;
         watch.healthy = true;
+        for (const wake of watch.waiters.splice(0)) wake();
         if (changed.length + gone.length > 0) this.options.onChange(watch.cluster, watch.namespace, changed, gone);
-        if (!moved) await sleep(Math.max(0, MIN_IDLE_GAP_MS - (Date.now() - started)), watch.abort.signal);
+        await sleep(Math.max(0, (moved ? MIN_BUSY_GAP_MS : MIN_IDLE_GAP_MS) - (Date.now() - started)), watch.abort.signal);
       } catch (error) {
         if (this.stopped) return;
         watch.healthy = false;
+        for (const wake of watch.waiters.splice(0)) wake();
         failures++;
         this.options.logger.debug({ cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message }, 'job list watch failed; retrying');
         await sleep(Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS), watch.abort.signal);

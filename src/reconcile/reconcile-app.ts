@@ -106,7 +106,7 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   const health = await assessHealth(comparison, observation.stubs, lastRun);
   // A write whose deployment failed (and that Nomad may have rolled back) is not repeated
   // automatically for the same revision: a new commit or a manual sync tries again.
-  const held = request.trigger === 'sync' || request.trigger === 'rollback' ? new Map<string, string>() : heldBack(comparison, health, previous, revision);
+  const held = request.trigger === 'sync' || request.trigger === 'rollback' ? new Map<string, string>() : heldBack(comparison, health, previous, revision, digest);
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
@@ -136,14 +136,14 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   const message = outcome.failed ? ('message' in outcome ? outcome.message : failureMessage(outcome.actions)) : undefined;
   finishSyncRun(deps.db, runId, { result: outcome.failed ? 'Failed' : 'Succeeded', finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(), message, jobs: outcome.actions });
   trimSyncRuns(deps.db, app.name, app.historyLimit);
-  const lastSync: LastSync = { id: runId, revision, trigger: request.trigger, startedAt: started.toISOString(), finishedAt: finished.toISOString(), result: outcome.failed ? 'Failed' : 'Succeeded', message };
+  const lastSync: LastSync = { id: runId, revision, trigger: request.trigger, startedAt: started.toISOString(), finishedAt: finished.toISOString(), result: outcome.failed ? 'Failed' : 'Succeeded', message, contentDigest: digest };
   log.info({ revision, run: runId, result: lastSync.result, actions: outcome.actions.filter((a) => a.action !== 'unchanged').length }, 'synced');
 
-  // Look again, without the cache, so the status reflects what Nomad now holds.
+  // Look again, reading every job, with a list that includes Drover's own writes, so the status reflects what Nomad now holds.
   let after: ComparisonResult;
   let healthAfter: Map<string, HealthReading>;
   try {
-    const seen = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: false, cachedList: false }));
+    const seen = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: false, cachedList: { atLeast: Math.max(0, ...outcome.actions.map((a) => a.jobModifyIndex ?? 0)) } }));
     after = compare({ app: app.name, desired, live: seen.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
     healthAfter = await assessHealth(after, seen.stubs, getSyncRun(deps.db, app.name, runId));
   } catch (error) {
@@ -183,15 +183,17 @@ function writesOf(run: SyncRun | undefined): Map<string, number> {
   return writes;
 }
 
-/** Out-of-sync jobs whose last write, at this same revision, ended in a failed deployment. */
-function heldBack(comparison: ComparisonResult, health: Map<string, HealthReading>, previous: AppStatus | undefined, revision: string): Map<string, string> {
+/** Out-of-sync jobs whose last write, of this same content, ended in a failed deployment. */
+function heldBack(comparison: ComparisonResult, health: Map<string, HealthReading>, previous: AppStatus | undefined, revision: string, digest: string): Map<string, string> {
   const held = new Map<string, string>();
-  if (previous?.lastSync?.revision !== revision) return held;
+  // Held only while git still asks for exactly what that sync applied.
+  const same = previous?.lastSync?.contentDigest ? previous.lastSync.contentDigest === digest : previous?.lastSync?.revision === revision;
+  if (!same) return held;
   for (const job of comparison.jobs) {
     const key = `${job.namespace}/${job.id}`;
     const write = health.get(key)?.write;
     if (write?.status === 'failed' && (job.status === 'OutOfSync' || job.status === 'Missing')) {
-      held.set(key, `the deployment of ${revision.slice(0, 12)} failed; not re-applied automatically until a new commit or a manual sync`);
+      held.set(key, `the deployment of ${(previous?.lastSync?.revision ?? revision).slice(0, 12)} failed; not re-applied automatically until a commit changes it or a manual sync`);
     }
   }
   return held;
@@ -250,9 +252,10 @@ function appHealth(jobs: Array<{ id: string; health?: Health }>): Health {
 /** Ties the run's writes to the deployments Nomad created for them. */
 function recordDeployments(db: DB, runId: number, readings: Map<string, HealthReading>): void {
   const deployments = [...readings].flatMap(([key, reading]) => {
-    if (!reading.deployment) return [];
+    // The deployment the write started, which after an auto-revert is no longer the latest.
+    if (!reading.write) return [];
     const slash = key.indexOf('/');
-    return [{ namespace: key.slice(0, slash), id: key.slice(slash + 1), deploymentId: reading.deployment.id, jobSpecModifyIndex: reading.deployment.jobSpecModifyIndex }];
+    return [{ namespace: key.slice(0, slash), id: key.slice(slash + 1), deploymentId: reading.write.id, jobSpecModifyIndex: reading.write.jobSpecModifyIndex }];
   });
   if (deployments.length > 0) attachDeployments(db, runId, deployments);
 }

@@ -69,8 +69,11 @@ export function contentDigest(desired: DesiredJob[]): string {
 export type ObserveFreshness = {
   /** Skip reading jobs whose JobModifyIndex and desired content match what Drover last applied. */
   cachedReads: boolean;
-  /** Take the job list from the inventory's watch instead of asking Nomad. */
-  cachedList: boolean;
+  /**
+   * Take the job list from the inventory's watch instead of asking Nomad; with `atLeast`, only
+   * once the watch has seen that Raft index (Drover's own writes), else list directly.
+   */
+  cachedList: boolean | { atLeast: number };
 };
 
 /** Step: observe the cluster, relying on cached knowledge as far as `freshness` allows. */
@@ -86,7 +89,12 @@ export function observe(nomad: NomadClient, inventory: JobInventory | undefined,
     : undefined;
   // A fresh list also raises the inventory's floor, so Drover's own writes are never hidden later.
   const listJobs = inventory
-    ? (namespace: string) => freshness.cachedList ? inventory.list(app.destination.cluster, namespace) : inventory.listFresh(app.destination.cluster, namespace)
+    ? (namespace: string) => {
+      const cluster = app.destination.cluster;
+      if (freshness.cachedList === false) return inventory.listFresh(cluster, namespace);
+      if (freshness.cachedList === true) return inventory.list(cluster, namespace);
+      return inventory.listAtLeast(cluster, namespace, freshness.cachedList.atLeast);
+    }
     : async (namespace: string) => (await nomad.jobs.list({ namespace, meta: true })).jobs;
   return observeLive(nomad, listJobs, app.name, [app.destination.namespace, ...desired.map((j) => j.namespace)], new Set(hashes.keys()), isUnchanged);
 }

@@ -126,7 +126,7 @@ async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
   if (dryRun) return { ...base, result: 'planned' };
   try {
     const response = await nomad.jobs.deregister(job.id, { namespace: job.namespace, purge: app.syncPolicy.purge || undefined });
-    return { ...base, result: 'ok', evalId: response.EvalID || undefined };
+    return { ...base, result: 'ok', evalId: response.EvalID || undefined, jobModifyIndex: response.JobModifyIndex || undefined };
   } catch (error) {
     return { ...base, result: 'failed', message: (error as Error).message };
   }

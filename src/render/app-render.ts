@@ -26,6 +26,7 @@ export class RenderCache {
 
   constructor(private readonly max = 256) {}
 
+  /** `revision`: the snapshot's tree ID when known (so a commit elsewhere in the repository still hits), else its commit. */
   static key(renderer: string, revision: string, path: string, options: RenderOptions): string {
     const vars = createHash('sha256').update(JSON.stringify([options.defaultNamespace, options.vars ?? {}, options.varFiles ?? [], nomadVarEnv(options.env)])).digest('hex');
     return `${renderer}\0${revision}\0${path}\0${vars}`;
@@ -60,7 +61,7 @@ export async function renderApp(input: AppRenderInput, cache: RenderCache = shar
   const useServer = mode !== 'local' && transport !== undefined;
   if (mode === 'server' && !transport) throw new DroverError('DROVER_ERR_RENDER', 'render = "server" needs a cluster to call /v1/jobs/parse');
   if (useServer) {
-    const key = RenderCache.key('server', snapshot.revision, path, options);
+    const key = RenderCache.key('server', snapshot.treeId ?? snapshot.revision, path, options);
     const cached = cache.get(key);
     if (cached) return cached;
     try {
@@ -72,7 +73,7 @@ export async function renderApp(input: AppRenderInput, cache: RenderCache = shar
       if (mode === 'server') throw new DroverError('DROVER_ERR_NOMAD', error.message, {}, { cause: error });
     }
   }
-  const key = RenderCache.key('local', snapshot.revision, path, options);
+  const key = RenderCache.key('local', snapshot.treeId ?? snapshot.revision, path, options);
   const cached = cache.get(key);
   if (cached) return cached;
   const result: AppRenderResult = { ...renderSnapshot(snapshot, options), renderer: 'local' };

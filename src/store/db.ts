@@ -12,6 +12,9 @@ export function openDatabase(file: string): DB {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // The store is a cache plus history: losing the last transactions to a power cut is acceptable,
+  // an fsync on every status write (blocking the event loop) is not.
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);

@@ -114,7 +114,7 @@ describe('health', () => {
     // With self_heal, the drift is not "healed" by registering the failed release again and again.
     await stack.refresh('healing');
     const { body: healing } = await stack.api('/api/v1/apps/healing');
-    assert.match(healing.status.conditions.find((c: { type: string }) => c.type === 'DeploymentFailed').message, /not re-applied automatically until a new commit or a manual sync/);
+    assert.match(healing.status.conditions.find((c: { type: string }) => c.type === 'DeploymentFailed').message, /not re-applied automatically until a commit changes it or a manual sync/);
     assert.equal((await stack.nomad('/v1/job/api')).body.Version, 2);
 
     // A manual sync is the operator saying "try again".
