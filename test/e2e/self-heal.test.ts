@@ -10,13 +10,19 @@ describe('drift made outside git', () => {
       apps: {
         healing: { repository: 'jobs', revision: 'main', path: 'healing', sync: { automated: true, self_heal: true } },
         watching: { repository: 'jobs', revision: 'main', path: 'watching', sync: { automated: true, self_heal: false } },
+        scaled: {
+          repository: 'jobs', revision: 'main', path: 'scaled', sync: { automated: true, self_heal: true },
+          ignore_differences: [{ job: 'scaled-*', paths: ['/TaskGroups/*/Count'] }],
+        },
       },
     }, (repo) => {
       repo.write('healing/a.json', serviceJob('heal-a', { count: 2 })).write('watching/b.json', serviceJob('watch-b', { count: 2 }));
+      repo.write('scaled/c.json', serviceJob('scaled-c', { count: 2 }));
       repo.commit('two apps');
     });
     await stack.refresh('healing');
     await stack.refresh('watching');
+    await stack.refresh('scaled');
   });
   after(() => stack.stop());
 
@@ -71,5 +77,20 @@ describe('drift made outside git', () => {
     assert.equal(synced.status.sync.status, 'Synced');
     assert.equal(synced.run.trigger, 'sync');
     assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 2);
+  });
+
+  test('a Count owned by an autoscaler (ignore_differences) is neither drift nor overwritten, even by self_heal or a new commit', async () => {
+    await scaleBehindGitsBack('scaled-c', 6);
+    const { body: app } = await stack.refresh('scaled');
+    assert.equal(app.status.sync.status, 'Synced');
+    assert.equal((await stack.nomad('/v1/job/scaled-c')).body.TaskGroups[0].Count, 6);
+
+    // A real change in git is applied with PreserveCounts: the image moves, the autoscaler's count stays.
+    stack.repo.write('scaled/c.json', serviceJob('scaled-c', { count: 2, image: 'nginx:1.28' })).commit('new image for c');
+    const { body: synced } = await stack.refresh('scaled');
+    assert.deepEqual(synced.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['scaled-c', 'update']]);
+    const { body: live } = await stack.nomad('/v1/job/scaled-c');
+    assert.deepEqual([live.TaskGroups[0].Count, live.TaskGroups[0].Tasks[0].Config.image], [6, 'nginx:1.28']);
+    assert.equal(synced.status.sync.status, 'Synced');
   });
 });
