@@ -8,6 +8,8 @@ export type WatchOptions = {
   retry?: Partial<RetryPolicy>;
   /** Called with each failed read before the watcher waits and tries again. */
   onError?: (error: unknown) => void;
+  /** Called after every successful read, including a wait that ran out with nothing new. */
+  onAnswer?: () => void;
 };
 
 /**
@@ -24,6 +26,7 @@ export async function* watch<T extends { meta: QueryMeta }>(read: (options: Pick
     try {
       result = await read({ index, wait: options.wait ?? '5m', signal: options.signal });
       failures = 0;
+      options.onAnswer?.();
     } catch (error) {
       if (options.signal?.aborted) return;
       options.onError?.(error);

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { NomadClient } from '../nomad/index.js';
 import type { JobListStub } from '../nomad/jobs.js';
+import { sleep } from '../nomad/retry.js';
+import { watch as watchQuery } from '../nomad/watch.js';
 
 /** How long one blocking list waits on the server before asking again. */
 const BLOCK_WAIT = '60s';
-/** Floor between two lists whose index did not move, for servers that answer at once. */
-const MIN_IDLE_GAP_MS = 250;
 /**
  * Floor between two lists while the namespace is busy. Each answer is the whole job list, so
  * asking again at every allocation update of a busy cluster would cost the servers and Drover
@@ -94,30 +94,32 @@ export class JobInventory {
   }
 
   private async follow(watch: Watch): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      const started = Date.now();
-      try {
-        const { jobs, meta } = await this.options.nomadFor(watch.cluster).jobs.list({
-          namespace: watch.namespace, meta: true, index: watch.index, wait: BLOCK_WAIT, signal: watch.abort.signal,
-        });
-        failures = 0;
-        const moved = meta.lastIndex !== watch.index;
-        const { changed, gone } = changedStubs(watch.stubs ?? [], jobs);
-        watch.stubs = jobs;
-        watch.index = meta.lastIndex;
+    const nomad = this.options.nomadFor(watch.cluster);
+    const wakeWaiters = () => {
+      for (const wake of watch.waiters.splice(0)) wake();
+    };
+    const answers = watchQuery((query) => nomad.jobs.list({ ...query, namespace: watch.namespace, meta: true }), {
+      wait: BLOCK_WAIT,
+      signal: watch.abort.signal,
+      retry: { baseDelayMs: 1000, maxDelayMs: MAX_BACKOFF_MS },
+      onAnswer: () => {
         watch.healthy = true;
-        for (const wake of watch.waiters.splice(0)) wake();
-        if (changed.length + gone.length > 0) this.options.onChange(watch.cluster, watch.namespace, changed, gone);
-        await sleep(Math.max(0, (moved ? MIN_BUSY_GAP_MS : MIN_IDLE_GAP_MS) - (Date.now() - started)), watch.abort.signal);
-      } catch (error) {
-        if (this.stopped) return;
+        wakeWaiters();
+      },
+      onError: (error) => {
         watch.healthy = false;
-        for (const wake of watch.waiters.splice(0)) wake();
-        failures++;
+        wakeWaiters();
         this.options.logger.debug({ cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message }, 'job list watch failed; retrying');
-        await sleep(Math.min(1000 * 2 ** (failures - 1), MAX_BACKOFF_MS), watch.abort.signal);
-      }
+      },
+    });
+    // The watch yields only answers whose index moved.
+    for await (const { jobs, meta } of answers) {
+      const { changed, gone } = changedStubs(watch.stubs ?? [], jobs);
+      watch.stubs = jobs;
+      watch.index = meta.lastIndex;
+      wakeWaiters();
+      if (changed.length + gone.length > 0) this.options.onChange(watch.cluster, watch.namespace, changed, gone);
+      await sleep(MIN_BUSY_GAP_MS, watch.abort.signal).catch(() => undefined);
     }
   }
 
@@ -137,18 +139,4 @@ function changedStubs(before: JobListStub[], after: JobListStub[]): { changed: J
   });
   const current = new Set(after.map(key));
   return { changed, gone: before.filter((s) => !current.has(key(s))) };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    // The listener goes when the timer fires: a watch sleeps thousands of times on one signal.
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

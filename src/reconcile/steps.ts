@@ -56,8 +56,16 @@ export async function renderDesired(app: AppSpec, snapshot: Snapshot, nomad: Nom
 
 /** A stable hash of what Drover would register for a job. */
 export function contentHash(job: DesiredJob): string {
-  return createHash('sha256').update(JSON.stringify(job.job)).digest('hex');
+  // Observe, the digest and rememberApplied all ask for the same job's hash in one reconcile.
+  let hash = hashes.get(job);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(JSON.stringify(job.job)).digest('hex');
+    hashes.set(job, hash);
+  }
+  return hash;
 }
+
+const hashes = new WeakMap<DesiredJob, string>();
 
 /** A digest of a whole desired set: moves only when some job's content, or the set itself, changes. */
 export function contentDigest(desired: DesiredJob[]): string {

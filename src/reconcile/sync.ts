@@ -1,6 +1,6 @@
 import { ownerMeta, type DesiredJob, type LiveJob } from '../domain/job.js';
 import type { AppSpec, PlanSummary } from '../domain/app.js';
-import type { NomadClient } from '../nomad/index.js';
+import { NomadAPIError, type NomadClient } from '../nomad/index.js';
 import type { JobAction } from '../store/sync-runs.js';
 import { compare, type ComparisonResult, type JobComparison } from './compare.js';
 import { ignorePathsFor, parseIgnorePath } from './diff.js';
@@ -90,7 +90,7 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
       }
       return { ...base, action, result: 'ok', evalId: response.EvalID || undefined, jobModifyIndex: response.JobModifyIndex };
     } catch (error) {
-      if (!isIndexConflict(error) || attempt >= CONFLICT_ATTEMPTS) return { ...base, action, result: 'failed', message: (error as Error).message };
+      if (!(error instanceof NomadAPIError && error.isEnforceIndexConflict) || attempt >= CONFLICT_ATTEMPTS) return { ...base, action, result: 'failed', message: (error as Error).message };
       // Someone changed the job meanwhile: look again before writing over it.
       const fresh = await rereadAndCompare(nomad, app, current);
       if (fresh.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok', message: 'already in sync after a concurrent change' };
@@ -132,10 +132,6 @@ async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
   }
 }
 
-function isIndexConflict(error: unknown): boolean {
-  const e = error as { statusCode?: number; body?: string };
-  return e.statusCode === 500 && /Enforcing job modify index/.test(e.body ?? '');
-}
 
 async function rereadAndCompare(nomad: NomadClient, app: AppSpec, job: JobComparison): Promise<JobComparison> {
   const { job: liveJob } = await nomad.jobs.read(job.id, { namespace: job.namespace });
