@@ -65,7 +65,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
   });
-  // Git changes (webhook or poll): one fetch per repository, the apps whose directory changed first.
+  // Git changes (webhook or poll): one fetch per repository; only the apps whose directory changed reconcile.
   const pushes = new PushDispatch({
     mirrors,
     spec: (name) => controller.spec(name),

@@ -28,10 +28,6 @@ export type ControllerOptions = ReconcileDeps & {
 /** Manual work outranks automatic work when requests coalesce. */
 const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refresh: 1, webhook: 1, event: 1, poll: 0, resync: 0, startup: 0 };
 
-function priorityOf(request: ReconcileRequest): number {
-  return PRIORITY[request.trigger];
-}
-
 /**
  * Runs reconciles: at most one per app at a time, triggers coalesced, each app on its own
  * interval, failures retried with exponential backoff. stop() finishes in-flight work or,
@@ -96,7 +92,7 @@ export class Controller {
     if (state.running) {
       // Coalesce into one queued request: the more important trigger, fetching if either would.
       const queued = state.queued;
-      const winner = !queued || priorityOf(request) > priorityOf(queued) ? request : queued;
+      const winner = !queued || PRIORITY[request.trigger] > PRIORITY[queued.trigger] ? request : queued;
       state.queued = queued ? { ...winner, fetch: needsFetch(request) || needsFetch(queued) } : request;
       const next = () => this.afterCurrent(state);
       return state.running.then(next, next);
@@ -113,7 +109,7 @@ export class Controller {
     if (state.timer) clearTimeout(state.timer);
     state.queued = undefined;
     // A reconcile still waiting for a worker when Drover stops never starts.
-    const running = this.workers.run(priorityOf(request), () => (this.stopped ? Promise.reject(new Error('Drover is shutting down')) : reconcileApp(this.options, state.spec, request)));
+    const running = this.workers.run(PRIORITY[request.trigger], () => (this.stopped ? Promise.reject(new Error('Drover is shutting down')) : reconcileApp(this.options, state.spec, request)));
     state.running = running
       .then((outcome) => {
         state.status = outcome.status;

@@ -100,12 +100,12 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   const lastRun = previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
   const assessHealth = async (result: ComparisonResult, stubs: Map<string, JobListStub>, run: SyncRun | undefined) => {
     const readings = await tracker.assess(nomad, app.destination.cluster, result, stubs, writesOf(run));
-    if (run?.id !== undefined) recordDeployments(deps.db, run.id, readings);
+    if (run) recordDeployments(deps.db, run, readings);
     return readings;
   };
   const health = await assessHealth(comparison, observation.stubs, lastRun);
   // A write whose deployment failed (and that Nomad may have rolled back) is not repeated
-  // automatically for the same revision: a new commit or a manual sync tries again.
+  // automatically for the same content: a commit that changes it, or a manual sync, tries again.
   const held = request.trigger === 'sync' || request.trigger === 'rollback' ? new Map<string, string>() : heldBack(comparison, health, previous, revision, digest);
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
@@ -249,15 +249,16 @@ function appHealth(jobs: Array<{ id: string; health?: Health }>): Health {
   return { status: worst.status, message: `${worstJob}: ${worst.message ?? worst.status}` };
 }
 
-/** Ties the run's writes to the deployments Nomad created for them. */
-function recordDeployments(db: DB, runId: number, readings: Map<string, HealthReading>): void {
+/** Ties the run's writes to the deployments Nomad created for them (once; later reconciles find them recorded). */
+function recordDeployments(db: DB, run: SyncRun, readings: Map<string, HealthReading>): void {
+  const recorded = new Set(run.jobs.filter((a) => a.deploymentId).map((a) => `${a.namespace}/${a.id}`));
   const deployments = [...readings].flatMap(([key, reading]) => {
     // The deployment the write started, which after an auto-revert is no longer the latest.
-    if (!reading.write) return [];
+    if (!reading.write || recorded.has(key)) return [];
     const slash = key.indexOf('/');
     return [{ namespace: key.slice(0, slash), id: key.slice(slash + 1), deploymentId: reading.write.id, jobSpecModifyIndex: reading.write.jobSpecModifyIndex }];
   });
-  if (deployments.length > 0) attachDeployments(db, runId, deployments);
+  if (deployments.length > 0 && run.id !== undefined) attachDeployments(db, run.id, deployments);
 }
 
 function failureMessage(actions: JobAction[]): string {
