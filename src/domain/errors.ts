@@ -7,6 +7,7 @@ export const ERRORS = {
   DROVER_ERR_CONFIG: { status: 400, kind: 'stalled', summary: 'The configuration file is invalid.' },
   DROVER_ERR_RENDER: { status: 422, kind: 'stalled', summary: 'A job file could not be rendered.' },
   DROVER_ERR_GIT: { status: 502, kind: 'transient', summary: 'A git command failed.' },
+  DROVER_ERR_GIT_REVISION: { status: 404, kind: 'stalled', summary: 'The revision is not in the repository (a deleted branch or tag, or a commit no branch or tag contains).' },
   DROVER_ERR_GIT_SNAPSHOT: { status: 422, kind: 'stalled', summary: 'The files at a revision break a snapshot rule (a symlink or path leaving the app path, or a size limit).' },
   DROVER_ERR_GIT_SIGNATURE: { status: 422, kind: 'stalled', summary: 'The app requires signed commits and the commit is unsigned or not signed by a trusted key.' },
   DROVER_ERR_WEBHOOK_SIGNATURE: { status: 401, kind: 'stalled', summary: 'A webhook had no valid signature or token for any configured repository.' },

@@ -92,7 +92,11 @@ test('fetch follows only the revisions in use, reports changes, follows force-pu
   git(repo.path, 'checkout', '--quiet', 'main');
   git(repo.path, 'branch', '-D', 'feature');
   assert.equal(await mirror.fetch(), true, 'a deleted branch is a change');
-  await assert.rejects(mirror.resolve('feature'), /revision "feature" not found in .*moving \(a deleted branch/);
+  await assert.rejects(mirror.resolve('feature'), (error: Error & { code?: string; kind?: string }) => {
+    assert.match(error.message, /revision "feature" not found in .*moving \(a deleted branch/);
+    assert.deepEqual([error.code, error.kind], ['DROVER_ERR_GIT_REVISION', 'stalled'], 'not retried with backoff: only a new push brings it back');
+    return true;
+  });
   assert.equal(await mirror.resolve('main'), base, 'other revisions keep working');
   assert.equal(await mirror.resolve('other'), base, 'a revision not followed yet is fetched on demand');
 

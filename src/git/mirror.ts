@@ -170,7 +170,8 @@ export class GitMirror {
       const retried = await this.lookup(revision);
       if (retried) return retried;
     }
-    throw new DroverError('DROVER_ERR_GIT', `revision "${revision}" not found in ${redactURL(this.url)} (a deleted branch or tag, or a commit no branch or tag contains)`, { repo: redactURL(this.url), revision });
+    // Not transient: retrying will not bring the branch back; the next push, poll or resync will.
+    throw new DroverError('DROVER_ERR_GIT_REVISION', `revision "${revision}" not found in ${redactURL(this.url)} (a deleted branch or tag, or a commit no branch or tag contains)`, { repo: redactURL(this.url), revision });
   }
 
   private async lookup(revision: string): Promise<string | undefined> {
