@@ -1,11 +1,5 @@
 import { after, before, describe } from 'node:test';
-import { errorCases } from './errors.cases.js';
-import { eventCases } from './events.cases.js';
-import { jobCases } from './jobs.cases.js';
-import { resourceCases } from './resources.cases.js';
-import { schedulingCases } from './scheduling.cases.js';
-import { shapeCases } from './shapes.cases.js';
-import { watchCases } from './watch.cases.js';
+import { contractCases } from './cases.js';
 import { nomadTarget, type Target } from './target.js';
 
 const skip = process.env.NOMAD_ADDR ? false : 'NOMAD_ADDR is not set: the contract suite ran against the simulator only';
@@ -17,11 +11,5 @@ describe('Nomad contract: real agent', { skip }, () => {
     target = nomadTarget();
   });
   after(() => target?.close());
-  jobCases(() => target);
-  schedulingCases(() => target);
-  eventCases(() => target);
-  resourceCases(() => target);
-  errorCases(() => target);
-  shapeCases(() => target);
-  watchCases(() => target);
+  contractCases(() => target);
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /** A `git daemon` serving every repository under `root` over git://127.0.0.1. */
 export type GitDaemon = { port: number; url(repo: string): string; stop(): Promise<void> };
@@ -8,7 +9,7 @@ export type GitDaemon = { port: number; url(repo: string): string; stop(): Promi
  * Starts a git:// server on a free loopback port. Node owns the listening socket and hands
  * each connection to `git daemon --inetd`, so port 0 works and no daemon can outlive the test.
  */
-export function startGitDaemon(root: string): Promise<GitDaemon> {
+export async function startGitDaemon(root: string): Promise<GitDaemon> {
   const children = new Set<ReturnType<typeof spawn>>();
   const server = createServer((socket) => {
     const child = spawn('git', ['daemon', '--inetd', '--export-all', `--base-path=${root}`, root], {
@@ -25,18 +26,13 @@ export function startGitDaemon(root: string): Promise<GitDaemon> {
     socket.pipe(child.stdin!);
     child.stdout!.pipe(socket);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        port,
-        url: (repo) => `git://127.0.0.1:${port}/${repo}`,
-        stop: () => new Promise<void>((done) => {
-          for (const child of children) child.kill();
-          server.close(() => done());
-        }),
-      });
-    });
-  });
+  const port = await listenOnLoopback(server);
+  return {
+    port,
+    url: (repo) => `git://127.0.0.1:${port}/${repo}`,
+    stop: () => new Promise<void>((done) => {
+      for (const child of children) child.kill();
+      server.close(() => done());
+    }),
+  };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /** One request the HTTP git server answered, for tests that count round trips. */
 export type GitHTTPRequest = { method: string; path: string; query: string; user?: string; status: number; body: string };
@@ -17,7 +17,7 @@ export type GitHTTPServer = {
  * every request needs HTTP basic auth with that user and password, as a git host with a
  * token would; without it the repositories are public.
  */
-export function startGitHTTP(root: string, auth?: { username: string; password: string }): Promise<GitHTTPServer> {
+export async function startGitHTTP(root: string, auth?: { username: string; password: string }): Promise<GitHTTPServer> {
   const requests: GitHTTPRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -61,21 +61,16 @@ export function startGitHTTP(root: string, auth?: { username: string; password: 
     child.once('close', () => respondCGI(res, Buffer.concat(out), record));
   }
 
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        port,
-        requests,
-        url: (repo) => `http://127.0.0.1:${port}/${repo}`,
-        stop: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
-      });
-    });
-  });
+  const port = await listenOnLoopback(server);
+  return {
+    port,
+    requests,
+    url: (repo) => `http://127.0.0.1:${port}/${repo}`,
+    stop: () => new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    }),
+  };
 }
 
 function basicUser(req: IncomingMessage, auth: { username: string; password: string } | undefined): string | undefined {

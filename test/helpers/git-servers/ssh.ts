@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
+import { listenOnLoopback } from './listen.js';
 
 const { Server, utils } = ssh2;
 
@@ -29,7 +29,7 @@ export type GitSSHServer = {
  * An in-process SSH server on 127.0.0.1 that accepts only `authorizedKey` and runs
  * git-upload-pack for repositories under `root`, as a git host's SSH endpoint does.
  */
-export function startGitSSH(root: string, authorizedKey: string): Promise<GitSSHServer> {
+export async function startGitSSH(root: string, authorizedKey: string): Promise<GitSSHServer> {
   const hostKey = generateSSHKey();
   const allowed = utils.parseKey(authorizedKey);
   if (allowed instanceof Error) throw allowed;
@@ -72,17 +72,12 @@ export function startGitSSH(root: string, authorizedKey: string): Promise<GitSSH
       });
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        port,
-        commands,
-        url: (repo) => `ssh://git@127.0.0.1:${port}/${repo}`,
-        knownHostsLine: `[127.0.0.1]:${port} ${hostKey.publicKey.split(' ').slice(0, 2).join(' ')}\n`,
-        stop: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
-  });
+  const port = await listenOnLoopback(server);
+  return {
+    port,
+    commands,
+    url: (repo) => `ssh://git@127.0.0.1:${port}/${repo}`,
+    knownHostsLine: `[127.0.0.1]:${port} ${hostKey.publicKey.split(' ').slice(0, 2).join(' ')}\n`,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
