@@ -8,9 +8,12 @@ const layer = (files, forbidden, why) => ({
   files,
   ignores: ['**/*.test.ts'],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: forbidden.map((dir) => ({ group: [`**/${dir}/*`, `**/${dir}`], message: why })),
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((dir) => ({ group: [`**/${dir}/*`, `**/${dir}`], message: why })),
+      },
+    ],
   },
 });
 
@@ -28,14 +31,21 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  layer(['src/domain/**'], ['config', 'git', 'render', 'nomad', 'reconcile', 'store', 'server', 'cli', 'sim', 'main'],
-    'domain/ is the bottom layer: it imports nothing from the rest of Drover.'),
-  layer(['src/git/**', 'src/render/**', 'src/nomad/**', 'src/store/**', 'src/config/**'], ['reconcile', 'server', 'cli', 'sim', 'main'],
-    'git/, render/, nomad/, store/ and config/ may import only domain/ (and each other where the design allows).'),
-  layer(['src/reconcile/**'], ['server', 'cli', 'sim', 'main'],
-    'reconcile/ sits below server/ and cli/.'),
-  layer(['src/server/**'], ['cli', 'sim', 'main'],
-    'server/ does not import the CLI or the simulator.'),
-  layer(['sim/**', 'web/**'], ['server', 'cli', 'reconcile', 'store', 'git', 'main'],
-    'sim/ and web/ import no server code; the simulator shares only domain/, render/ and nomad types.'),
+  layer(
+    ['src/domain/**'],
+    ['config', 'git', 'render', 'nomad', 'reconcile', 'store', 'server', 'cli', 'sim', 'main'],
+    'domain/ is the bottom layer: it imports nothing from the rest of Drover.',
+  ),
+  layer(
+    ['src/git/**', 'src/render/**', 'src/nomad/**', 'src/store/**', 'src/config/**'],
+    ['reconcile', 'server', 'cli', 'sim', 'main'],
+    'git/, render/, nomad/, store/ and config/ may import only domain/ (and each other where the design allows).',
+  ),
+  layer(['src/reconcile/**'], ['server', 'cli', 'sim', 'main'], 'reconcile/ sits below server/ and cli/.'),
+  layer(['src/server/**'], ['cli', 'sim', 'main'], 'server/ does not import the CLI or the simulator.'),
+  layer(
+    ['sim/**', 'web/**'],
+    ['server', 'cli', 'reconcile', 'store', 'git', 'main'],
+    'sim/ and web/ import no server code; the simulator shares only domain/, render/ and nomad types.',
+  ),
 );

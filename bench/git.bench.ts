@@ -29,9 +29,11 @@ setTimeout(() => {
 
 async function pool<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -54,11 +56,21 @@ const daemon = await startGitDaemon(root);
 const urls = Array.from({ length: REPOS }, (_, i) => daemon.url(`r${i}.git`));
 
 try {
-  const mirrors = new MirrorSet(join(dir.path, 'drover'), urls.map((url) => ({ url, revisions: ['main'] })));
+  const mirrors = new MirrorSet(
+    join(dir.path, 'drover'),
+    urls.map((url) => ({ url, revisions: ['main'] })),
+  );
   const plainDirs = urls.map((_, i) => join(dir.path, 'plain', `r${i}.git`));
   for (const d of plainDirs) git(dir.path, 'init', '--quiet', '--bare', d);
-  const drover = (url: string) => mirrors.get(url).fetch().then(() => mirrors.get(url).resolve('main'));
-  const plain = (i: number) => plainGit(plainDirs[i]!, 'fetch', '--no-tags', '--quiet', urls[i]!, '+refs/heads/main:refs/heads/main').then(() => plainGit(plainDirs[i]!, 'rev-parse', 'refs/heads/main'));
+  const drover = (url: string) =>
+    mirrors
+      .get(url)
+      .fetch()
+      .then(() => mirrors.get(url).resolve('main'));
+  const plain = (i: number) =>
+    plainGit(plainDirs[i]!, 'fetch', '--no-tags', '--quiet', urls[i]!, '+refs/heads/main:refs/heads/main').then(() =>
+      plainGit(plainDirs[i]!, 'rev-parse', 'refs/heads/main'),
+    );
   const indexes = urls.map((_, i) => i);
   await pool(urls, drover);
   await pool(indexes, plain);
@@ -87,49 +99,100 @@ try {
   writeFileSync(join(dir.path, 'hook'), secret);
   let done: ((sha: string) => void) | undefined;
   const api = new Hono();
-  api.post('/api/v1/webhooks/git', gitWebhookHandler({
-    maxBodyBytes: 25 * 1024 * 1024,
-    repositories: [{ url: local, webhookSecret: { file: join(dir.path, 'hook') } }],
-    apps: () => [{ name: 'web', source: { repoURL: local, revision: 'main', path: 'apps/web' } }],
-    trigger: () => {
-      const mirror = localMirrors.get(local);
-      void mirror.fetch().then(() => mirror.resolve('main')).then((sha) => mirror.snapshot(sha, 'apps/web')).then((snap) => done?.(snap.revision));
-    },
-    logger: pino({ level: 'silent' }),
-  }));
+  api.post(
+    '/api/v1/webhooks/git',
+    gitWebhookHandler({
+      maxBodyBytes: 25 * 1024 * 1024,
+      repositories: [{ url: local, webhookSecret: { file: join(dir.path, 'hook') } }],
+      apps: () => [{ name: 'web', source: { repoURL: local, revision: 'main', path: 'apps/web' } }],
+      trigger: () => {
+        const mirror = localMirrors.get(local);
+        void mirror
+          .fetch()
+          .then(() => mirror.resolve('main'))
+          .then((sha) => mirror.snapshot(sha, 'apps/web'))
+          .then((snap) => done?.(snap.revision));
+      },
+      logger: pino({ level: 'silent' }),
+    }),
+  );
   const server = await listen(api, '127.0.0.1', 0);
   const webhook: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const sha = work.write('apps/web/job1.json', { Job: { ID: 'job1', Meta: { round: String(round) } } }).commit(`hook ${round}`);
+    const sha = work
+      .write('apps/web/job1.json', { Job: { ID: 'job1', Meta: { round: String(round) } } })
+      .commit(`hook ${round}`);
     git(work.path, 'push', '--quiet', join(root, 'r1.git'), 'main');
     const body = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: local } });
-    webhook.push(await timed(async () => {
-      const snapshotted = new Promise<string>((resolve) => (done = resolve));
-      await fetch(`${server.url}/api/v1/webhooks/git`, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
-      });
-      if ((await snapshotted) !== sha) throw new Error('snapshot at the wrong revision');
-    }));
+    webhook.push(
+      await timed(async () => {
+        const snapshotted = new Promise<string>((resolve) => (done = resolve));
+        await fetch(`${server.url}/api/v1/webhooks/git`, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': 'push',
+            'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+          },
+        });
+        if ((await snapshotted) !== sha) throw new Error('snapshot at the wrong revision');
+      }),
+    );
   }
   await server.close();
 
   const rows = [
-    { benchmark: `no-change refresh, ${REPOS} repos`, drover_ms: median(noChange.drover), git_ms: median(noChange.git), ratio: median(noChange.drover) / median(noChange.git), goal: '<= 1.2x git' },
-    { benchmark: 'refresh after one new commit', drover_ms: median(oneCommit.drover), git_ms: median(oneCommit.git), ratio: median(oneCommit.drover) / median(oneCommit.git), goal: '<= 1.2x git' },
-    { benchmark: 'webhook to snapshot, local repo (median / p95)', drover_ms: median(webhook), git_ms: p95(webhook), ratio: NaN, goal: '< 300 ms' },
+    {
+      benchmark: `no-change refresh, ${REPOS} repos`,
+      drover_ms: median(noChange.drover),
+      git_ms: median(noChange.git),
+      ratio: median(noChange.drover) / median(noChange.git),
+      goal: '<= 1.2x git',
+    },
+    {
+      benchmark: 'refresh after one new commit',
+      drover_ms: median(oneCommit.drover),
+      git_ms: median(oneCommit.git),
+      ratio: median(oneCommit.drover) / median(oneCommit.git),
+      goal: '<= 1.2x git',
+    },
+    {
+      benchmark: 'webhook to snapshot, local repo (median / p95)',
+      drover_ms: median(webhook),
+      git_ms: p95(webhook),
+      ratio: NaN,
+      goal: '< 300 ms',
+    },
   ];
   process.stdout.write(`git daemon on loopback, ${ROUNDS} rounds, concurrency ${CONCURRENCY}, medians\n`);
-  process.stdout.write(`${'benchmark'.padEnd(48)}${'drover ms'.padStart(11)}${'git ms'.padStart(11)}${'ratio'.padStart(8)}  goal\n`);
+  process.stdout.write(
+    `${'benchmark'.padEnd(48)}${'drover ms'.padStart(11)}${'git ms'.padStart(11)}${'ratio'.padStart(8)}  goal\n`,
+  );
   for (const row of rows) {
     const ratio = Number.isNaN(row.ratio) ? '' : `${row.ratio.toFixed(2)}x`;
     const second = row.benchmark.startsWith('webhook') ? `p95 ${row.git_ms.toFixed(1)}` : row.git_ms.toFixed(1);
-    process.stdout.write(`${row.benchmark.padEnd(48)}${row.drover_ms.toFixed(1).padStart(11)}${second.padStart(11)}${ratio.padStart(8)}  ${row.goal}\n`);
+    process.stdout.write(
+      `${row.benchmark.padEnd(48)}${row.drover_ms.toFixed(1).padStart(11)}${second.padStart(11)}${ratio.padStart(8)}  ${row.goal}\n`,
+    );
   }
   const resultsDir = join(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'git.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, concurrency: CONCURRENCY, raw: { noChange, oneCommit, webhook }, rows }, null, 2));
+  writeFileSync(
+    join(resultsDir, 'git.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        rounds: ROUNDS,
+        concurrency: CONCURRENCY,
+        raw: { noChange, oneCommit, webhook },
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await daemon.stop();
   dir.cleanup();

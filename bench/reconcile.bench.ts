@@ -27,7 +27,8 @@ setTimeout(() => {
 }, 480_000).unref();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
 const appName = (i: number) => `app-${String(i).padStart(3, '0')}`;
 
 /** A service job in HCL with a variable and a function call, so rendering is part of the cost. */
@@ -65,7 +66,8 @@ job "a${app}-j${job}" {
 
 const dir = tempDir('drover-bench-reconcile-');
 const repo = new TestRepo(join(dir.path, 'repo'));
-for (let a = 0; a < APPS; a++) for (let j = 0; j < JOBS; j++) repo.write(`apps/${appName(a)}/j${j}.nomad.hcl`, jobHcl(a, j));
+for (let a = 0; a < APPS; a++)
+  for (let j = 0; j < JOBS; j++) repo.write(`apps/${appName(a)}/j${j}.nomad.hcl`, jobHcl(a, j));
 repo.commit('100 apps');
 writeFileSync(join(dir.path, 'hook'), SECRET);
 
@@ -80,7 +82,12 @@ const configJson = {
   ...(process.env.BENCH_CONCURRENCY ? { reconcile_concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),
   cluster: { default: { address: proxy.url } },
   repository: { jobs: { url: repo.path, poll_interval: '1h', webhook_secret_file: join(dir.path, 'hook') } },
-  app: Object.fromEntries(Array.from({ length: APPS }, (_, a) => [appName(a), { repository: 'jobs', revision: 'main', path: `apps/${appName(a)}`, sync: { automated: true, prune: true } }])),
+  app: Object.fromEntries(
+    Array.from({ length: APPS }, (_, a) => [
+      appName(a),
+      { repository: 'jobs', revision: 'main', path: `apps/${appName(a)}`, sync: { automated: true, prune: true } },
+    ]),
+  ),
 };
 const config = parseConfig(JSON.stringify(configJson), join(dir.path, 'drover.json'), { env: {} });
 
@@ -102,7 +109,9 @@ const callSummary = () => {
 
 /** Kilobytes of a process's peak resident set (VmHWM) or current one (VmRSS), from /proc. */
 function procKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${field}:`));
   return Number(line?.replace(/\D+/g, '') ?? 0);
 }
 
@@ -115,23 +124,48 @@ async function serverPeakRss(nodeOptions?: string): Promise<{ peakMb: number; ba
   const work = join(dir.path, 'server');
   mkdirSync(work, { recursive: true });
   const file = join(work, 'drover.json');
-  writeFileSync(file, JSON.stringify({ ...configJson, data_dir: join(work, 'data'), cluster: { default: { address: freshSim.match[1]! } } }));
-  const child = await spawnDrover(['server', '--config', file], /listening on (http:\/\/\S+)/, { DROVER_LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...configJson,
+      data_dir: join(work, 'data'),
+      cluster: { default: { address: freshSim.match[1]! } },
+    }),
+  );
+  const child = await spawnDrover(['server', '--config', file], /listening on (http:\/\/\S+)/, {
+    DROVER_LOG_LEVEL: 'warn',
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  });
   try {
     const pid = child.process.pid!;
     const baseMb = procKb(pid, 'VmRSS') / 1024;
     const url = child.match[1]!;
     const list = async () => ((await (await fetch(`${url}/api/v1/apps`)).json()) as AppsBody).apps;
-    await waitFor('the server synced every app', async () => ((await list()).every((a) => a.status.sync.status === 'Synced') ? true : undefined), 300_000);
+    await waitFor(
+      'the server synced every app',
+      async () => ((await list()).every((a) => a.status.sync.status === 'Synced') ? true : undefined),
+      300_000,
+    );
     for (let round = 0; round < 5; round++) {
-      repo.write(`apps/${appName(7)}/j1.nomad.hcl`, jobHcl(7, 1, `nginx:1.27-s${round}`)).commit(`server round ${round}`);
-      const body = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repo.path, default_branch: 'main' } });
+      repo
+        .write(`apps/${appName(7)}/j1.nomad.hcl`, jobHcl(7, 1, `nginx:1.27-s${round}`))
+        .commit(`server round ${round}`);
+      const body = JSON.stringify({
+        ref: 'refs/heads/main',
+        repository: { clone_url: repo.path, default_branch: 'main' },
+      });
       await fetch(`${url}/api/v1/webhooks/git`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'push',
+          'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+        },
       });
-      await waitFor('the push synced', async () => ((await list()).find((a) => a.name === appName(7))!.status.sync.status === 'Synced' ? true : undefined));
+      await waitFor('the push synced', async () =>
+        (await list()).find((a) => a.name === appName(7))!.status.sync.status === 'Synced' ? true : undefined,
+      );
     }
     return { peakMb: procKb(pid, 'VmHWM') / 1024, baseMb };
   } finally {
@@ -141,13 +175,24 @@ async function serverPeakRss(nodeOptions?: string): Promise<{ peakMb: number; ba
 }
 
 const started = performance.now();
-const drover = await startServer(config, process.env.BENCH_LOG ? pino({ level: 'debug' }, pino.destination(2)) : pino({ level: 'silent' }));
+const drover = await startServer(
+  config,
+  process.env.BENCH_LOG ? pino({ level: 'debug' }, pino.destination(2)) : pino({ level: 'silent' }),
+);
 
 try {
-  await waitFor('every app synced', async () => ((await apps()).every((a) => a.status.sync.status === 'Synced') ? true : undefined), 300_000);
+  await waitFor(
+    'every app synced',
+    async () => ((await apps()).every((a) => a.status.sync.status === 'Synced') ? true : undefined),
+    300_000,
+  );
   const initialMs = performance.now() - started;
   const initialCalls = callSummary();
-  await waitFor('every app healthy', async () => ((await apps()).every((a) => a.status.health.status === 'Healthy') ? true : undefined), 300_000);
+  await waitFor(
+    'every app healthy',
+    async () => ((await apps()).every((a) => a.status.health.status === 'Healthy') ? true : undefined),
+    300_000,
+  );
   await new Promise((r) => setTimeout(r, 2000)); // let health-driven reconciles drain
 
   const names = Array.from({ length: APPS }, (_, a) => appName(a));
@@ -159,7 +204,8 @@ try {
     const outcomes = await Promise.all(names.map((name) => drover.controller.trigger(name, { trigger: 'resync' })));
     const wallMs = performance.now() - t0;
     const used = process.cpuUsage(cpu);
-    if (outcomes.some((o) => o.status.sync.status !== 'Synced')) throw new Error('a no-change reconcile found a difference');
+    if (outcomes.some((o) => o.status.sync.status !== 'Synced'))
+      throw new Error('a no-change reconcile found a difference');
     noChange.push({ wallMs, cpuMs: (used.user + used.system) / 1000, calls: callSummary() });
   }
 
@@ -169,13 +215,20 @@ try {
     const jobId = 'a50-j0';
     let index = Number((await fetch(`${simURL}/v1/job/${jobId}`)).headers.get('x-nomad-index'));
     repo.write(`apps/${appName(50)}/j0.nomad.hcl`, jobHcl(50, 0, `nginx:1.27-r${round}`)).commit(`round ${round}`);
-    const body = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repo.path, default_branch: 'main' } });
+    const body = JSON.stringify({
+      ref: 'refs/heads/main',
+      repository: { clone_url: repo.path, default_branch: 'main' },
+    });
     const t0 = performance.now();
     if (process.env.BENCH_LOG) process.stderr.write(`HOOK ${Date.now()}\n`);
     const hook = await fetch(`${drover.url}/api/v1/webhooks/git`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      },
     });
     if (hook.status !== 202) throw new Error(`webhook answered ${hook.status}`);
     // A blocking query on the simulator returns as soon as the job is written.
@@ -189,10 +242,14 @@ try {
     latencies.push(performance.now() - t0);
     if (process.env.BENCH_LOG) process.stderr.write(`SEEN ${Date.now()}\n`);
     // The next commit comes once this release has rolled out, as it would in practice.
-    await waitFor('the release healthy', async () => {
-      const app = (await apps()).find((a) => a.name === appName(50))!;
-      return app.status.sync.status === 'Synced' && app.status.health.status === 'Healthy' ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      'the release healthy',
+      async () => {
+        const app = (await apps()).find((a) => a.name === appName(50))!;
+        return app.status.sync.status === 'Synced' && app.status.health.status === 'Healthy' ? true : undefined;
+      },
+      60_000,
+    );
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const server = await serverPeakRss();
@@ -200,26 +257,86 @@ try {
 
   const mid = noChange.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(noChange.length / 2)]!;
   const rows: Array<{ benchmark: string; value: string; goal: string }> = [
-    { benchmark: `initial sync, ${APPS} apps x ${JOBS} jobs (start to all Synced)`, value: `${(initialMs / 1000).toFixed(2)} s`, goal: '' },
-    { benchmark: 'initial sync: Nomad writes / job reads / list calls', value: `${initialCalls.writes} / ${initialCalls.jobReads} / ${initialCalls.jobLists}`, goal: `${APPS * JOBS} writes` },
+    {
+      benchmark: `initial sync, ${APPS} apps x ${JOBS} jobs (start to all Synced)`,
+      value: `${(initialMs / 1000).toFixed(2)} s`,
+      goal: '',
+    },
+    {
+      benchmark: 'initial sync: Nomad writes / job reads / list calls',
+      value: `${initialCalls.writes} / ${initialCalls.jobReads} / ${initialCalls.jobLists}`,
+      goal: `${APPS * JOBS} writes`,
+    },
     { benchmark: 'no-change reconcile of all apps: wall (median)', value: `${mid.wallMs.toFixed(0)} ms`, goal: '' },
     { benchmark: 'no-change reconcile of all apps: CPU (median run)', value: `${mid.cpuMs.toFixed(0)} ms`, goal: '' },
     { benchmark: 'no-change: Nomad calls (all kinds)', value: String(mid.calls.total), goal: '' },
     { benchmark: 'no-change: Nomad writes', value: String(mid.calls.writes), goal: '0' },
-    { benchmark: 'no-change: job list calls (plus blocking watch calls)', value: `${mid.calls.jobLists} (+${mid.calls.blockingLists})`, goal: '<= 1 per namespace and cluster (1)' },
-    { benchmark: 'no-change: job reads / health reads', value: `${mid.calls.jobReads} / ${mid.calls.healthReads}`, goal: '0 / 0' },
-    { benchmark: `commit to registered via webhook, ${WEBHOOK_ROUNDS} rounds (p50)`, value: `${median(latencies).toFixed(0)} ms`, goal: '< 500 ms' },
-    { benchmark: 'commit to registered via webhook (p90 / max)', value: `${percentile(latencies, 0.9).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} ms`, goal: '' },
-    { benchmark: 'peak RSS, `drover server` alone (initial sync + 5 pushes)', value: `${server.peakMb.toFixed(0)} MB`, goal: '< 200 MB' },
-    { benchmark: '  of which the process at rest before any app (tsx, modules)', value: `${server.baseMb.toFixed(0)} MB`, goal: '' },
-    { benchmark: `  the same with NODE_OPTIONS="${CAPPED_HEAP}"`, value: `${capped.peakMb.toFixed(0)} MB`, goal: '< 200 MB' },
-    { benchmark: 'peak RSS of this bench process (Drover + proxy + harness)', value: `${peakRssMb.toFixed(0)} MB`, goal: '' },
+    {
+      benchmark: 'no-change: job list calls (plus blocking watch calls)',
+      value: `${mid.calls.jobLists} (+${mid.calls.blockingLists})`,
+      goal: '<= 1 per namespace and cluster (1)',
+    },
+    {
+      benchmark: 'no-change: job reads / health reads',
+      value: `${mid.calls.jobReads} / ${mid.calls.healthReads}`,
+      goal: '0 / 0',
+    },
+    {
+      benchmark: `commit to registered via webhook, ${WEBHOOK_ROUNDS} rounds (p50)`,
+      value: `${median(latencies).toFixed(0)} ms`,
+      goal: '< 500 ms',
+    },
+    {
+      benchmark: 'commit to registered via webhook (p90 / max)',
+      value: `${percentile(latencies, 0.9).toFixed(0)} / ${Math.max(...latencies).toFixed(0)} ms`,
+      goal: '',
+    },
+    {
+      benchmark: 'peak RSS, `drover server` alone (initial sync + 5 pushes)',
+      value: `${server.peakMb.toFixed(0)} MB`,
+      goal: '< 200 MB',
+    },
+    {
+      benchmark: '  of which the process at rest before any app (tsx, modules)',
+      value: `${server.baseMb.toFixed(0)} MB`,
+      goal: '',
+    },
+    {
+      benchmark: `  the same with NODE_OPTIONS="${CAPPED_HEAP}"`,
+      value: `${capped.peakMb.toFixed(0)} MB`,
+      goal: '< 200 MB',
+    },
+    {
+      benchmark: 'peak RSS of this bench process (Drover + proxy + harness)',
+      value: `${peakRssMb.toFixed(0)} MB`,
+      goal: '',
+    },
   ];
   process.stdout.write(`Drover in-process, simulator in a child process, counting proxy between; ${process.version}\n`);
   for (const row of rows) process.stdout.write(`${row.benchmark.padEnd(90)}${row.value.padStart(16)}  ${row.goal}\n`);
   const resultsDir = join(import.meta.dirname, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'reconcile.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, apps: APPS, jobs: JOBS, initialMs, initialCalls, noChange, latencies, peakRssMb, server, capped, rows }, null, 2));
+  writeFileSync(
+    join(resultsDir, 'reconcile.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        apps: APPS,
+        jobs: JOBS,
+        initialMs,
+        initialCalls,
+        noChange,
+        latencies,
+        peakRssMb,
+        server,
+        capped,
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await drover.stop();
   await proxy.close();

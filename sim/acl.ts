@@ -20,8 +20,18 @@ export class ACL {
   addManagementToken(secret: string, name: string): ACLToken {
     const now = new Date().toISOString();
     const token: ACLToken = {
-      AccessorID: randomUUID(), SecretID: secret, Name: name, Type: 'management', Policies: null, Roles: null, Global: true,
-      CreateTime: now, ExpirationTime: null, ExpirationTTL: 0, CreateIndex: 1, ModifyIndex: 1,
+      AccessorID: randomUUID(),
+      SecretID: secret,
+      Name: name,
+      Type: 'management',
+      Policies: null,
+      Roles: null,
+      Global: true,
+      CreateTime: now,
+      ExpirationTime: null,
+      ExpirationTTL: 0,
+      CreateIndex: 1,
+      ModifyIndex: 1,
     };
     this.tokens.set(secret, token);
     return token;
@@ -46,8 +56,17 @@ export class ACL {
   self(c: Context): ACLToken {
     if (!this.enabled) {
       return {
-        AccessorID: 'acls-disabled', SecretID: 'acls-disabled', Name: 'ACLs disabled token', Type: 'client', Policies: null, Roles: null,
-        Global: false, CreateTime: '0001-01-01T00:00:00Z', ExpirationTime: null, CreateIndex: 0, ModifyIndex: 0,
+        AccessorID: 'acls-disabled',
+        SecretID: 'acls-disabled',
+        Name: 'ACLs disabled token',
+        Type: 'client',
+        Policies: null,
+        Roles: null,
+        Global: false,
+        CreateTime: '0001-01-01T00:00:00Z',
+        ExpirationTime: null,
+        CreateIndex: 0,
+        ModifyIndex: 0,
       };
     }
     const secret = this.secretOf(c);

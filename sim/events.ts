@@ -29,10 +29,18 @@ export class EventBroker {
   }
 
   /** Subscribes; returns the buffered batches at or after `fromIndex` (all with 0) and an unsubscribe. */
-  subscribe(filter: EventFilter, fromIndex: number, push: (batch: EventBatch) => void, close: () => void): { replay: EventBatch[]; unsubscribe: () => void } {
+  subscribe(
+    filter: EventFilter,
+    fromIndex: number,
+    push: (batch: EventBatch) => void,
+    close: () => void,
+  ): { replay: EventBatch[]; unsubscribe: () => void } {
     const subscriber: Subscriber = { filter, push, close };
     this.subscribers.add(subscriber);
-    const replay = this.buffer.filter((batch) => batch.Index >= fromIndex).map((batch) => filterBatch(batch, filter)).filter((b): b is EventBatch => b !== undefined);
+    const replay = this.buffer
+      .filter((batch) => batch.Index >= fromIndex)
+      .map((batch) => filterBatch(batch, filter))
+      .filter((b): b is EventBatch => b !== undefined);
     return { replay, unsubscribe: () => this.subscribers.delete(subscriber) };
   }
 

@@ -27,7 +27,9 @@ export class Faults implements FailurePolicy {
 
   /** The fault to answer this request with, if any (its count goes down by one). */
   takeRequestFault(method: string, path: string): RequestFault | undefined {
-    const fault = this.requestFaults.find((f) => f.count > 0 && path.startsWith(f.path) && (!f.method || f.method.toUpperCase() === method));
+    const fault = this.requestFaults.find(
+      (f) => f.count > 0 && path.startsWith(f.path) && (!f.method || f.method.toUpperCase() === method),
+    );
     if (!fault) return undefined;
     fault.count -= 1;
     this.requestFaults = this.requestFaults.filter((f) => f.count > 0);
@@ -40,8 +42,14 @@ export class Faults implements FailurePolicy {
 
   /** The task that fails ('' for every task), or undefined when the allocation runs. */
   shouldFail(namespace: string, jobId: string, group: string, images: string[] = []): string | undefined {
-    const fault = this.allocFaults.find((f) => f.namespace === namespace && (f.job === jobId || jobId.startsWith(`${f.job}/`)) && (!f.group || f.group === group) && (!f.image || images.includes(f.image)));
-    return fault ? fault.task ?? '' : undefined;
+    const fault = this.allocFaults.find(
+      (f) =>
+        f.namespace === namespace &&
+        (f.job === jobId || jobId.startsWith(`${f.job}/`)) &&
+        (!f.group || f.group === group) &&
+        (!f.image || images.includes(f.image)),
+    );
+    return fault ? (fault.task ?? '') : undefined;
   }
 
   clear(): void {

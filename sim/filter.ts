@@ -25,16 +25,21 @@ function parseClause(text: string): Clause {
 function selector(text: string): string[] {
   const parts: string[] = [];
   for (const m of text.trim().matchAll(/([A-Za-z0-9_]+)|\["([^"]+)"\]/g)) parts.push(m[1] ?? m[2]!);
-  if (parts.length === 0) throw new SimError(400, `failed to read filter expression: bad selector ${JSON.stringify(text)}`);
+  if (parts.length === 0)
+    throw new SimError(400, `failed to read filter expression: bad selector ${JSON.stringify(text)}`);
   return parts;
 }
 
 function test(clause: Clause, value: unknown): boolean {
   let current: unknown = value;
-  for (const part of clause.path) current = current && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined;
+  for (const part of clause.path)
+    current = current && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined;
   if (clause.op === '==') return current !== undefined && String(current) === clause.value;
   if (clause.op === '!=') return current === undefined || String(current) !== clause.value;
-  const contains = Array.isArray(current) ? current.map(String).includes(clause.value)
-    : current && typeof current === 'object' ? clause.value in current : typeof current === 'string' && current.includes(clause.value);
+  const contains = Array.isArray(current)
+    ? current.map(String).includes(clause.value)
+    : current && typeof current === 'object'
+      ? clause.value in current
+      : typeof current === 'string' && current.includes(clause.value);
   return clause.op === 'in' ? contains : !contains;
 }

@@ -29,7 +29,12 @@ const MAX_WAIT_MS = 300_000;
  * index is above N, or when `wait` (default 5 min, capped at 300 s, plus up to wait/16 of
  * jitter) runs out. `compute` is re-run after every write.
  */
-export async function blockingRead(c: Context, state: SimState, compute: () => { body: unknown; index: number }, missingIndex?: () => number): Promise<Response> {
+export async function blockingRead(
+  c: Context,
+  state: SimState,
+  compute: () => { body: unknown; index: number },
+  missingIndex?: () => number,
+): Promise<Response> {
   const { minIndex, waitMs } = blockingParams(c);
   const deadline = Date.now() + waitMs + Math.random() * (waitMs / 16);
   for (;;) {
@@ -47,7 +52,10 @@ export async function blockingRead(c: Context, state: SimState, compute: () => {
 }
 
 /** A missing object blocks too (on its table's index, as Nomad does), then answers 404. */
-function attempt(compute: () => { body: unknown; index: number }, missingIndex?: () => number): { body: unknown; index: number } | { error: SimError; index: number } {
+function attempt(
+  compute: () => { body: unknown; index: number },
+  missingIndex?: () => number,
+): { body: unknown; index: number } | { error: SimError; index: number } {
   try {
     return compute();
   } catch (error) {
@@ -60,7 +68,8 @@ function blockingParams(c: Context): { minIndex: number; waitMs: number } {
   const indexText = c.req.query('index');
   const waitText = c.req.query('wait');
   const stale = c.req.query('stale');
-  if (stale !== undefined && !['', 'true', 'false', '1', '0', 't', 'f'].includes(stale.toLowerCase())) throw new SimError(400, 'Invalid stale value');
+  if (stale !== undefined && !['', 'true', 'false', '1', '0', 't', 'f'].includes(stale.toLowerCase()))
+    throw new SimError(400, 'Invalid stale value');
   let minIndex = 0;
   if (indexText !== undefined && indexText !== '') {
     if (!/^\d+$/.test(indexText)) throw new SimError(400, 'Invalid index');
@@ -83,7 +92,8 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   if (text.trim() === '') throw new SimError(400, 'Request body is empty');
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('json: cannot unmarshal into Go value of type struct');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('json: cannot unmarshal into Go value of type struct');
     return value as Record<string, unknown>;
   } catch (error) {
     throw new SimError(400, (error as Error).message);

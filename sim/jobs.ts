@@ -7,7 +7,17 @@ import { MAX_VERSIONS, SimError, evalEvent, jobEvent, nowNs, type SimState, type
 import type { Scheduler } from './scheduler.js';
 
 /** Fields the server owns; SpecChanged ignores them (nomad/structs Job.SpecChanged). */
-const SERVER_FIELDS = ['Status', 'StatusDescription', 'Stable', 'Version', 'CreateIndex', 'ModifyIndex', 'JobModifyIndex', 'SubmitTime', 'VersionTag'];
+const SERVER_FIELDS = [
+  'Status',
+  'StatusDescription',
+  'Stable',
+  'Version',
+  'CreateIndex',
+  'ModifyIndex',
+  'JobModifyIndex',
+  'SubmitTime',
+  'VersionTag',
+];
 
 export type RegisterRequest = {
   namespace: string;
@@ -19,20 +29,31 @@ export type RegisterRequest = {
   triggeredBy?: string;
 };
 
-export type WriteResult = { EvalID: string; EvalCreateIndex: number; JobModifyIndex: number; Warnings: string; Index: number };
+export type WriteResult = {
+  EvalID: string;
+  EvalCreateIndex: number;
+  JobModifyIndex: number;
+  Warnings: string;
+  Index: number;
+};
 
 /** Admits a job the way the server does, answering validation failures as Nomad (500, multi-error text). */
 export function admitOrThrow(state: SimState, input: NomadJob, namespace: string): StoredJob {
   const { job, errors } = admitJob(input, { namespace, region: state.region });
   if (errors.length > 0) throw new SimError(500, formatMultiError(errors));
-  if (!state.namespaces.has(String(job.Namespace))) throw new SimError(500, `job "${job.ID}" is in nonexistent namespace "${String(job.Namespace)}"`);
-  if (job.NodePool !== 'default' && job.NodePool !== 'all') throw new SimError(500, `job "${job.ID}" is in nonexistent node pool "${String(job.NodePool)}"`);
+  if (!state.namespaces.has(String(job.Namespace)))
+    throw new SimError(500, `job "${job.ID}" is in nonexistent namespace "${String(job.Namespace)}"`);
+  if (job.NodePool !== 'default' && job.NodePool !== 'all')
+    throw new SimError(500, `job "${job.ID}" is in nonexistent node pool "${String(job.NodePool)}"`);
   return job as StoredJob;
 }
 
 /** Job writes: register (versions, EnforceIndex, submissions), stop/purge, revert and stability. */
 export class JobStore {
-  constructor(private readonly state: SimState, private readonly scheduler: Scheduler) {}
+  constructor(
+    private readonly state: SimState,
+    private readonly scheduler: Scheduler,
+  ) {}
 
   register(input: NomadJob, request: RegisterRequest): WriteResult {
     const job = admitOrThrow(this.state, input, request.namespace);
@@ -43,7 +64,8 @@ export class JobStore {
       // Nomad answers with the live JobModifyIndex and writes only the eval (an EvalUpdate
       // Raft entry, so its event type is EvaluationUpdated). The reference says ModifyIndex;
       // nomad/job_endpoint.go sets existingJob.JobModifyIndex.
-      if (!needsEval) return { EvalID: '', EvalCreateIndex: 0, JobModifyIndex: existing.JobModifyIndex, Warnings: '', Index: 0 };
+      if (!needsEval)
+        return { EvalID: '', EvalCreateIndex: 0, JobModifyIndex: existing.JobModifyIndex, Warnings: '', Index: 0 };
       let evalId = '';
       const index = this.state.commit(['evals'], (i) => {
         const evaluation = this.scheduler.createEval(existing, request.triggeredBy ?? 'job-register', i);
@@ -51,14 +73,22 @@ export class JobStore {
         return [evalEvent('EvaluationUpdated', evaluation)];
       });
       this.scheduler.enqueue(evalId);
-      return { EvalID: evalId, EvalCreateIndex: index, JobModifyIndex: existing.JobModifyIndex, Warnings: '', Index: index };
+      return {
+        EvalID: evalId,
+        EvalCreateIndex: index,
+        JobModifyIndex: existing.JobModifyIndex,
+        Warnings: '',
+        Index: index,
+      };
     }
     if (request.preserveCounts && existing) preserveCounts(job, existing);
     if (request.preserveResources && existing) preserveResources(job, existing);
     let evalId = '';
     const index = this.state.commit(['jobs', 'job_summary', 'job_version', ...(needsEval ? ['evals'] : [])], (i) => {
       const stored = this.store(job, existing, i, request);
-      const evaluation = needsEval ? this.scheduler.createEval(stored, request.triggeredBy ?? 'job-register', i) : undefined;
+      const evaluation = needsEval
+        ? this.scheduler.createEval(stored, request.triggeredBy ?? 'job-register', i)
+        : undefined;
       // The status counts the eval this write creates (a stopped job registered again is pending, not dead).
       stored.Status = this.scheduler.jobStatus(stored);
       if (!evaluation) return [jobEvent('JobRegistered', stored)];
@@ -88,13 +118,24 @@ export class JobStore {
     const versions = [stored, ...this.state.jobVersions(stored.Namespace, stored.ID)].slice(0, MAX_VERSIONS);
     this.state.versions.set(key, versions);
     for (const [subKey, submission] of this.state.submissions) {
-      if (submission.Namespace === stored.Namespace && submission.JobID === stored.ID && !versions.some((v) => v.Version === submission.Version)) this.state.submissions.delete(subKey);
+      if (
+        submission.Namespace === stored.Namespace &&
+        submission.JobID === stored.ID &&
+        !versions.some((v) => v.Version === submission.Version)
+      )
+        this.state.submissions.delete(subKey);
     }
     if (request.submission) {
       const { Source, Format, VariableFlags, Variables } = request.submission;
       this.state.submissions.set(`${key}\u0000${stored.Version}`, {
-        Source, Format, VariableFlags: VariableFlags && Object.keys(VariableFlags).length > 0 ? VariableFlags : null, Variables: Variables ?? '',
-        Namespace: stored.Namespace, JobID: stored.ID, Version: stored.Version, JobModifyIndex: index,
+        Source,
+        Format,
+        VariableFlags: VariableFlags && Object.keys(VariableFlags).length > 0 ? VariableFlags : null,
+        Variables: Variables ?? '',
+        Namespace: stored.Namespace,
+        JobID: stored.ID,
+        Version: stored.Version,
+        JobModifyIndex: index,
       });
     }
     return stored;
@@ -113,10 +154,19 @@ export class JobStore {
       if (purge) {
         this.state.jobs.delete(key);
         this.state.versions.delete(key);
-        for (const subKey of [...this.state.submissions.keys()]) if (subKey.startsWith(`${key}\u0000`)) this.state.submissions.delete(subKey);
+        for (const subKey of [...this.state.submissions.keys()])
+          if (subKey.startsWith(`${key}\u0000`)) this.state.submissions.delete(subKey);
         events.push(jobEvent('JobDeregistered', existing, { Deleted: true }));
       } else {
-        job = { ...existing, Stop: true, Version: existing.Version + 1, ModifyIndex: i, JobModifyIndex: i, Stable: false, SubmitTime: nowNs() };
+        job = {
+          ...existing,
+          Stop: true,
+          Version: existing.Version + 1,
+          ModifyIndex: i,
+          JobModifyIndex: i,
+          Stable: false,
+          SubmitTime: nowNs(),
+        };
         job.Status = this.scheduler.jobStatus(job);
         this.state.jobs.set(key, job);
         this.state.versions.set(key, [job, ...this.state.jobVersions(namespace, id)].slice(0, MAX_VERSIONS));
@@ -127,7 +177,8 @@ export class JobStore {
         evalId = evaluation.ID;
         events.push(evalEvent('JobDeregistered', evaluation));
       }
-      for (const child of this.state.childrenOf(namespace, id)) if (purge) this.state.jobs.delete(this.state.key(namespace, child.ID));
+      for (const child of this.state.childrenOf(namespace, id))
+        if (purge) this.state.jobs.delete(this.state.key(namespace, child.ID));
       return events;
     });
     if (evalId) this.scheduler.enqueue(evalId);
@@ -135,7 +186,13 @@ export class JobStore {
   }
 
   /** Registers an earlier version again as a new version (Nomad's revert). Failures are 500s. */
-  revert(namespace: string, id: string, version: number, enforcePriorVersion?: number, triggeredBy = 'job-register'): WriteResult {
+  revert(
+    namespace: string,
+    id: string,
+    version: number,
+    enforcePriorVersion?: number,
+    triggeredBy = 'job-register',
+  ): WriteResult {
     const current = this.state.getJob(namespace, id);
     if (!current) throw new SimError(500, `job "${id}" not found`);
     if (enforcePriorVersion !== undefined && current.Version !== enforcePriorVersion) {
@@ -150,14 +207,23 @@ export class JobStore {
   }
 
   /** Marks a version (un)stable: ModifyIndex moves, no new version. */
-  setStable(namespace: string, id: string, version: number, stable: boolean): { JobModifyIndex: number; Index: number } {
+  setStable(
+    namespace: string,
+    id: string,
+    version: number,
+    stable: boolean,
+  ): { JobModifyIndex: number; Index: number } {
     const current = this.state.getJob(namespace, id);
     if (!current) throw new SimError(500, `job "${id}" not found`);
     const versions = this.state.jobVersions(namespace, id);
-    if (!versions.some((job) => job.Version === version)) throw new SimError(500, `job "${id}" at version ${version} not found`);
+    if (!versions.some((job) => job.Version === version))
+      throw new SimError(500, `job "${id}" at version ${version} not found`);
     const index = this.state.commit(['jobs', 'job_version'], (i) => {
       const key = this.state.key(namespace, id);
-      this.state.versions.set(key, versions.map((job) => (job.Version === version ? { ...job, Stable: stable } : job)));
+      this.state.versions.set(
+        key,
+        versions.map((job) => (job.Version === version ? { ...job, Stable: stable } : job)),
+      );
       if (current.Version !== version) return [];
       const updated = { ...current, Stable: stable, ModifyIndex: i };
       this.state.jobs.set(key, updated);
@@ -201,6 +267,9 @@ function preserveResources(job: StoredJob, existing: StoredJob): void {
 
 /** Nomad's Job.SpecChanged: deep equality ignoring the server-owned fields. */
 export function specChanged(existing: NomadJob, next: NomadJob): boolean {
-  const strip = (job: NomadJob) => Object.fromEntries(Object.entries(job).filter(([key, value]) => !SERVER_FIELDS.includes(key) && value !== undefined));
+  const strip = (job: NomadJob) =>
+    Object.fromEntries(
+      Object.entries(job).filter(([key, value]) => !SERVER_FIELDS.includes(key) && value !== undefined),
+    );
   return !isDeepStrictEqual(strip(existing), strip(next));
 }

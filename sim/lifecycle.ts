@@ -10,20 +10,34 @@ import type { JobStore } from './jobs.js';
  * successful (the version becomes Stable) or failed (with auto-revert).
  */
 export class Lifecycle {
-  constructor(private readonly state: SimState, private readonly scheduler: Scheduler, private readonly jobs: JobStore) {
+  constructor(
+    private readonly state: SimState,
+    private readonly scheduler: Scheduler,
+    private readonly jobs: JobStore,
+  ) {
     scheduler.onPlaced = (ids) => scheduler.later(scheduler.options.allocDelayMs, () => this.start(ids));
   }
 
   private start(ids: string[]): void {
     const started: Allocation[] = [];
-    const alreadyRunning = ids.map((id) => this.state.allocs.get(id)).filter((a): a is Allocation => a?.ClientStatus === 'running' && a.DeploymentID !== '');
+    const alreadyRunning = ids
+      .map((id) => this.state.allocs.get(id))
+      .filter((a): a is Allocation => a?.ClientStatus === 'running' && a.DeploymentID !== '');
     this.state.commit(['allocs', 'jobs', 'job_summary'], (index) => {
       const events: EventDraft[] = [];
       for (const id of ids) {
         const alloc = this.state.allocs.get(id);
         if (!alloc || alloc.DesiredStatus !== 'run' || alloc.ClientStatus !== 'pending') continue;
-        const failedTask = this.scheduler.options.failures.shouldFail(alloc.Namespace, alloc.JobID, alloc.TaskGroup, taskImages(alloc));
-        const updated = failedTask !== undefined ? this.withStates(alloc, 'failed', index, failedTask) : this.withStates(alloc, 'running', index);
+        const failedTask = this.scheduler.options.failures.shouldFail(
+          alloc.Namespace,
+          alloc.JobID,
+          alloc.TaskGroup,
+          taskImages(alloc),
+        );
+        const updated =
+          failedTask !== undefined
+            ? this.withStates(alloc, 'failed', index, failedTask)
+            : this.withStates(alloc, 'running', index);
         events.push(allocEvent('AllocationUpdated', updated));
         started.push(updated);
       }
@@ -34,21 +48,47 @@ export class Lifecycle {
       return events;
     });
     const delay = this.scheduler.options.allocDelayMs;
-    const batch = started.filter((a) => a.ClientStatus === 'running' && (a.JobType === 'batch' || a.JobType === 'sysbatch'));
+    const batch = started.filter(
+      (a) => a.ClientStatus === 'running' && (a.JobType === 'batch' || a.JobType === 'sysbatch'),
+    );
     if (batch.length > 0) this.scheduler.later(delay, () => this.complete(batch.map((a) => a.ID)));
     const tracked = [...started, ...alreadyRunning].filter((a) => a.DeploymentID);
     if (tracked.length > 0) this.scheduler.later(delay, () => this.reportHealth(tracked.map((a) => a.ID)));
   }
 
-  private withStates(alloc: Allocation, status: 'running' | 'failed' | 'complete', index: number, failedTask?: string): Allocation {
+  private withStates(
+    alloc: Allocation,
+    status: 'running' | 'failed' | 'complete',
+    index: number,
+    failedTask?: string,
+  ): Allocation {
     const time = new Date().toISOString();
-    const states = Object.fromEntries(Object.entries(alloc.TaskStates ?? {}).map(([task, s]) => {
-      const failed = status === 'failed' && (failedTask === '' || failedTask === task);
-      if (status === 'running') return [task, { ...s, State: 'running', StartedAt: time }];
-      return [task, { ...s, State: failed || status === 'complete' ? 'dead' : s.State, Failed: failed, StartedAt: s.StartedAt ?? time, FinishedAt: time }];
-    }));
-    const description = status === 'running' ? 'Tasks are running' : status === 'failed' ? 'Failed tasks' : 'All tasks have completed';
-    const updated = { ...alloc, ClientStatus: status, ClientDescription: description, TaskStates: states, ModifyIndex: index, ModifyTime: nowNs() };
+    const states = Object.fromEntries(
+      Object.entries(alloc.TaskStates ?? {}).map(([task, s]) => {
+        const failed = status === 'failed' && (failedTask === '' || failedTask === task);
+        if (status === 'running') return [task, { ...s, State: 'running', StartedAt: time }];
+        return [
+          task,
+          {
+            ...s,
+            State: failed || status === 'complete' ? 'dead' : s.State,
+            Failed: failed,
+            StartedAt: s.StartedAt ?? time,
+            FinishedAt: time,
+          },
+        ];
+      }),
+    );
+    const description =
+      status === 'running' ? 'Tasks are running' : status === 'failed' ? 'Failed tasks' : 'All tasks have completed';
+    const updated = {
+      ...alloc,
+      ClientStatus: status,
+      ClientDescription: description,
+      TaskStates: states,
+      ModifyIndex: index,
+      ModifyTime: nowNs(),
+    };
     this.state.allocs.set(alloc.ID, updated);
     return updated;
   }
@@ -77,7 +117,16 @@ export class Lifecycle {
         if (!alloc || !deployment || !isActiveDeployment(deployment)) continue;
         const healthy = alloc.ClientStatus === 'running';
         const canary = alloc.DeploymentStatus?.Canary === true;
-        const updated = { ...alloc, DeploymentStatus: { Healthy: healthy, Timestamp: new Date().toISOString(), Canary: canary, ModifyIndex: index }, ModifyIndex: index };
+        const updated = {
+          ...alloc,
+          DeploymentStatus: {
+            Healthy: healthy,
+            Timestamp: new Date().toISOString(),
+            Canary: canary,
+            ModifyIndex: index,
+          },
+          ModifyIndex: index,
+        };
         this.state.allocs.set(id, updated);
         events.push(allocEvent('DeploymentAllocHealth', updated));
         const groups = structuredClone(deployment.TaskGroups);
@@ -103,7 +152,15 @@ export class Lifecycle {
     if (Object.values(deployment.TaskGroups).some((g) => g.DesiredCanaries > 0 && !g.Promoted)) return;
     const job = this.state.getJob(deployment.Namespace, deployment.JobID);
     if (!job || job.Version !== deployment.JobVersion) return;
-    const outdated = this.state.allocsOf(job.Namespace, job.ID).some((a) => a.DesiredStatus === 'run' && a.ClientStatus !== 'complete' && a.ClientStatus !== 'failed' && a.JobVersion !== job.Version);
+    const outdated = this.state
+      .allocsOf(job.Namespace, job.ID)
+      .some(
+        (a) =>
+          a.DesiredStatus === 'run' &&
+          a.ClientStatus !== 'complete' &&
+          a.ClientStatus !== 'failed' &&
+          a.JobVersion !== job.Version,
+      );
     if (!outdated) return;
     let evalId = '';
     this.state.commit(['evals'], (index) => {
@@ -119,8 +176,11 @@ export class Lifecycle {
     const deployment = this.state.deployments.get(deploymentId);
     if (!deployment || !isActiveDeployment(deployment)) return;
     const groups = Object.values(deployment.TaskGroups);
-    if (groups.some((g) => g.UnhealthyAllocs > 0)) return this.fail(deploymentId, 'Failed due to unhealthy allocations');
-    const canariesReady = groups.every((g) => g.DesiredCanaries === 0 || g.Promoted || g.HealthyAllocs >= g.DesiredCanaries);
+    if (groups.some((g) => g.UnhealthyAllocs > 0))
+      return this.fail(deploymentId, 'Failed due to unhealthy allocations');
+    const canariesReady = groups.every(
+      (g) => g.DesiredCanaries === 0 || g.Promoted || g.HealthyAllocs >= g.DesiredCanaries,
+    );
     const waiting = groups.filter((g) => g.DesiredCanaries > 0 && !g.Promoted);
     if (waiting.length > 0) {
       if (canariesReady && waiting.every((g) => g.AutoPromote)) this.promote(deploymentId);
@@ -138,7 +198,12 @@ export class Lifecycle {
         const stable = { ...job, Stable: true, ModifyIndex: index };
         this.state.jobs.set(this.state.key(job.Namespace, job.ID), stable);
         const key = this.state.key(job.Namespace, job.ID);
-        this.state.versions.set(key, this.state.jobVersions(job.Namespace, job.ID).map((v) => (v.Version === job.Version ? { ...v, Stable: true } : v)));
+        this.state.versions.set(
+          key,
+          this.state
+            .jobVersions(job.Namespace, job.ID)
+            .map((v) => (v.Version === job.Version ? { ...v, Stable: true } : v)),
+        );
         events.push(jobEvent('DeploymentStatusUpdate', stable));
       }
       this.scheduler.refreshJob(deployment.Namespace, deployment.JobID, index, 'DeploymentStatusUpdate', events);
@@ -151,14 +216,28 @@ export class Lifecycle {
     const deployment = this.state.deployments.get(deploymentId);
     if (!deployment || !isActiveDeployment(deployment)) return;
     const autoRevert = Object.values(deployment.TaskGroups).some((g) => g.AutoRevert);
-    const stable = autoRevert ? this.state.jobVersions(deployment.Namespace, deployment.JobID).find((v) => v.Stable && v.Version < deployment.JobVersion) : undefined;
-    const suffix = !autoRevert ? '' : stable ? ` - rolling back to job version ${stable.Version}` : ' - no stable job version to auto revert to';
+    const stable = autoRevert
+      ? this.state
+          .jobVersions(deployment.Namespace, deployment.JobID)
+          .find((v) => v.Stable && v.Version < deployment.JobVersion)
+      : undefined;
+    const suffix = !autoRevert
+      ? ''
+      : stable
+        ? ` - rolling back to job version ${stable.Version}`
+        : ' - no stable job version to auto revert to';
     this.state.commit(['deployment', 'jobs'], (index) => {
-      const events = [deploymentEvent('DeploymentStatusUpdate', this.scheduler.endDeployment(deployment, 'failed', reason + suffix, index))];
+      const events = [
+        deploymentEvent(
+          'DeploymentStatusUpdate',
+          this.scheduler.endDeployment(deployment, 'failed', reason + suffix, index),
+        ),
+      ];
       this.scheduler.refreshJob(deployment.Namespace, deployment.JobID, index, 'DeploymentStatusUpdate', events);
       return events;
     });
-    if (stable) this.jobs.revert(deployment.Namespace, deployment.JobID, stable.Version, undefined, 'deployment-watcher');
+    if (stable)
+      this.jobs.revert(deployment.Namespace, deployment.JobID, stable.Version, undefined, 'deployment-watcher');
   }
 
   /** Promotes the canaries and asks the scheduler to replace the remaining old allocations. */
@@ -168,7 +247,12 @@ export class Lifecycle {
     const index = this.state.commit(['deployment', 'evals'], (i) => {
       const groups = structuredClone(deployment.TaskGroups);
       for (const group of Object.values(groups)) if (group.DesiredCanaries > 0) group.Promoted = true;
-      const promoted = { ...deployment, TaskGroups: groups, StatusDescription: 'Deployment is running', ModifyIndex: i };
+      const promoted = {
+        ...deployment,
+        TaskGroups: groups,
+        StatusDescription: 'Deployment is running',
+        ModifyIndex: i,
+      };
       this.state.deployments.set(promoted.ID, promoted);
       const events: EventDraft[] = [deploymentEvent('DeploymentPromotion', promoted)];
       const job = this.state.getJob(deployment.Namespace, deployment.JobID);
@@ -188,5 +272,7 @@ export class Lifecycle {
 function taskImages(alloc: Allocation): string[] {
   const groups = (alloc.Job?.TaskGroups ?? []) as Array<Record<string, unknown>>;
   const group = groups.find((g) => g.Name === alloc.TaskGroup);
-  return ((group?.Tasks ?? []) as Array<{ Config?: { image?: unknown } }>).map((t) => t.Config?.image).filter((i): i is string => typeof i === 'string');
+  return ((group?.Tasks ?? []) as Array<{ Config?: { image?: unknown } }>)
+    .map((t) => t.Config?.image)
+    .filter((i): i is string => typeof i === 'string');
 }

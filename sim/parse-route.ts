@@ -32,7 +32,8 @@ export function registerParseRoute(app: Hono): void {
       problems.push(...result.problems);
       job = result.job as NomadJob | undefined;
     }
-    if (problems.length > 0 || !job) return textError(c, 400, `Failed to parse job: ${problems.map(diagnostic).join('\n')}`);
+    if (problems.length > 0 || !job)
+      return textError(c, 400, `Failed to parse job: ${problems.map(diagnostic).join('\n')}`);
     return c.json(field(body, 'Canonicalize') === true ? canonicalizeJob(job) : job);
   });
   app.all('/v1/jobs/parse', (c) => textError(c, 405, 'Invalid method'));
@@ -40,6 +41,8 @@ export function registerParseRoute(app: Hono): void {
 
 /** HCL's diagnostic form: `file:line,column: summary`. */
 function diagnostic(problem: Problem): string {
-  const where = problem.pos ? `${problem.file ?? INPUT}:${problem.pos.line},${problem.pos.column}` : problem.file ?? INPUT;
+  const where = problem.pos
+    ? `${problem.file ?? INPUT}:${problem.pos.line},${problem.pos.column}`
+    : (problem.file ?? INPUT);
   return `${where}: ${problem.message}`;
 }

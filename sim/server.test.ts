@@ -15,8 +15,16 @@ after(async () => {
   await sim.close();
 });
 
-const job = (id: string) => ({ ID: id, TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] });
-const post = (path: string, body: unknown = {}) => fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const job = (id: string) => ({
+  ID: id,
+  TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }],
+});
+const post = (path: string, body: unknown = {}) =>
+  fetch(`${sim.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 test('ACL tokens are read from X-Nomad-Token or Authorization: Bearer; /v1/status needs none', async () => {
   assert.equal((await fetch(`${sim.url}/v1/jobs`, { headers: { authorization: 'Bearer root-secret' } })).status, 200);
@@ -29,12 +37,18 @@ test('reset empties the state but keeps the default namespace', async () => {
   await nomad.jobs.register(job('before-reset'));
   assert.equal((await post('/_sim/reset')).status, 200);
   assert.deepEqual((await nomad.jobs.list()).jobs, []);
-  assert.deepEqual((await nomad.namespaces.list()).namespaces.map((n) => n.Name), ['default']);
+  assert.deepEqual(
+    (await nomad.namespaces.list()).namespaces.map((n) => n.Name),
+    ['default'],
+  );
 });
 
 test('the event stream sends {} heartbeats and rejects malformed topics', async () => {
   const abort = new AbortController();
-  const response = await fetch(`${sim.url}/v1/event/stream?topic=Job`, { signal: abort.signal, headers: { 'x-nomad-token': 'root-secret' } });
+  const response = await fetch(`${sim.url}/v1/event/stream?topic=Job`, {
+    signal: abort.signal,
+    headers: { 'x-nomad-token': 'root-secret' },
+  });
   const reader = response.body!.getReader();
   let text = '';
   while ((text.match(/\{\}\n/g) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value);
@@ -72,7 +86,8 @@ test('fault registry: counts run down, paths match by prefix, allocation faults 
 test('job status: a stopped job registered again is pending until its allocations run, never dead in between', async () => {
   await nomad.jobs.register(job('status'));
   await nomad.jobs.deregister('status');
-  for (let i = 0; i < 200 && (await nomad.jobs.read('status')).job?.Status !== 'dead'; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && (await nomad.jobs.read('status')).job?.Status !== 'dead'; i++)
+    await new Promise((r) => setTimeout(r, 10));
   assert.equal((await nomad.jobs.read('status')).job?.Status, 'dead');
   await nomad.jobs.register(job('status'));
   const status = (await nomad.jobs.read('status')).job?.Status;
@@ -80,9 +95,20 @@ test('job status: a stopped job registered again is pending until its allocation
 });
 
 test('PreserveResources keeps the live task resources', async () => {
-  const sized = (memory: number, image: string) => ({ ID: 'sized', TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Driver: 'docker', Config: { image }, Resources: { CPU: 100, MemoryMB: memory } }] }] });
+  const sized = (memory: number, image: string) => ({
+    ID: 'sized',
+    TaskGroups: [
+      {
+        Name: 'g',
+        Tasks: [{ Name: 't', Driver: 'docker', Config: { image }, Resources: { CPU: 100, MemoryMB: memory } }],
+      },
+    ],
+  });
   await nomad.jobs.register(sized(512, 'a'));
   await nomad.jobs.register(sized(128, 'b'), { preserveResources: true });
-  const task = (await nomad.jobs.read('sized')).job!.TaskGroups![0]!.Tasks as Array<{ Resources: { MemoryMB: number }; Config: { image: string } }>;
+  const task = (await nomad.jobs.read('sized')).job!.TaskGroups![0]!.Tasks as Array<{
+    Resources: { MemoryMB: number };
+    Config: { image: string };
+  }>;
   assert.deepEqual([task[0]!.Resources.MemoryMB, task[0]!.Config.image], [512, 'b']);
 });

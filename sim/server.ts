@@ -44,7 +44,11 @@ export type SimOptions = {
 /** The simulator's HTTP API: Nomad's paths, casing, status codes and headers, plus `/_sim` controls. */
 export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimState; sim: Sim } {
   const state = options.state ?? new SimState(options.region);
-  const nodes: SimNode[] = Array.from({ length: Math.max(1, options.nodes ?? 1) }, (_, i) => ({ ID: randomUUID(), Name: `sim-node-${i + 1}`, Datacenter: 'dc1' }));
+  const nodes: SimNode[] = Array.from({ length: Math.max(1, options.nodes ?? 1) }, (_, i) => ({
+    ID: randomUUID(),
+    Name: `sim-node-${i + 1}`,
+    Datacenter: 'dc1',
+  }));
   const faults = new Faults();
   for (const fault of options.failAllocations ?? []) faults.addAllocFault(fault);
   for (const fault of options.failRequests ?? []) faults.addRequestFault(fault);
@@ -52,12 +56,21 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
   const scheduler = new Scheduler(state, { nodes, allocDelayMs: options.allocDelayMs ?? 200, failures: faults });
   const jobs = new JobStore(state, scheduler);
   const sim: Sim = {
-    state, jobs, scheduler, lifecycle: new Lifecycle(state, scheduler, jobs), variables: new VariableStore(state), acl: new ACL(options.aclBootstrapToken),
-    faults, nodes, version: options.version ?? '1.10.5', heartbeatMs: options.heartbeatMs ?? 30_000,
+    state,
+    jobs,
+    scheduler,
+    lifecycle: new Lifecycle(state, scheduler, jobs),
+    variables: new VariableStore(state),
+    acl: new ACL(options.aclBootstrapToken),
+    faults,
+    nodes,
+    version: options.version ?? '1.10.5',
+    heartbeatMs: options.heartbeatMs ?? 30_000,
   };
   const app = new Hono();
   app.onError((error, c) => {
-    if (error instanceof SimError && error.jsonBody !== undefined) return c.json(error.jsonBody as object, error.status as 409);
+    if (error instanceof SimError && error.jsonBody !== undefined)
+      return c.json(error.jsonBody as object, error.status as 409);
     if (error instanceof SimError) return textError(c, error.status, error.message);
     return textError(c, 500, error.message);
   });
@@ -96,12 +109,13 @@ export function startSim(options: SimOptions & { host?: string; port?: number } 
           url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
           state,
           sim,
-          close: () => new Promise<void>((done) => {
-            sim.scheduler.close();
-            state.broker.dropAll();
-            server!.close(() => done());
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
+          close: () =>
+            new Promise<void>((done) => {
+              sim.scheduler.close();
+              state.broker.dropAll();
+              server!.close(() => done());
+              (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
         });
       });
       server.once('error', reject);

@@ -5,18 +5,40 @@ import { EventBroker } from './events.js';
 
 /** A job as the simulator stores it: admitted, with the server-owned fields set. */
 export type StoredJob = NomadJob & {
-  Namespace: string; Version: number; CreateIndex: number; ModifyIndex: number; JobModifyIndex: number;
-  SubmitTime: number; Status: string; Stop: boolean; Stable: boolean; ParentID: string; Type: string;
+  Namespace: string;
+  Version: number;
+  CreateIndex: number;
+  ModifyIndex: number;
+  JobModifyIndex: number;
+  SubmitTime: number;
+  Status: string;
+  Stop: boolean;
+  Stable: boolean;
+  ParentID: string;
+  Type: string;
 };
 
-export type Submission = { Source: string; Format: string; VariableFlags: Record<string, string> | null; Variables: string; Namespace: string; JobID: string; Version: number; JobModifyIndex: number };
+export type Submission = {
+  Source: string;
+  Format: string;
+  VariableFlags: Record<string, string> | null;
+  Variables: string;
+  Namespace: string;
+  JobID: string;
+  Version: number;
+  JobModifyIndex: number;
+};
 
 /** A variable plus its lock bookkeeping (never sent as-is). */
 export type StoredVariable = Variable & { lockExpiresAt?: number; lockDelayUntil?: number };
 
 /** An error the HTTP layer answers with this status and a plain-text body. */
 export class SimError extends Error {
-  constructor(readonly status: number, message: string, readonly jsonBody?: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly jsonBody?: unknown,
+  ) {
     super(message);
   }
 }
@@ -52,10 +74,30 @@ export class SimState {
 
   /** Empties everything (the `default` namespace always exists), as a restart with no data dir. */
   reset(): void {
-    for (const map of [this.tables, this.jobs, this.versions, this.submissions, this.evals, this.allocs, this.deployments, this.namespaces, this.variables]) map.clear();
+    for (const map of [
+      this.tables,
+      this.jobs,
+      this.versions,
+      this.submissions,
+      this.evals,
+      this.allocs,
+      this.deployments,
+      this.namespaces,
+      this.variables,
+    ])
+      map.clear();
     this.broker.reset();
     this.index += 1;
-    this.namespaces.set('default', { Name: 'default', Description: 'Default shared namespace', Quota: '', Capabilities: null, Meta: null, NodePoolConfiguration: null, CreateIndex: 1, ModifyIndex: 1 });
+    this.namespaces.set('default', {
+      Name: 'default',
+      Description: 'Default shared namespace',
+      Quota: '',
+      Capabilities: null,
+      Meta: null,
+      NodePoolConfiguration: null,
+      CreateIndex: 1,
+      ModifyIndex: 1,
+    });
     this.changes.emit('change');
   }
 
@@ -169,17 +211,45 @@ export function nowNs(): number {
 
 /** Job events carry the job as payload; Key is the job ID. */
 export function jobEvent(type: string, job: StoredJob, extra: Record<string, unknown> = {}): EventDraft {
-  return { Topic: 'Job', Type: type, Key: job.ID, Namespace: job.Namespace, FilterKeys: null, Payload: { Job: job, ...extra } };
+  return {
+    Topic: 'Job',
+    Type: type,
+    Key: job.ID,
+    Namespace: job.Namespace,
+    FilterKeys: null,
+    Payload: { Job: job, ...extra },
+  };
 }
 
 export function evalEvent(type: string, evaluation: Evaluation): EventDraft {
-  return { Topic: 'Evaluation', Type: type, Key: evaluation.ID, Namespace: evaluation.Namespace, FilterKeys: [evaluation.JobID, evaluation.DeploymentID], Payload: { Evaluation: evaluation } };
+  return {
+    Topic: 'Evaluation',
+    Type: type,
+    Key: evaluation.ID,
+    Namespace: evaluation.Namespace,
+    FilterKeys: [evaluation.JobID, evaluation.DeploymentID],
+    Payload: { Evaluation: evaluation },
+  };
 }
 
 export function allocEvent(type: string, alloc: Allocation): EventDraft {
-  return { Topic: 'Allocation', Type: type, Key: alloc.ID, Namespace: alloc.Namespace, FilterKeys: [alloc.JobID, alloc.DeploymentID], Payload: { Allocation: { ...alloc, Job: null } } };
+  return {
+    Topic: 'Allocation',
+    Type: type,
+    Key: alloc.ID,
+    Namespace: alloc.Namespace,
+    FilterKeys: [alloc.JobID, alloc.DeploymentID],
+    Payload: { Allocation: { ...alloc, Job: null } },
+  };
 }
 
 export function deploymentEvent(type: string, deployment: Deployment): EventDraft {
-  return { Topic: 'Deployment', Type: type, Key: deployment.ID, Namespace: deployment.Namespace, FilterKeys: [deployment.JobID], Payload: { Deployment: deployment } };
+  return {
+    Topic: 'Deployment',
+    Type: type,
+    Key: deployment.ID,
+    Namespace: deployment.Namespace,
+    FilterKeys: [deployment.JobID],
+    Payload: { Deployment: deployment },
+  };
 }

@@ -40,7 +40,8 @@ export class VariableStore {
   /** A plain write; `cas` compares with ModifyIndex (0: create only). A locked variable needs its lock ID. */
   put(namespace: string, path: string, items: unknown, cas: number | undefined, lockId: string | undefined): Variable {
     checkPath(path);
-    if (!items || typeof items !== 'object' || Array.isArray(items)) throw new SimError(400, 'variable missing required Items object');
+    if (!items || typeof items !== 'object' || Array.isArray(items))
+      throw new SimError(400, 'variable missing required Items object');
     checkItems(items as Record<string, string>);
     const existing = this.get(namespace, path);
     if (cas !== undefined && (existing?.ModifyIndex ?? 0) !== cas) this.conflict(existing, namespace, path);
@@ -63,7 +64,8 @@ export class VariableStore {
     const existing = this.get(namespace, path);
     if (op === 'lock-acquire') return this.acquire(namespace, path, body, lock, existing);
     if (!existing?.Lock || existing.Lock.ID !== lock.ID) this.conflict(existing, namespace, path);
-    if (op === 'lock-release' && body.Items !== undefined) throw new SimError(400, 'lock release operation doesn\'t support setting items');
+    if (op === 'lock-release' && body.Items !== undefined)
+      throw new SimError(400, "lock release operation doesn't support setting items");
     const held = existing!;
     if (op === 'lock-renew') {
       const renewed = this.save(namespace, path, held.Items, held.Lock, held);
@@ -74,13 +76,20 @@ export class VariableStore {
     return metadataOf(released);
   }
 
-  private acquire(namespace: string, path: string, body: Record<string, unknown>, lock: Record<string, unknown>, existing: StoredVariable | undefined): Variable {
+  private acquire(
+    namespace: string,
+    path: string,
+    body: Record<string, unknown>,
+    lock: Record<string, unknown>,
+    existing: StoredVariable | undefined,
+  ): Variable {
     if (existing?.Lock || (existing?.lockDelayUntil ?? 0) > Date.now()) this.conflict(existing, namespace, path);
     const ttl = durationText(lock.TTL ?? '15s');
     const delay = durationText(lock.LockDelay ?? '15s');
     for (const value of [ttl, delay]) {
       const ns = parseDuration(value);
-      if (ns < MIN_TTL_NS || ns > MAX_TTL_NS) throw new SimError(400, `lock TTL and LockDelay must be between 10s and 24h, got ${value}`);
+      if (ns < MIN_TTL_NS || ns > MAX_TTL_NS)
+        throw new SimError(400, `lock TTL and LockDelay must be between 10s and 24h, got ${value}`);
     }
     const items = (body.Items as Record<string, string> | undefined) ?? existing?.Items ?? {};
     const saved = this.save(namespace, path, items, { TTL: ttl, LockDelay: delay, ID: randomUUID() }, existing);
@@ -88,13 +97,26 @@ export class VariableStore {
     return publicVariable(saved);
   }
 
-  private save(namespace: string, path: string, items: Record<string, string>, lock: StoredVariable['Lock'], existing: StoredVariable | undefined): StoredVariable {
+  private save(
+    namespace: string,
+    path: string,
+    items: Record<string, string>,
+    lock: StoredVariable['Lock'],
+    existing: StoredVariable | undefined,
+  ): StoredVariable {
     let saved!: StoredVariable;
     this.state.commit(['vars'], (index) => {
       const now = nowNs();
       saved = {
-        Namespace: namespace, Path: path, Items: { ...items }, CreateIndex: existing?.CreateIndex ?? index, CreateTime: existing?.CreateTime ?? now,
-        ModifyIndex: index, ModifyTime: now, ...(lock ? { Lock: lock } : {}), lockExpiresAt: lock ? existing?.lockExpiresAt : undefined,
+        Namespace: namespace,
+        Path: path,
+        Items: { ...items },
+        CreateIndex: existing?.CreateIndex ?? index,
+        CreateTime: existing?.CreateTime ?? now,
+        ModifyIndex: index,
+        ModifyTime: now,
+        ...(lock ? { Lock: lock } : {}),
+        lockExpiresAt: lock ? existing?.lockExpiresAt : undefined,
       };
       this.state.variables.set(this.state.key(namespace, path), saved);
     });
@@ -105,13 +127,19 @@ export class VariableStore {
   private expire(variable: StoredVariable): StoredVariable {
     if (!variable.Lock || !variable.lockExpiresAt || variable.lockExpiresAt > Date.now()) return variable;
     const { Lock, ...rest } = variable;
-    const expired: StoredVariable = { ...rest, lockExpiresAt: undefined, lockDelayUntil: variable.lockExpiresAt + parseDuration(Lock.LockDelay) / 1e6 };
+    const expired: StoredVariable = {
+      ...rest,
+      lockExpiresAt: undefined,
+      lockDelayUntil: variable.lockExpiresAt + parseDuration(Lock.LockDelay) / 1e6,
+    };
     this.state.variables.set(this.state.key(variable.Namespace, variable.Path), expired);
     return expired;
   }
 
   private conflict(existing: StoredVariable | undefined, namespace: string, path: string): never {
-    const current = existing ? publicVariable(existing) : { Namespace: namespace, Path: path, CreateIndex: 0, CreateTime: 0, ModifyIndex: 0, ModifyTime: 0, Items: {} };
+    const current = existing
+      ? publicVariable(existing)
+      : { Namespace: namespace, Path: path, CreateIndex: 0, CreateTime: 0, ModifyIndex: 0, ModifyTime: 0, Items: {} };
     throw new SimError(409, 'conflict', current);
   }
 }
@@ -122,8 +150,12 @@ function checkPath(path: string): void {
 }
 
 function checkItems(items: Record<string, string>): void {
-  const size = Object.entries(items).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
-  if (size > MAX_ITEMS_BYTES) throw new SimError(400, `variables are limited to ${MAX_ITEMS_BYTES} bytes in total size`);
+  const size = Object.entries(items).reduce(
+    (sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)),
+    0,
+  );
+  if (size > MAX_ITEMS_BYTES)
+    throw new SimError(400, `variables are limited to ${MAX_ITEMS_BYTES} bytes in total size`);
 }
 
 function durationText(value: unknown): string {

@@ -23,10 +23,16 @@ export type RunningDrover = {
 
 /** Builds a logger; secrets are redacted by path so a stray object cannot leak them. */
 export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Logger {
-  return pino({
-    level,
-    redact: { paths: ['token', '*.token', 'secret', '*.secret', 'headers.authorization', 'headers["x-nomad-token"]'], censor: '[redacted]' },
-  }, pino.destination({ dest: 2, sync: false }));
+  return pino(
+    {
+      level,
+      redact: {
+        paths: ['token', '*.token', 'secret', '*.secret', 'headers.authorization', 'headers["x-nomad-token"]'],
+        censor: '[redacted]',
+      },
+    },
+    pino.destination({ dest: 2, sync: false }),
+  );
 }
 
 /** The composition root: the only place that constructs Drover's services. */
@@ -36,7 +42,10 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
   const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
-    clients.set(cluster.name, new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }));
+    clients.set(
+      cluster.name,
+      new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }),
+    );
   }
   const nomadFor = (name: string) => {
     const client = clients.get(name);
@@ -77,7 +86,10 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
   const poller = new RepoPoller({
     repos: sources.polls,
     mirror: (url) => mirrors.get(url),
-    onChange: (url) => void pushes.polled(controller.specs().filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url))),
+    onChange: (url) =>
+      void pushes.polled(
+        controller.specs().filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)),
+      ),
     onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
   });
   const webhooks = {
@@ -96,12 +108,13 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     url: server.url,
     controller,
     // Idempotent: a second call waits for the first.
-    stop: () => (stopping ??= (async () => {
-      await server.close();
-      inventory.stop();
-      await poller.stop();
-      await controller.stop();
-      db.close();
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        inventory.stop();
+        await poller.stop();
+        await controller.stop();
+        db.close();
+      })()),
   };
 }

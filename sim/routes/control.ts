@@ -20,9 +20,16 @@ export function controlRoutes(app: Hono, sim: Sim): void {
     const status = Number(field(body, 'status') ?? 500);
     const count = Number(field(body, 'count') ?? 1);
     if (!path.startsWith('/')) throw new SimError(400, 'path must start with /');
-    if (!(status >= 400 && status <= 599) || !(count >= 1)) throw new SimError(400, 'status must be 400-599 and count at least 1');
+    if (!(status >= 400 && status <= 599) || !(count >= 1))
+      throw new SimError(400, 'status must be 400-599 and count at least 1');
     const method = field(body, 'method') as string | undefined;
-    sim.faults.addRequestFault({ path, status, count, ...(method ? { method } : {}), body: String(field(body, 'body') ?? 'injected fault') });
+    sim.faults.addRequestFault({
+      path,
+      status,
+      count,
+      ...(method ? { method } : {}),
+      body: String(field(body, 'body') ?? 'injected fault'),
+    });
     return c.json(sim.faults.describe());
   });
   // {"ms": 200, "path": "/v1/job"}: every matching request waits that long first (ms 0 turns it off).
@@ -42,7 +49,13 @@ export function controlRoutes(app: Hono, sim: Sim): void {
     const group = field(body, 'group') as string | undefined;
     const task = field(body, 'task') as string | undefined;
     const image = field(body, 'image') as string | undefined;
-    sim.faults.addAllocFault({ namespace: String(field(body, 'namespace') ?? 'default'), job, ...(group ? { group } : {}), ...(task ? { task } : {}), ...(image ? { image } : {}) });
+    sim.faults.addAllocFault({
+      namespace: String(field(body, 'namespace') ?? 'default'),
+      job,
+      ...(group ? { group } : {}),
+      ...(task ? { task } : {}),
+      ...(image ? { image } : {}),
+    });
     return c.json(sim.faults.describe());
   });
   app.post('/_sim/events/drop', (c) => c.json({ dropped: sim.state.broker.dropAll() }));
@@ -53,5 +66,13 @@ export function controlRoutes(app: Hono, sim: Sim): void {
     sim.faults.clear();
     return c.json({ index: sim.state.index });
   });
-  app.get('/_sim/status', (c) => c.json({ index: sim.state.index, jobs: sim.state.jobs.size, allocations: sim.state.allocs.size, nodes: sim.nodes, aclEnabled: sim.acl.enabled }));
+  app.get('/_sim/status', (c) =>
+    c.json({
+      index: sim.state.index,
+      jobs: sim.state.jobs.size,
+      allocations: sim.state.allocs.size,
+      nodes: sim.nodes,
+      aclEnabled: sim.acl.enabled,
+    }),
+  );
 }

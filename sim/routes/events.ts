@@ -36,7 +36,12 @@ export function eventRoutes(app: Hono, sim: Sim): void {
           }
         };
         send({});
-        const { replay, unsubscribe } = sim.state.broker.subscribe(filter, fromIndex, (batch: EventBatch) => send(batch), close);
+        const { replay, unsubscribe } = sim.state.broker.subscribe(
+          filter,
+          fromIndex,
+          (batch: EventBatch) => send(batch),
+          close,
+        );
         for (const batch of replay) send(batch);
         const heartbeat = setInterval(() => send({}), sim.heartbeatMs);
         const onAbort = () => close();

@@ -16,9 +16,21 @@ type Route = { suffix: string; methods: string[]; handler: Handler };
  */
 const ROUTES: Route[] = [
   { suffix: '/periodic/force', methods: ['PUT', 'POST'], handler: periodicForce },
-  { suffix: '/allocations', methods: ['GET'], handler: (c, sim, id) => listOf(c, sim, () => sim.state.allocsOf(namespaceOf(c), id).map(stubOf), 'allocs') },
-  { suffix: '/evaluations', methods: ['GET'], handler: (c, sim, id) => listOf(c, sim, () => sim.state.evalsOf(namespaceOf(c), id), 'evals') },
-  { suffix: '/deployments', methods: ['GET'], handler: (c, sim, id) => listOf(c, sim, () => sim.state.deploymentsOf(namespaceOf(c), id), 'deployment') },
+  {
+    suffix: '/allocations',
+    methods: ['GET'],
+    handler: (c, sim, id) => listOf(c, sim, () => sim.state.allocsOf(namespaceOf(c), id).map(stubOf), 'allocs'),
+  },
+  {
+    suffix: '/evaluations',
+    methods: ['GET'],
+    handler: (c, sim, id) => listOf(c, sim, () => sim.state.evalsOf(namespaceOf(c), id), 'evals'),
+  },
+  {
+    suffix: '/deployments',
+    methods: ['GET'],
+    handler: (c, sim, id) => listOf(c, sim, () => sim.state.deploymentsOf(namespaceOf(c), id), 'deployment'),
+  },
   { suffix: '/deployment', methods: ['GET'], handler: latestDeployment },
   { suffix: '/plan', methods: ['PUT', 'POST'], handler: plan },
   { suffix: '/summary', methods: ['GET'], handler: summary },
@@ -50,21 +62,37 @@ function listOf(c: Context, sim: Sim, list: () => unknown[], table: string): Pro
 }
 
 function stubOf(alloc: Record<string, unknown>): Record<string, unknown> {
-  const { Job: _job, Resources: _r, Metrics: _m, AllocModifyIndex: _a, DeploymentID: _d, PreviousAllocation: _p, ...stub } = alloc;
+  const {
+    Job: _job,
+    Resources: _r,
+    Metrics: _m,
+    AllocModifyIndex: _a,
+    DeploymentID: _d,
+    PreviousAllocation: _p,
+    ...stub
+  } = alloc;
   return stub;
 }
 
 function latestDeployment(c: Context, sim: Sim, id: string): Promise<Response> {
-  return blockingRead(c, sim.state, () => ({ body: sim.state.deploymentsOf(namespaceOf(c), id)[0] ?? null, index: sim.state.tableIndex('deployment') }));
+  return blockingRead(c, sim.state, () => ({
+    body: sim.state.deploymentsOf(namespaceOf(c), id)[0] ?? null,
+    index: sim.state.tableIndex('deployment'),
+  }));
 }
 
 function summary(c: Context, sim: Sim, id: string): Promise<Response> {
-  return blockingRead(c, sim.state, () => {
-    const job = sim.state.getJob(namespaceOf(c), id);
-    if (!job) throw new SimError(404, 'job not found');
-    const result = sim.scheduler.summary(job);
-    return { body: result, index: result.ModifyIndex };
-  }, () => sim.state.tableIndex('job_summary'));
+  return blockingRead(
+    c,
+    sim.state,
+    () => {
+      const job = sim.state.getJob(namespaceOf(c), id);
+      if (!job) throw new SimError(404, 'job not found');
+      const result = sim.scheduler.summary(job);
+      return { body: result, index: result.ModifyIndex };
+    },
+    () => sim.state.tableIndex('job_summary'),
+  );
 }
 
 function versions(c: Context, sim: Sim, id: string): Promise<Response> {
@@ -73,21 +101,42 @@ function versions(c: Context, sim: Sim, id: string): Promise<Response> {
     const list = sim.state.jobVersions(namespaceOf(c), id);
     if (list.length === 0) throw new SimError(404, 'job versions not found');
     const diffs = withDiffs ? list.slice(0, -1).map((job, i) => jobDiff(list[i + 1], job, false)) : null;
-    return { body: { Versions: list, Diffs: diffs, Index: list[0]!.ModifyIndex, LastContact: 0, KnownLeader: true, NextToken: '' }, index: Math.max(...list.map((j) => j.ModifyIndex)) };
+    return {
+      body: {
+        Versions: list,
+        Diffs: diffs,
+        Index: list[0]!.ModifyIndex,
+        LastContact: 0,
+        KnownLeader: true,
+        NextToken: '',
+      },
+      index: Math.max(...list.map((j) => j.ModifyIndex)),
+    };
   });
 }
 
 async function revert(c: Context, sim: Sim, id: string): Promise<Response> {
   const body = await readBody(c);
-  if (field(body, 'JobID') !== undefined && field(body, 'JobID') !== id) throw new SimError(400, 'Job ID does not match');
+  if (field(body, 'JobID') !== undefined && field(body, 'JobID') !== id)
+    throw new SimError(400, 'Job ID does not match');
   const prior = field(body, 'EnforcePriorVersion');
-  const result = sim.jobs.revert(namespaceOf(c), id, Number(field(body, 'JobVersion') ?? 0), prior === undefined || prior === null ? undefined : Number(prior));
+  const result = sim.jobs.revert(
+    namespaceOf(c),
+    id,
+    Number(field(body, 'JobVersion') ?? 0),
+    prior === undefined || prior === null ? undefined : Number(prior),
+  );
   return jsonWrite(c, { ...result, LastContact: 0, KnownLeader: false, NextToken: '' }, result.Index);
 }
 
 async function stable(c: Context, sim: Sim, id: string): Promise<Response> {
   const body = await readBody(c);
-  const result = sim.jobs.setStable(namespaceOf(c), id, Number(field(body, 'JobVersion') ?? 0), field(body, 'Stable') === true);
+  const result = sim.jobs.setStable(
+    namespaceOf(c),
+    id,
+    Number(field(body, 'JobVersion') ?? 0),
+    field(body, 'Stable') === true,
+  );
   return jsonWrite(c, result, result.Index);
 }
 
@@ -108,9 +157,19 @@ function periodicForce(c: Context, sim: Sim, id: string): Response {
   if (!parent.Periodic) throw new SimError(500, `job "${id}" is not periodic`);
   let seconds = Math.floor(Date.now() / 1000);
   while (sim.state.getJob(parent.Namespace, `${id}/periodic-${seconds}`)) seconds++;
-  const child = { ...structuredClone(parent), ID: `${id}/periodic-${seconds}`, Name: `${id}/periodic-${seconds}`, ParentID: id, Periodic: null };
+  const child = {
+    ...structuredClone(parent),
+    ID: `${id}/periodic-${seconds}`,
+    Name: `${id}/periodic-${seconds}`,
+    ParentID: id,
+    Periodic: null,
+  };
   const result = sim.jobs.register(child, { namespace: parent.Namespace, triggeredBy: 'periodic-job' });
-  return jsonWrite(c, { EvalID: result.EvalID, EvalCreateIndex: result.EvalCreateIndex, Index: result.Index }, result.Index);
+  return jsonWrite(
+    c,
+    { EvalID: result.EvalID, EvalCreateIndex: result.EvalCreateIndex, Index: result.Index },
+    result.Index,
+  );
 }
 
 /** A parameterized parent launches a child `<id>/dispatch-<unix>-<8 hex>` with the payload and meta. */
@@ -118,19 +177,36 @@ async function dispatch(c: Context, sim: Sim, id: string): Promise<Response> {
   const body = await readOptionalBody(c);
   const parent = sim.state.getJob(namespaceOf(c), id);
   if (!parent) throw new SimError(404, 'job not found');
-  const config = parent.ParameterizedJob as { Payload?: string; MetaRequired?: string[] | null; MetaOptional?: string[] | null } | null | undefined;
+  const config = parent.ParameterizedJob as
+    { Payload?: string; MetaRequired?: string[] | null; MetaOptional?: string[] | null } | null | undefined;
   if (!config || parent.Dispatched) throw new SimError(500, `Specified job "${id}" is not a parameterized job`);
   const meta = (field(body, 'Meta') ?? {}) as Record<string, string>;
   const missing = (config.MetaRequired ?? []).filter((key) => !(key in meta));
-  if (missing.length > 0) throw new SimError(500, `Dispatch did not provide required meta keys: [${missing.join(' ')}]`);
+  if (missing.length > 0)
+    throw new SimError(500, `Dispatch did not provide required meta keys: [${missing.join(' ')}]`);
   const payload = field(body, 'Payload') as string | null | undefined;
   if (config.Payload === 'required' && !payload) throw new SimError(500, 'Payload is not empty and job requires one');
   const childId = `${id}/dispatch-${Math.floor(Date.now() / 1000)}-${randomBytes(4).toString('hex')}`;
   const child: NomadJob = {
-    ...structuredClone(parent), ID: childId, Name: childId, ParentID: id, Dispatched: true, Payload: payload ?? null,
+    ...structuredClone(parent),
+    ID: childId,
+    Name: childId,
+    ParentID: id,
+    Dispatched: true,
+    Payload: payload ?? null,
     Meta: { ...(parent.Meta ?? {}), ...meta },
   };
   const result = sim.jobs.register(child, { namespace: parent.Namespace });
   const created = sim.state.getJob(parent.Namespace, childId)!;
-  return jsonWrite(c, { DispatchedJobID: childId, EvalID: result.EvalID, EvalCreateIndex: result.EvalCreateIndex, JobCreateIndex: created.CreateIndex, Index: result.Index }, result.Index);
+  return jsonWrite(
+    c,
+    {
+      DispatchedJobID: childId,
+      EvalID: result.EvalID,
+      EvalCreateIndex: result.EvalCreateIndex,
+      JobCreateIndex: created.CreateIndex,
+      Index: result.Index,
+    },
+    result.Index,
+  );
 }

@@ -20,13 +20,24 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const repo = join(dir, 'repo');
   const created = ensureDemoRepo(repo);
   const sim = await startSim({ host: '127.0.0.1', port: Number(options.nomadPort) });
-  const config = parseConfig(JSON.stringify({
-    listen: `127.0.0.1:${options.port}`,
-    data_dir: join(dir, 'data'),
-    cluster: { default: { address: sim.url } },
-    repository: { demo: { url: repo, poll_interval: '5s' } },
-    app: { hello: { repository: 'demo', revision: 'main', path: 'apps/hello', sync: { automated: true, prune: true, self_heal: true, allow_empty: false } } },
-  }), join(dir, 'drover.json'), { env: {} });
+  const config = parseConfig(
+    JSON.stringify({
+      listen: `127.0.0.1:${options.port}`,
+      data_dir: join(dir, 'data'),
+      cluster: { default: { address: sim.url } },
+      repository: { demo: { url: repo, poll_interval: '5s' } },
+      app: {
+        hello: {
+          repository: 'demo',
+          revision: 'main',
+          path: 'apps/hello',
+          sync: { automated: true, prune: true, self_heal: true, allow_empty: false },
+        },
+      },
+    }),
+    join(dir, 'drover.json'),
+    { env: {} },
+  );
   const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
 
@@ -38,7 +49,9 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   out.write(`App "hello": ${status.sync.status} at ${status.sync.revision?.slice(0, 12) ?? '-'}\n`);
   for (const job of status.jobs) out.write(`  job ${job.id.padEnd(14)} ${job.status}\n`);
   for (const condition of status.conditions) out.write(`  ${condition.type}: ${condition.message}\n`);
-  out.write(`\nTry: edit ${join(repo, 'apps/hello/web.json')}, then git -C ${repo} commit -am "change"; Drover syncs within 5s.\n`);
+  out.write(
+    `\nTry: edit ${join(repo, 'apps/hello/web.json')}, then git -C ${repo} commit -am "change"; Drover syncs within 5s.\n`,
+  );
   out.write(`Press Ctrl-C to stop.\n`);
 
   onShutdown(async () => {
@@ -53,10 +66,27 @@ function ensureDemoRepo(repo: string): boolean {
   const app = join(repo, 'apps', 'hello');
   mkdirSync(app, { recursive: true });
   for (const file of ['web.json', 'cache.json']) writeFileSync(join(app, file), readFileSync(join(JOBS_DIR, file)));
-  writeFileSync(join(repo, 'README.md'), '# Drover demo jobs\n\nEdit a job under apps/hello and commit: Drover registers the change.\n');
-  const run = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  writeFileSync(
+    join(repo, 'README.md'),
+    '# Drover demo jobs\n\nEdit a job under apps/hello and commit: Drover registers the change.\n',
+  );
+  const run = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: repo,
+      stdio: 'ignore',
+      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+    });
   run('init', '--quiet', '--initial-branch=main');
   run('add', '.');
-  run('-c', 'user.name=Drover Demo', '-c', 'user.email=demo@drover.invalid', 'commit', '--quiet', '-m', 'Add hello-web and hello-cache');
+  run(
+    '-c',
+    'user.name=Drover Demo',
+    '-c',
+    'user.email=demo@drover.invalid',
+    'commit',
+    '--quiet',
+    '-m',
+    'Add hello-web and hello-cache',
+  );
   return true;
 }

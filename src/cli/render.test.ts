@@ -7,11 +7,21 @@ import { renderCommand, validateCommand } from './render.js';
 
 function sink(): { stream: NodeJS.WritableStream; text: () => string } {
   let text = '';
-  return { stream: { write: (chunk: string) => { text += chunk; return true; } } as NodeJS.WritableStream, text: () => text };
+  return {
+    stream: {
+      write: (chunk: string) => {
+        text += chunk;
+        return true;
+      },
+    } as NodeJS.WritableStream,
+    text: () => text,
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'drover-render-cli-'));
-writeFileSync(join(dir, 'web.nomad.hcl'), `variable "image" {
+writeFileSync(
+  join(dir, 'web.nomad.hcl'),
+  `variable "image" {
   type = string
 }
 variable "count" {
@@ -29,19 +39,27 @@ job "web" {
     }
   }
 }
-`);
+`,
+);
 const varFile = join(dir, 'extra.vars.hcl');
 writeFileSync(varFile, 'image = "from-file"\ncount = 2\n');
 
 test('render prints an array of API jobs; --var beats --var-file', () => {
   const out = sink();
   const err = sink();
-  assert.equal(renderCommand([dir], { var: ['image=from-flag'], varFile: [varFile] }, out.stream, err.stream), 0, err.text());
+  assert.equal(
+    renderCommand([dir], { var: ['image=from-flag'], varFile: [varFile] }, out.stream, err.stream),
+    0,
+    err.text(),
+  );
   const jobs = JSON.parse(out.text()) as Array<Record<string, unknown>>;
   assert.equal(jobs.length, 1);
   const group = (jobs[0]!.TaskGroups as Array<Record<string, unknown>>)[0]!;
   assert.equal(group.Count, 2);
-  assert.equal(((group.Tasks as Array<Record<string, unknown>>)[0]!.Config as Record<string, unknown>).image, 'from-flag');
+  assert.equal(
+    ((group.Tasks as Array<Record<string, unknown>>)[0]!.Config as Record<string, unknown>).image,
+    'from-flag',
+  );
   assert.equal(jobs[0]!.Priority, undefined, 'not canonicalized by default');
 });
 

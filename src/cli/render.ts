@@ -26,7 +26,12 @@ export function renderOptions(flags: RenderFlags, env: NodeJS.ProcessEnv = proce
  * `drover render PATH`: prints the jobs as a JSON array, each as `nomad job run -output` prints
  * it (unwrapped), or canonicalized as `/v1/jobs/parse` returns it with `--canonical`; 1 on any error.
  */
-export function renderCommand(paths: string[], flags: RenderFlags = {}, out: Output = process.stdout, err: Output = process.stderr): number {
+export function renderCommand(
+  paths: string[],
+  flags: RenderFlags = {},
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): number {
   const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
   if (result.issues.length > 0) {
     for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
@@ -38,7 +43,12 @@ export function renderCommand(paths: string[], flags: RenderFlags = {}, out: Out
 }
 
 /** `drover validate PATH...`: 0 when every file renders, 1 with file:line:col lines otherwise. */
-export function validateCommand(paths: string[], flags: RenderFlags = {}, out: Output = process.stdout, err: Output = process.stderr): number {
+export function validateCommand(
+  paths: string[],
+  flags: RenderFlags = {},
+  out: Output = process.stdout,
+  err: Output = process.stderr,
+): number {
   const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
   for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
   if (result.issues.length === 0) out.write(`${result.jobs.length} job(s) valid\n`);

@@ -5,10 +5,13 @@ export function onShutdown(stop: () => Promise<void>): void {
     if (stopping) process.exit(130);
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
-    stop().then(() => process.exit(0), (error: unknown) => {
-      process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
-      process.exit(1);
-    });
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -18,7 +18,8 @@ export type SimCommandOptions = {
 /** `drover sim`: a Nomad API simulator on loopback. */
 export async function simCommand(options: SimCommandOptions): Promise<void> {
   const nodes = Number(options.nodes);
-  if (!Number.isInteger(nodes) || nodes < 1) throw new DroverError('DROVER_ERR_CONFIG', `--nodes: expected a positive integer, got "${options.nodes}"`);
+  if (!Number.isInteger(nodes) || nodes < 1)
+    throw new DroverError('DROVER_ERR_CONFIG', `--nodes: expected a positive integer, got "${options.nodes}"`);
   const sim = await startSim({
     host: options.host,
     port: Number(options.port),
@@ -49,7 +50,8 @@ function parseFailJob(value: string): { namespace: string; job: string; task?: s
   const slash = target.indexOf('/');
   const namespace = slash > 0 ? target.slice(0, slash) : 'default';
   const job = slash > 0 ? target.slice(slash + 1) : target;
-  if (job === '') throw new DroverError('DROVER_ERR_CONFIG', `--fail-job: expected [namespace/]job[:task], got "${value}"`);
+  if (job === '')
+    throw new DroverError('DROVER_ERR_CONFIG', `--fail-job: expected [namespace/]job[:task], got "${value}"`);
   return { namespace, job, ...(task ? { task } : {}) };
 }
 
@@ -57,6 +59,10 @@ function parseFailJob(value: string): { namespace: string; job: string; task?: s
 function parseFailRequests(value: string): { status: number; count: number; path: string; method?: string } {
   const match = /^(\d{3}):(\d+):(\/[^:]*)(?::([A-Za-z]+))?$/.exec(value);
   const status = Number(match?.[1]);
-  if (!match || status < 400 || status > 599) throw new DroverError('DROVER_ERR_CONFIG', `--fail-requests: expected STATUS:COUNT:PATH[:METHOD] with a 4xx or 5xx status, got "${value}"`);
+  if (!match || status < 400 || status > 599)
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `--fail-requests: expected STATUS:COUNT:PATH[:METHOD] with a 4xx or 5xx status, got "${value}"`,
+    );
   return { status, count: Number(match[2]), path: match[3]!, ...(match[4] ? { method: match[4].toUpperCase() } : {}) };
 }

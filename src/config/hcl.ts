@@ -19,7 +19,10 @@ export function readHclConfig(text: string, file: string): HclConfig {
     const ctx: EvalContext = { src: text, variables: new Map(), functions: jobspecFunctions() };
     return { value: bodyObject(parseHcl(text), ctx, [], positions, file), positions };
   } catch (error) {
-    if (error instanceof HclError) throw new DroverError('DROVER_ERR_CONFIG', `${file}:${error.pos.line}:${error.pos.column}: ${error.message}`, { file });
+    if (error instanceof HclError)
+      throw new DroverError('DROVER_ERR_CONFIG', `${file}:${error.pos.line}:${error.pos.column}: ${error.message}`, {
+        file,
+      });
     throw error;
   }
 }
@@ -27,7 +30,13 @@ export function readHclConfig(text: string, file: string): HclConfig {
 /** Unlabelled blocks that may repeat; each becomes one element of a list, as in the JSON form. */
 const REPEATABLE = new Set(['ignore_differences']);
 
-function bodyObject(body: Body, ctx: EvalContext, path: string[], positions: Map<string, Pos>, file: string): Record<string, unknown> {
+function bodyObject(
+  body: Body,
+  ctx: EvalContext,
+  path: string[],
+  positions: Map<string, Pos>,
+  file: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const attr of body.attributes) {
     positions.set([...path, attr.name].join('.'), attr.pos);
@@ -36,7 +45,8 @@ function bodyObject(body: Body, ctx: EvalContext, path: string[], positions: Map
   for (const block of body.blocks) {
     if (block.labels.length === 0 && REPEATABLE.has(block.type)) {
       const list = out[block.type] ?? [];
-      if (!Array.isArray(list)) throw new HclError(block.pos, `"${block.type}" is set both as an argument and as a block`);
+      if (!Array.isArray(list))
+        throw new HclError(block.pos, `"${block.type}" is set both as an argument and as a block`);
       const blockPath = [...path, block.type, String(list.length)];
       if (list.length === 0) positions.set([...path, block.type].join('.'), block.pos);
       positions.set(blockPath.join('.'), block.pos);
@@ -48,16 +58,22 @@ function bodyObject(body: Body, ctx: EvalContext, path: string[], positions: Map
     const keys = [block.type, ...block.labels];
     for (const key of keys.slice(0, -1)) {
       const next = target[key] ?? {};
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new HclError(block.pos, `"${key}" is set both as an argument and as a block`);
+      if (typeof next !== 'object' || next === null || Array.isArray(next))
+        throw new HclError(block.pos, `"${key}" is set both as an argument and as a block`);
       target = (target[key] = next) as Record<string, unknown>;
     }
     const last = keys[keys.length - 1]!;
     const blockPath = [...path, ...keys];
     if (last in target) {
       const first = positions.get(blockPath.join('.'));
-      throw new DroverError('DROVER_ERR_CONFIG', `${file}:${block.pos.line}:${block.pos.column}: duplicate ${keys.join(' ')} block${first ? `; the first is at line ${first.line}` : ''}`, { file });
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `${file}:${block.pos.line}:${block.pos.column}: duplicate ${keys.join(' ')} block${first ? `; the first is at line ${first.line}` : ''}`,
+        { file },
+      );
     }
-    for (let n = path.length + 1; n <= blockPath.length; n++) if (!positions.has(blockPath.slice(0, n).join('.'))) positions.set(blockPath.slice(0, n).join('.'), block.pos);
+    for (let n = path.length + 1; n <= blockPath.length; n++)
+      if (!positions.has(blockPath.slice(0, n).join('.'))) positions.set(blockPath.slice(0, n).join('.'), block.pos);
     target[last] = bodyObject(block.body, ctx, blockPath, positions, file);
   }
   return out;

@@ -6,10 +6,14 @@ import { join } from 'node:path';
 import { parseConfig } from './load.js';
 
 test('applies defaults, resolves repositories and reads NOMAD_* when no cluster is set', () => {
-  const config = parseConfig(JSON.stringify({
-    repository: { platform: { url: 'https://git.example.com/platform/jobs.git' } },
-    app: { web: { repository: 'platform', revision: 'main', path: './apps/web/' } },
-  }), '/etc/drover/drover.json', { env: { NOMAD_ADDR: 'https://nomad.example.com:4646', NOMAD_TOKEN: 's3cret' } });
+  const config = parseConfig(
+    JSON.stringify({
+      repository: { platform: { url: 'https://git.example.com/platform/jobs.git' } },
+      app: { web: { repository: 'platform', revision: 'main', path: './apps/web/' } },
+    }),
+    '/etc/drover/drover.json',
+    { env: { NOMAD_ADDR: 'https://nomad.example.com:4646', NOMAD_TOKEN: 's3cret' } },
+  );
   assert.deepEqual(config.listen, { host: '127.0.0.1', port: 8080 });
   assert.equal(config.dataDir, '/etc/drover/data');
   assert.equal(config.clusters.get('default')?.address, 'https://nomad.example.com:4646');
@@ -20,7 +24,12 @@ test('applies defaults, resolves repositories and reads NOMAD_* when no cluster 
     source: { repoURL: 'https://git.example.com/platform/jobs.git', revision: 'main', path: 'apps/web' },
     destination: { cluster: 'default', namespace: 'default' },
     syncPolicy: {
-      automated: true, prune: false, selfHeal: false, allowEmpty: false, adopt: false, purge: false,
+      automated: true,
+      prune: false,
+      selfHeal: false,
+      allowEmpty: false,
+      adopt: false,
+      purge: false,
       retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
     },
     ignoreDifferences: [],
@@ -33,45 +42,101 @@ test('applies defaults, resolves repositories and reads NOMAD_* when no cluster 
 });
 
 test('reads ignore_differences, retry and history settings', () => {
-  const config = parseConfig(JSON.stringify({
-    history_limit: 20,
-    app: { web: {
-      url: 'https://git.example.com/jobs.git',
-      sync: { retry: { limit: 2, backoff: '1s', max_backoff: '10s' } },
-      ignore_differences: [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }],
-    } },
-  }), '/etc/drover.json', { env: {} });
+  const config = parseConfig(
+    JSON.stringify({
+      history_limit: 20,
+      app: {
+        web: {
+          url: 'https://git.example.com/jobs.git',
+          sync: { retry: { limit: 2, backoff: '1s', max_backoff: '10s' } },
+          ignore_differences: [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }],
+        },
+      },
+    }),
+    '/etc/drover.json',
+    { env: {} },
+  );
   const app = config.apps[0]!;
   assert.deepEqual(app.syncPolicy.retry, { limit: 2, backoffMs: 1000, factor: 2, maxBackoffMs: 10_000 });
   assert.deepEqual(app.ignoreDifferences, [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }]);
   assert.equal(app.historyLimit, 20);
-  assert.throws(() => parseConfig('{"app": {"w": {"url": "x", "ignore_differences": [{"paths": []}]}}}', 'd.json'), /app\.w\.ignore_differences\.0\.paths/);
+  assert.throws(
+    () => parseConfig('{"app": {"w": {"url": "x", "ignore_differences": [{"paths": []}]}}}', 'd.json'),
+    /app\.w\.ignore_differences\.0\.paths/,
+  );
 });
 
 test('reads the cluster token from token_file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'drover-config-'));
   writeFileSync(join(dir, 'token'), 'from-file\n');
-  const config = parseConfig(JSON.stringify({ cluster: { default: { address: 'http://127.0.0.1:4646', token_file: 'token' } } }), join(dir, 'drover.json'), { env: { NOMAD_TOKEN: 'env' } });
+  const config = parseConfig(
+    JSON.stringify({ cluster: { default: { address: 'http://127.0.0.1:4646', token_file: 'token' } } }),
+    join(dir, 'drover.json'),
+    { env: { NOMAD_TOKEN: 'env' } },
+  );
   assert.equal(config.clusters.get('default')?.token, 'from-file');
 });
 
 test('cluster TLS files resolve against the config file, and NOMAD_* fill what a block leaves out', () => {
-  const config = parseConfig(JSON.stringify({ cluster: {
-    prod: { address: 'https://nomad.prod:4646', ca_file: 'certs/ca.pem', cert_file: 'certs/cli.pem', key_file: '/abs/cli-key.pem', tls_server_name: 'server.global.nomad' },
-    staging: { address: 'https://nomad.staging:4646' },
-  } }), '/etc/drover/drover.json', { env: { NOMAD_CACERT: '/env/ca.pem', NOMAD_SKIP_VERIFY: 'true' } });
-  assert.deepEqual(config.clusters.get('prod')?.tls, { caCert: '/etc/drover/certs/ca.pem', clientCert: '/etc/drover/certs/cli.pem', clientKey: '/abs/cli-key.pem', serverName: 'server.global.nomad', skipVerify: true });
-  assert.deepEqual(config.clusters.get('staging')?.tls, { caCert: '/env/ca.pem', clientCert: undefined, clientKey: undefined, serverName: undefined, skipVerify: true });
-  assert.equal(parseConfig('{}', '/d.json', { env: {} }).clusters.get('default')?.tls, undefined, 'plain HTTP needs no TLS settings');
-  assert.throws(() => parseConfig('{"cluster": {"prod": {"cert_file": "c.pem"}}}', 'drover.json', { env: {} }), /drover\.json: cluster\.prod: cert_file and key_file go together/);
+  const config = parseConfig(
+    JSON.stringify({
+      cluster: {
+        prod: {
+          address: 'https://nomad.prod:4646',
+          ca_file: 'certs/ca.pem',
+          cert_file: 'certs/cli.pem',
+          key_file: '/abs/cli-key.pem',
+          tls_server_name: 'server.global.nomad',
+        },
+        staging: { address: 'https://nomad.staging:4646' },
+      },
+    }),
+    '/etc/drover/drover.json',
+    { env: { NOMAD_CACERT: '/env/ca.pem', NOMAD_SKIP_VERIFY: 'true' } },
+  );
+  assert.deepEqual(config.clusters.get('prod')?.tls, {
+    caCert: '/etc/drover/certs/ca.pem',
+    clientCert: '/etc/drover/certs/cli.pem',
+    clientKey: '/abs/cli-key.pem',
+    serverName: 'server.global.nomad',
+    skipVerify: true,
+  });
+  assert.deepEqual(config.clusters.get('staging')?.tls, {
+    caCert: '/env/ca.pem',
+    clientCert: undefined,
+    clientKey: undefined,
+    serverName: undefined,
+    skipVerify: true,
+  });
+  assert.equal(
+    parseConfig('{}', '/d.json', { env: {} }).clusters.get('default')?.tls,
+    undefined,
+    'plain HTTP needs no TLS settings',
+  );
+  assert.throws(
+    () => parseConfig('{"cluster": {"prod": {"cert_file": "c.pem"}}}', 'drover.json', { env: {} }),
+    /drover\.json: cluster\.prod: cert_file and key_file go together/,
+  );
 });
 
 test('errors name the file and the field', () => {
-  assert.throws(() => parseConfig('{"app": {"web": {"revision": "main"}}}', 'drover.json'), /drover\.json: app\.web: set exactly one of "repository" or "url"/);
-  assert.throws(() => parseConfig('{"app": {"web": {"url": "x", "sync": {"prune": "yes"}}}}', 'drover.json'), /drover\.json: app\.web\.sync\.prune: /);
-  assert.throws(() => parseConfig('{"app": {"web": {"repository": "nope"}}}', 'drover.json'), /app\.web\.repository: no repository block named "nope"/);
+  assert.throws(
+    () => parseConfig('{"app": {"web": {"revision": "main"}}}', 'drover.json'),
+    /drover\.json: app\.web: set exactly one of "repository" or "url"/,
+  );
+  assert.throws(
+    () => parseConfig('{"app": {"web": {"url": "x", "sync": {"prune": "yes"}}}}', 'drover.json'),
+    /drover\.json: app\.web\.sync\.prune: /,
+  );
+  assert.throws(
+    () => parseConfig('{"app": {"web": {"repository": "nope"}}}', 'drover.json'),
+    /app\.web\.repository: no repository block named "nope"/,
+  );
   assert.throws(() => parseConfig('{"listen": "8080"}', 'drover.json'), /listen: expected "host:port"/);
-  assert.throws(() => parseConfig('{"repository": {"r": {"url": "x", "poll_interval": "often"}}}', 'drover.json'), /repository\.r\.poll_interval: must be a positive Go duration/);
+  assert.throws(
+    () => parseConfig('{"repository": {"r": {"url": "x", "poll_interval": "often"}}}', 'drover.json'),
+    /repository\.r\.poll_interval: must be a positive Go duration/,
+  );
   assert.throws(() => parseConfig('{"bogus": 1}', 'drover.json'), /drover\.json: .*bogus/);
 });
 
@@ -111,7 +176,12 @@ app "web" {
     source: { repoURL: 'https://git.example.com/platform/jobs.git', revision: 'main', path: 'apps/web' },
     destination: { cluster: 'default', namespace: 'default' },
     syncPolicy: {
-      automated: true, prune: true, selfHeal: true, allowEmpty: false, adopt: false, purge: false,
+      automated: true,
+      prune: true,
+      selfHeal: true,
+      allowEmpty: false,
+      adopt: false,
+      purge: false,
       retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
     },
     ignoreDifferences: [],
@@ -123,10 +193,19 @@ app "web" {
 });
 
 test('HCL config errors name file, line and field', () => {
-  assert.throws(() => parseConfig('app "web" {\n  url = "x"\n  sync {\n    prune = "yes"\n  }\n}\n', 'drover.hcl'), /Error: drover\.hcl:4:5: app\.web\.sync\.prune: /);
-  assert.throws(() => parseConfig('app "web" {\n  url = "x"\n  render = "remote"\n}\n', 'drover.hcl'), /Error: drover\.hcl:3:3: app\.web\.render: /);
+  assert.throws(
+    () => parseConfig('app "web" {\n  url = "x"\n  sync {\n    prune = "yes"\n  }\n}\n', 'drover.hcl'),
+    /Error: drover\.hcl:4:5: app\.web\.sync\.prune: /,
+  );
+  assert.throws(
+    () => parseConfig('app "web" {\n  url = "x"\n  render = "remote"\n}\n', 'drover.hcl'),
+    /Error: drover\.hcl:3:3: app\.web\.render: /,
+  );
   assert.throws(() => parseConfig('listen = \n', 'drover.hcl'), /Error: drover\.hcl:1:10: Invalid expression/);
-  assert.throws(() => parseConfig('app "a" {\n url = "x"\n}\napp "a" {\n url = "y"\n}\n', 'drover.hcl'), /Error: drover\.hcl:4:1: duplicate app a block; the first is at line 1/);
+  assert.throws(
+    () => parseConfig('app "a" {\n url = "x"\n}\napp "a" {\n url = "y"\n}\n', 'drover.hcl'),
+    /Error: drover\.hcl:4:1: duplicate app a block; the first is at line 1/,
+  );
   assert.throws(() => parseConfig('bogus "x" {}\n', 'drover.hcl'), /Error: drover\.hcl:1:1: .*bogus/);
 });
 
@@ -156,9 +235,15 @@ app "web" {
 `;
   const config = parseConfig(hcl, '/etc/drover/drover.hcl', { env: {} });
   const app = config.apps[0]!;
-  assert.deepEqual(app.ignoreDifferences, [{ job: 'web-*', paths: ['/TaskGroups/*/Count'] }, { paths: ['Meta.owner'] }]);
+  assert.deepEqual(app.ignoreDifferences, [
+    { job: 'web-*', paths: ['/TaskGroups/*/Count'] },
+    { paths: ['Meta.owner'] },
+  ]);
   assert.deepEqual([app.syncPolicy.retry.limit, app.syncPolicy.retry.backoffMs], [3, 10_000]);
   assert.equal(config.clusters.get('prod')?.tls?.caCert, '/etc/drover/ca.pem');
   const bad = hcl.replace('paths = ["Meta.owner"]', 'paths = []');
-  assert.throws(() => parseConfig(bad, '/etc/drover/drover.hcl', { env: {} }), /drover\.hcl:20:\d+: app\.web\.ignore_differences\.1\.paths/);
+  assert.throws(
+    () => parseConfig(bad, '/etc/drover/drover.hcl', { env: {} }),
+    /drover\.hcl:20:\d+: app\.web\.ignore_differences\.1\.paths/,
+  );
 });

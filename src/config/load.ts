@@ -19,7 +19,9 @@ export function loadConfigFile(path: string, options: LoadOptions = {}): Config 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new DroverError('DROVER_ERR_CONFIG', `${path}: cannot read config file: ${(error as Error).message}`, { file: path });
+    throw new DroverError('DROVER_ERR_CONFIG', `${path}: cannot read config file: ${(error as Error).message}`, {
+      file: path,
+    });
   }
   return parseConfig(text, path, options);
 }
@@ -42,7 +44,10 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${where(file, positions, 'keys' in issue ? [...issue.path, String(issue.keys[0])] : issue.path)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const lines = parsed.error.issues.map(
+      (issue) =>
+        `${where(file, positions, 'keys' in issue ? [...issue.path, String(issue.keys[0])] : issue.path)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new DroverError('DROVER_ERR_CONFIG', lines.join('\n'), { file, issues: parsed.error.issues });
   }
   return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
@@ -62,20 +67,24 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
   const clusters = new Map<string, ClusterConfig>();
   // Anything a cluster block leaves out comes from the same NOMAD_* variables the nomad CLI reads.
   const fromEnv = (name: string, cluster: ClusterFile = {}): ClusterConfig => {
-    const path = (value: string | undefined, fallback: string | undefined) => (value ? resolve(baseDir, value) : fallback || undefined);
+    const path = (value: string | undefined, fallback: string | undefined) =>
+      value ? resolve(baseDir, value) : fallback || undefined;
     const tls = {
       caCert: path(cluster.ca_file, env.NOMAD_CACERT),
       clientCert: path(cluster.cert_file, env.NOMAD_CLIENT_CERT),
       clientKey: path(cluster.key_file, env.NOMAD_CLIENT_KEY),
       serverName: cluster.tls_server_name ?? (env.NOMAD_TLS_SERVER_NAME || undefined),
-      skipVerify: cluster.tls_skip_verify ?? ['1', 't', 'true', 'yes'].includes((env.NOMAD_SKIP_VERIFY ?? '').toLowerCase()),
+      skipVerify:
+        cluster.tls_skip_verify ?? ['1', 't', 'true', 'yes'].includes((env.NOMAD_SKIP_VERIFY ?? '').toLowerCase()),
     };
     const anyTls = Boolean(tls.caCert || tls.clientCert || tls.clientKey || tls.serverName || tls.skipVerify);
     return {
       name,
       address: cluster.address ?? env.NOMAD_ADDR ?? 'http://127.0.0.1:4646',
       region: cluster.region ?? env.NOMAD_REGION,
-      token: cluster.token_file ? readSecret(resolve(baseDir, cluster.token_file), file, `cluster.${name}.token_file`) : env.NOMAD_TOKEN,
+      token: cluster.token_file
+        ? readSecret(resolve(baseDir, cluster.token_file), file, `cluster.${name}.token_file`)
+        : env.NOMAD_TOKEN,
       ...(anyTls ? { tls } : {}),
     };
   };
@@ -84,22 +93,40 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
 
   const repositories = new Map<string, RepositoryConfig>();
   for (const [name, repo] of Object.entries(data.repository)) {
-    repositories.set(name, { name, url: resolveRepoURL(repo.url, baseDir), pollIntervalMs: durationMs(repo.poll_interval), ...repositoryExtras(name, repo, baseDir, file) });
+    repositories.set(name, {
+      name,
+      url: resolveRepoURL(repo.url, baseDir),
+      pollIntervalMs: durationMs(repo.poll_interval),
+      ...repositoryExtras(name, repo, baseDir, file),
+    });
   }
 
   const apps: AppSpec[] = Object.entries(data.app).map(([name, app]) => {
     const repo = app.repository === undefined ? undefined : repositories.get(app.repository);
     if (app.repository !== undefined && !repo) {
-      throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${name}.repository: no repository block named "${app.repository}"`, { file });
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `${file}: app.${name}.repository: no repository block named "${app.repository}"`,
+        { file },
+      );
     }
     if (!clusters.has(app.cluster)) {
-      throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`, { file });
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`,
+        { file },
+      );
     }
     if (app.require_signed_commits) checkSignedCommits(name, repo, file);
     if (app.url) checkURLHasNoSecret(app.url, `app.${name}.url`, file);
     return {
       name,
-      source: { repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir), revision: app.revision, path: normalizeAppPath(app.path), ...(app.require_signed_commits ? { requireSignedCommits: true } : {}) },
+      source: {
+        repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir),
+        revision: app.revision,
+        path: normalizeAppPath(app.path),
+        ...(app.require_signed_commits ? { requireSignedCommits: true } : {}),
+      },
       destination: { cluster: app.cluster, namespace: app.namespace, ...(app.region ? { region: app.region } : {}) },
       syncPolicy: {
         automated: app.sync.automated,
@@ -115,7 +142,10 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
           maxBackoffMs: durationMs(app.sync.retry.max_backoff),
         },
       },
-      ignoreDifferences: app.ignore_differences.map((rule) => ({ ...(rule.job ? { job: rule.job } : {}), paths: rule.paths })),
+      ignoreDifferences: app.ignore_differences.map((rule) => ({
+        ...(rule.job ? { job: rule.job } : {}),
+        paths: rule.paths,
+      })),
       historyLimit: app.history_limit ?? data.history_limit,
       render: app.render,
       vars: app.vars,
@@ -139,7 +169,11 @@ function readSecret(path: string, file: string, field: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (error) {
-    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { file });
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `${file}: ${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      { file },
+    );
   }
 }
 

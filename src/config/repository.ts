@@ -12,7 +12,12 @@ type RepositoryBlock = ConfigFile['repository'][string];
  * are made absolute and checked readable now, so a typo fails at startup with the field named;
  * the secrets themselves are read only when used.
  */
-export function repositoryExtras(name: string, repo: RepositoryBlock, baseDir: string, file: string): Omit<RepositoryConfig, 'name' | 'url' | 'pollIntervalMs'> {
+export function repositoryExtras(
+  name: string,
+  repo: RepositoryBlock,
+  baseDir: string,
+  file: string,
+): Omit<RepositoryConfig, 'name' | 'url' | 'pollIntervalMs'> {
   checkURLHasNoSecret(repo.url, `repository.${name}.url`, file);
   const path = (key: keyof RepositoryBlock): string | undefined => {
     const value = repo[key];
@@ -21,7 +26,11 @@ export function repositoryExtras(name: string, repo: RepositoryBlock, baseDir: s
     try {
       accessSync(full, constants.R_OK);
     } catch (error) {
-      throw new DroverError('DROVER_ERR_CONFIG', `${file}: repository.${name}.${key}: cannot read ${full}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { file });
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `${file}: repository.${name}.${key}: cannot read ${full}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        { file },
+      );
     }
     return full;
   };
@@ -50,18 +59,24 @@ export function repositoryExtras(name: string, repo: RepositoryBlock, baseDir: s
 /** Refuses a URL carrying a password or token: git would show it in process lists and could echo it. */
 export function checkURLHasNoSecret(url: string, field: string, file: string): void {
   if (URL.canParse(url) && new URL(url).password) {
-    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${field}: the URL contains a password or token; use token_file, token_env, password_file or password_env instead`, { file });
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `${file}: ${field}: the URL contains a password or token; use token_file, token_env, password_file or password_env instead`,
+      { file },
+    );
   }
 }
 
 /** An app may require signed commits only when its repository has a keyring to check them against. */
 export function checkSignedCommits(app: string, repo: RepositoryConfig | undefined, file: string): void {
   if (repo?.keyringFile) return;
-  const where = repo ? `repository "${repo.name}" has no keyring_file` : 'it uses "url"; declare a repository block with keyring_file';
+  const where = repo
+    ? `repository "${repo.name}" has no keyring_file`
+    : 'it uses "url"; declare a repository block with keyring_file';
   throw new DroverError('DROVER_ERR_CONFIG', `${file}: app.${app}.require_signed_commits: ${where}`, { file });
 }
 
 function dropUndefined<T extends object>(value: T): T | undefined {
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length === 0 ? undefined : Object.fromEntries(entries) as T;
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
 }

@@ -1,52 +1,67 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
 
-const duration = z.string().refine((value) => {
-  try {
-    return parseDuration(value) > 0;
-  } catch {
-    return false;
-  }
-}, { message: 'must be a positive Go duration such as "30s" or "3m"' });
+const duration = z.string().refine(
+  (value) => {
+    try {
+      return parseDuration(value) > 0;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a positive Go duration such as "30s" or "3m"' },
+);
 
 const name = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, "_", "." or "-"');
 
-export const clusterSchema = z.strictObject({
-  address: z.string().url().optional(),
-  token_file: z.string().optional(),
-  region: z.string().optional(),
-  /** PEM files for HTTPS, as NOMAD_CACERT, NOMAD_CLIENT_CERT and NOMAD_CLIENT_KEY. */
-  ca_file: z.string().optional(),
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  tls_server_name: z.string().optional(),
-  tls_skip_verify: z.boolean().optional(),
-}).refine((c) => Boolean(c.cert_file) === Boolean(c.key_file), { message: 'cert_file and key_file go together (mutual TLS needs both)' });
+export const clusterSchema = z
+  .strictObject({
+    address: z.string().url().optional(),
+    token_file: z.string().optional(),
+    region: z.string().optional(),
+    /** PEM files for HTTPS, as NOMAD_CACERT, NOMAD_CLIENT_CERT and NOMAD_CLIENT_KEY. */
+    ca_file: z.string().optional(),
+    cert_file: z.string().optional(),
+    key_file: z.string().optional(),
+    tls_server_name: z.string().optional(),
+    tls_skip_verify: z.boolean().optional(),
+  })
+  .refine((c) => Boolean(c.cert_file) === Boolean(c.key_file), {
+    message: 'cert_file and key_file go together (mutual TLS needs both)',
+  });
 
 const bytes = z.number().int().positive();
 
-export const repositorySchema = z.strictObject({
-  url: z.string().min(1),
-  poll_interval: duration.default('3m'),
-  // Credentials and secrets: only where they live (a file or an environment variable), never the values.
-  username: z.string().min(1).optional(),
-  token_file: z.string().optional(),
-  token_env: z.string().optional(),
-  password_file: z.string().optional(),
-  password_env: z.string().optional(),
-  ssh_key_file: z.string().optional(),
-  known_hosts_file: z.string().optional(),
-  ssh_insecure_ignore_host_key: z.boolean().default(false),
-  webhook_secret_file: z.string().optional(),
-  webhook_secret_env: z.string().optional(),
-  keyring_file: z.string().optional(),
-  max_file_bytes: bytes.optional(),
-  max_snapshot_bytes: bytes.optional(),
-}).refine((repo) => [repo.token_file, repo.token_env, repo.password_file, repo.password_env].filter((v) => v !== undefined).length <= 1, {
-  message: 'set at most one of "token_file", "token_env", "password_file" or "password_env"',
-}).refine((repo) => repo.webhook_secret_file === undefined || repo.webhook_secret_env === undefined, {
-  message: 'set at most one of "webhook_secret_file" or "webhook_secret_env"',
-});
+export const repositorySchema = z
+  .strictObject({
+    url: z.string().min(1),
+    poll_interval: duration.default('3m'),
+    // Credentials and secrets: only where they live (a file or an environment variable), never the values.
+    username: z.string().min(1).optional(),
+    token_file: z.string().optional(),
+    token_env: z.string().optional(),
+    password_file: z.string().optional(),
+    password_env: z.string().optional(),
+    ssh_key_file: z.string().optional(),
+    known_hosts_file: z.string().optional(),
+    ssh_insecure_ignore_host_key: z.boolean().default(false),
+    webhook_secret_file: z.string().optional(),
+    webhook_secret_env: z.string().optional(),
+    keyring_file: z.string().optional(),
+    max_file_bytes: bytes.optional(),
+    max_snapshot_bytes: bytes.optional(),
+  })
+  .refine(
+    (repo) =>
+      [repo.token_file, repo.token_env, repo.password_file, repo.password_env].filter((v) => v !== undefined).length <=
+      1,
+    {
+      message: 'set at most one of "token_file", "token_env", "password_file" or "password_env"',
+    },
+  )
+  .refine((repo) => repo.webhook_secret_file === undefined || repo.webhook_secret_env === undefined, {
+    message: 'set at most one of "webhook_secret_file" or "webhook_secret_env"',
+  });
 
 const retrySchema = z.strictObject({
   limit: z.number().int().min(0).max(100).default(5),
@@ -55,39 +70,54 @@ const retrySchema = z.strictObject({
   max_backoff: duration.default('3m'),
 });
 
-export const appSchema = z.strictObject({
-  repository: z.string().optional(),
-  url: z.string().optional(),
-  revision: z.string().min(1).default('HEAD'),
-  path: z.string().default('.'),
-  require_signed_commits: z.boolean().default(false),
-  cluster: z.string().default('default'),
-  namespace: z.string().default('default'),
-  region: z.string().optional(),
-  /** local: the built-in renderer; server: Nomad's /v1/jobs/parse; auto: server when reachable, else local. */
-  render: z.enum(['local', 'server', 'auto']).default('local'),
-  /** Job variables, as `-var name=value`: strings as written, other values as their HCL/JSON text. */
-  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]))
-    .default({}).transform((vars) => Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))),
-  /** Var-files, relative to the app's path, lowest precedence first. */
-  var_files: z.array(z.string().min(1)).default([]),
-  sync: z.strictObject({
-    automated: z.boolean().default(true),
-    prune: z.boolean().default(false),
-    self_heal: z.boolean().default(false),
-    allow_empty: z.boolean().default(false),
-    adopt: z.boolean().default(false),
-    purge: z.boolean().default(false),
-    retry: retrySchema.prefault({}),
-  }).prefault({}),
-  ignore_differences: z.array(z.strictObject({
-    job: z.string().optional(),
-    paths: z.array(z.string().min(1)).min(1),
-  })).default([]),
-  history_limit: z.number().int().min(1).max(10_000).optional(),
-}).refine((app) => (app.repository === undefined) !== (app.url === undefined), {
-  message: 'set exactly one of "repository" or "url"',
-});
+export const appSchema = z
+  .strictObject({
+    repository: z.string().optional(),
+    url: z.string().optional(),
+    revision: z.string().min(1).default('HEAD'),
+    path: z.string().default('.'),
+    require_signed_commits: z.boolean().default(false),
+    cluster: z.string().default('default'),
+    namespace: z.string().default('default'),
+    region: z.string().optional(),
+    /** local: the built-in renderer; server: Nomad's /v1/jobs/parse; auto: server when reachable, else local. */
+    render: z.enum(['local', 'server', 'auto']).default('local'),
+    /** Job variables, as `-var name=value`: strings as written, other values as their HCL/JSON text. */
+    vars: z
+      .record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]),
+      )
+      .default({})
+      .transform((vars) =>
+        Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+      ),
+    /** Var-files, relative to the app's path, lowest precedence first. */
+    var_files: z.array(z.string().min(1)).default([]),
+    sync: z
+      .strictObject({
+        automated: z.boolean().default(true),
+        prune: z.boolean().default(false),
+        self_heal: z.boolean().default(false),
+        allow_empty: z.boolean().default(false),
+        adopt: z.boolean().default(false),
+        purge: z.boolean().default(false),
+        retry: retrySchema.prefault({}),
+      })
+      .prefault({}),
+    ignore_differences: z
+      .array(
+        z.strictObject({
+          job: z.string().optional(),
+          paths: z.array(z.string().min(1)).min(1),
+        }),
+      )
+      .default([]),
+    history_limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .refine((app) => (app.repository === undefined) !== (app.url === undefined), {
+    message: 'set exactly one of "repository" or "url"',
+  });
 
 /** The config file in HCL's JSON form: labelled blocks are objects keyed by label. */
 export const fileSchema = z.strictObject({

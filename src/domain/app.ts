@@ -127,7 +127,12 @@ export type AppStatus = {
 
 /** An unknown status, for an app Drover has not reconciled yet. */
 export function unknownStatus(): AppStatus {
-  return { sync: { status: 'Unknown' }, health: { status: 'Unknown', message: 'not reconciled yet' }, jobs: [], conditions: [] };
+  return {
+    sync: { status: 'Unknown' },
+    health: { status: 'Unknown', message: 'not reconciled yet' },
+    jobs: [],
+    conditions: [],
+  };
 }
 
 /** The worse of two health codes, by HEALTH_ORDER. */

@@ -7,18 +7,42 @@ export const ERRORS = {
   DROVER_ERR_CONFIG: { status: 400, kind: 'stalled', summary: 'The configuration file is invalid.' },
   DROVER_ERR_RENDER: { status: 422, kind: 'stalled', summary: 'A job file could not be rendered.' },
   DROVER_ERR_GIT: { status: 502, kind: 'transient', summary: 'A git command failed.' },
-  DROVER_ERR_GIT_REVISION: { status: 404, kind: 'stalled', summary: 'The revision is not in the repository (a deleted branch or tag, or a commit no branch or tag contains).' },
-  DROVER_ERR_GIT_SNAPSHOT: { status: 422, kind: 'stalled', summary: 'The files at a revision break a snapshot rule (a symlink or path leaving the app path, or a size limit).' },
-  DROVER_ERR_GIT_SIGNATURE: { status: 422, kind: 'stalled', summary: 'The app requires signed commits and the commit is unsigned or not signed by a trusted key.' },
-  DROVER_ERR_WEBHOOK_SIGNATURE: { status: 401, kind: 'stalled', summary: 'A webhook had no valid signature or token for any configured repository.' },
+  DROVER_ERR_GIT_REVISION: {
+    status: 404,
+    kind: 'stalled',
+    summary: 'The revision is not in the repository (a deleted branch or tag, or a commit no branch or tag contains).',
+  },
+  DROVER_ERR_GIT_SNAPSHOT: {
+    status: 422,
+    kind: 'stalled',
+    summary: 'The files at a revision break a snapshot rule (a symlink or path leaving the app path, or a size limit).',
+  },
+  DROVER_ERR_GIT_SIGNATURE: {
+    status: 422,
+    kind: 'stalled',
+    summary: 'The app requires signed commits and the commit is unsigned or not signed by a trusted key.',
+  },
+  DROVER_ERR_WEBHOOK_SIGNATURE: {
+    status: 401,
+    kind: 'stalled',
+    summary: 'A webhook had no valid signature or token for any configured repository.',
+  },
   DROVER_ERR_WEBHOOK_PAYLOAD: { status: 400, kind: 'stalled', summary: 'A webhook body was not a JSON object.' },
-  DROVER_ERR_PAYLOAD_TOO_LARGE: { status: 413, kind: 'stalled', summary: 'A request body was larger than the configured limit.' },
-  DROVER_ERR_NOMAD: { status: 502, kind: 'transient', summary: 'The Nomad API answered with an error or could not be reached.' },
+  DROVER_ERR_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    kind: 'stalled',
+    summary: 'A request body was larger than the configured limit.',
+  },
+  DROVER_ERR_NOMAD: {
+    status: 502,
+    kind: 'transient',
+    summary: 'The Nomad API answered with an error or could not be reached.',
+  },
   DROVER_ERR_NOT_FOUND: { status: 404, kind: 'stalled', summary: 'The named resource does not exist.' },
   DROVER_ERR_OWNERSHIP: { status: 409, kind: 'stalled', summary: 'A job exists in Nomad that this app does not own.' },
   DROVER_ERR_TIMEOUT: { status: 504, kind: 'transient', summary: 'A reconcile step did not finish in time.' },
   DROVER_ERR_BAD_REQUEST: { status: 400, kind: 'stalled', summary: 'The request is malformed.' },
-  DROVER_ERR_CONFLICT: { status: 409, kind: 'stalled', summary: 'The request conflicts with the app\'s state.' },
+  DROVER_ERR_CONFLICT: { status: 409, kind: 'stalled', summary: "The request conflicts with the app's state." },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -61,12 +61,14 @@ export function gitAuth(url: string, credentials: GitCredentials | undefined): G
 
 function sshEnv(credentials: GitCredentials): Record<string, string> {
   const args = ['ssh', '-F', '/dev/null', '-o', 'BatchMode=yes'];
-  if (credentials.sshKeyFile) args.push('-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-i', credentials.sshKeyFile);
+  if (credentials.sshKeyFile)
+    args.push('-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-i', credentials.sshKeyFile);
   if (credentials.insecureIgnoreHostKey) {
     args.push('-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR');
   } else {
     args.push('-o', 'StrictHostKeyChecking=yes');
-    if (credentials.knownHostsFile) args.push('-o', `UserKnownHostsFile=${credentials.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null');
+    if (credentials.knownHostsFile)
+      args.push('-o', `UserKnownHostsFile=${credentials.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null');
   }
   return { GIT_SSH_COMMAND: args.map(shellQuote).join(' '), GIT_SSH_VARIANT: 'ssh' };
 }
@@ -76,14 +78,22 @@ export function readSecret(source: SecretSource, url: string): string {
   if ('env' in source) {
     const value = process.env[source.env];
     if (value === undefined || value === '') {
-      throw new DroverError('DROVER_ERR_GIT', `credentials for ${redactURL(url)}: environment variable ${source.env} is not set`, { repo: redactURL(url) });
+      throw new DroverError(
+        'DROVER_ERR_GIT',
+        `credentials for ${redactURL(url)}: environment variable ${source.env} is not set`,
+        { repo: redactURL(url) },
+      );
     }
     return value.trim();
   }
   try {
     return readFileSync(source.file, 'utf8').trim();
   } catch (error) {
-    throw new DroverError('DROVER_ERR_GIT', `credentials for ${redactURL(url)}: cannot read ${source.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { repo: redactURL(url) });
+    throw new DroverError(
+      'DROVER_ERR_GIT',
+      `credentials for ${redactURL(url)}: cannot read ${source.file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      { repo: redactURL(url) },
+    );
   }
 }
 

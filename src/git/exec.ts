@@ -30,19 +30,24 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** Runs git and returns stdout as a Buffer; a failure becomes a DROVER_ERR_GIT naming the command and repo. */
 export function git(args: string[], options: GitOptions = {}): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
-    const child = execFile('git', args, {
-      cwd: options.cwd,
-      env: gitEnv(options.env),
-      encoding: 'buffer',
-      maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024,
-      timeout: options.timeoutMs ?? 120_000,
-    }, (error, stdout, stderr) => {
-      if (error) {
-        reject(gitError(args, options.repo, stderr.toString('utf8') || error.message, options.secrets));
-        return;
-      }
-      resolvePromise(stdout);
-    });
+    const child = execFile(
+      'git',
+      args,
+      {
+        cwd: options.cwd,
+        env: gitEnv(options.env),
+        encoding: 'buffer',
+        maxBuffer: options.maxBuffer ?? 256 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 120_000,
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(gitError(args, options.repo, stderr.toString('utf8') || error.message, options.secrets));
+          return;
+        }
+        resolvePromise(stdout);
+      },
+    );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
@@ -53,10 +58,18 @@ export async function gitText(args: string[], options: GitOptions = {}): Promise
 }
 
 /** A DROVER_ERR_GIT naming the command (URLs left out) and the repository, with git's message minus any secret. */
-export function gitError(args: string[], repo: string | undefined, message: string, secrets: string[] = []): DroverError {
+export function gitError(
+  args: string[],
+  repo: string | undefined,
+  message: string,
+  secrets: string[] = [],
+): DroverError {
   const command = `git ${args.filter((a) => a !== repo && !/^[a-z]+:\/\//i.test(a)).join(' ')}`;
   const where = repo ? ` for ${redactURL(repo)}` : '';
-  return new DroverError('DROVER_ERR_GIT', `${command}${where} failed: ${redactText(message.trim(), secrets)}`, { command, repo: repo && redactURL(repo) });
+  return new DroverError('DROVER_ERR_GIT', `${command}${where} failed: ${redactText(message.trim(), secrets)}`, {
+    command,
+    repo: repo && redactURL(repo),
+  });
 }
 
 /** Removes userinfo in URLs (git echoes URLs in errors) and every known secret value from free text. */
@@ -65,5 +78,3 @@ export function redactText(text: string, secrets: string[] = []): string {
   for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join('***');
   return out;
 }
-
-

@@ -51,16 +51,27 @@ export class GitMirror {
   /** Per commit: the tree ID of every directory (one `ls-tree -d -r -t` per commit). */
   private readonly trees = new Bounded<string, Promise<Map<string, string>>>(16);
   /** App files by the tree ID of their directory: an app untouched by a commit is not read again. */
-  private readonly files = new Bounded<string, Map<string, Buffer>>(512, 64 * 1024 * 1024, (files) => [...files.values()].reduce((n, b) => n + b.length, 0));
+  private readonly files = new Bounded<string, Map<string, Buffer>>(512, 64 * 1024 * 1024, (files) =>
+    [...files.values()].reduce((n, b) => n + b.length, 0),
+  );
 
   /** `revisions`: the revisions apps use; only their refs are fetched. Omitted: every branch and tag. */
   constructor(options: RepositoryOptions & { baseDir: string; revisions?: Iterable<string> }) {
     this.url = options.url;
     this.options = options;
-    this.dir = join(options.baseDir, createHash('sha256').update(normalizeRepoURL(options.url)).digest('hex').slice(0, 24) + '.git');
+    this.dir = join(
+      options.baseDir,
+      createHash('sha256').update(normalizeRepoURL(options.url)).digest('hex').slice(0, 24) + '.git',
+    );
     this.revisions = options.revisions ? new Set(options.revisions) : undefined;
     this.limits = { ...DEFAULT_SNAPSHOT_LIMITS, ...options.limits };
-    this.verifier = options.keyringFile ? new CommitVerifier({ keyringFile: options.keyringFile, gnupgHome: `${this.dir.slice(0, -4)}.gnupg`, repoURL: options.url }) : undefined;
+    this.verifier = options.keyringFile
+      ? new CommitVerifier({
+          keyringFile: options.keyringFile,
+          gnupgHome: `${this.dir.slice(0, -4)}.gnupg`,
+          repoURL: options.url,
+        })
+      : undefined;
   }
 
   /** Adds a revision to the set this mirror follows (no effect when it follows everything). */
@@ -75,25 +86,38 @@ export class GitMirror {
    */
   fetch(): Promise<boolean> {
     if (!this.inflight) {
-      this.inflight = this.doFetch().then((changed) => {
-        if (changed) this.resolved.clear();
-        return changed;
-      }).finally(() => {
-        this.inflight = undefined;
-      });
+      this.inflight = this.doFetch()
+        .then((changed) => {
+          if (changed) this.resolved.clear();
+          return changed;
+        })
+        .finally(() => {
+          this.inflight = undefined;
+        });
       return this.inflight;
     }
-    this.followUp ??= this.inflight.then(() => undefined, () => undefined).then(() => {
-      this.followUp = undefined;
-      return this.fetch();
-    });
+    this.followUp ??= this.inflight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.followUp = undefined;
+        return this.fetch();
+      });
     return this.followUp;
   }
 
   private async doFetch(): Promise<boolean> {
     await this.ensureInit();
     const auth = gitAuth(this.url, this.options.credentials);
-    const network: GitOptions = { cwd: this.dir, repo: this.url, env: auth.env, secrets: auth.secrets, timeoutMs: 300_000 };
+    const network: GitOptions = {
+      cwd: this.dir,
+      repo: this.url,
+      env: auth.env,
+      secrets: auth.secrets,
+      timeoutMs: 300_000,
+    };
     const plan = await planRefs(this.revisions, (sha) => this.hasCommit(sha));
     // Every revision is a commit already in the mirror: commits never change, nothing to ask.
     if (!plan.all && plan.refs.length === 0) return false;
@@ -103,7 +127,17 @@ export class GitMirror {
     const locals = direct.map(localRef);
     const before = await readLocalRefs(this.dir, locals);
     try {
-      await git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.url, ...direct.map((ref) => `+${ref}:${localRef(ref)}`)], network);
+      await git(
+        [
+          'fetch',
+          '--no-tags',
+          '--quiet',
+          '--no-write-fetch-head',
+          this.url,
+          ...direct.map((ref) => `+${ref}:${localRef(ref)}`),
+        ],
+        network,
+      );
     } catch (error) {
       if (!/couldn't find remote ref/i.test((error as Error).message)) throw error;
       this.known = undefined;
@@ -115,17 +149,39 @@ export class GitMirror {
 
   /** Lists the remote refs, fetches the ones that moved and drops the ones that vanished. */
   private async listAndFetch(plan: RefPlan, network: GitOptions): Promise<boolean> {
-    const remote = selectRefs(parseRefs((await git(['ls-remote', this.url, ...plan.refs], network)).toString('utf8')), plan);
+    const remote = selectRefs(
+      parseRefs((await git(['ls-remote', this.url, ...plan.refs], network)).toString('utf8')),
+      plan,
+    );
     const local = plan.all
-      ? parseRefs(await gitText(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags', 'refs/drover'], { cwd: this.dir, repo: this.url }))
+      ? parseRefs(
+          await gitText(
+            ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads', 'refs/tags', 'refs/drover'],
+            { cwd: this.dir, repo: this.url },
+          ),
+        )
       : await readLocalRefs(this.dir, plan.refs.map(localRef));
     const { fetch, remove } = diffRefs(remote, local, plan);
     if (fetch.length > 0) {
-      await git(['fetch', '--no-tags', '--quiet', '--no-write-fetch-head', this.url, ...fetch.map((ref) => `+${ref}:${localRef(ref)}`)], network);
+      await git(
+        [
+          'fetch',
+          '--no-tags',
+          '--quiet',
+          '--no-write-fetch-head',
+          this.url,
+          ...fetch.map((ref) => `+${ref}:${localRef(ref)}`),
+        ],
+        network,
+      );
     }
     if (remove.length > 0) {
       // A branch deleted upstream: drop it so resolve() reports it instead of serving a stale commit.
-      await git(['update-ref', '--stdin'], { cwd: this.dir, repo: this.url, input: remove.map((ref) => `delete ${ref}\n`).join('') });
+      await git(['update-ref', '--stdin'], {
+        cwd: this.dir,
+        repo: this.url,
+        input: remove.map((ref) => `delete ${ref}\n`).join(''),
+      });
     }
     this.known = new Set(remote.keys());
     return fetch.length > 0 || remove.length > 0;
@@ -171,17 +227,27 @@ export class GitMirror {
       if (retried) return retried;
     }
     // Not transient: retrying will not bring the branch back; the next push, poll or resync will.
-    throw new DroverError('DROVER_ERR_GIT_REVISION', `revision "${revision}" not found in ${redactURL(this.url)} (a deleted branch or tag, or a commit no branch or tag contains)`, { repo: redactURL(this.url), revision });
+    throw new DroverError(
+      'DROVER_ERR_GIT_REVISION',
+      `revision "${revision}" not found in ${redactURL(this.url)} (a deleted branch or tag, or a commit no branch or tag contains)`,
+      { repo: redactURL(this.url), revision },
+    );
   }
 
   private async lookup(revision: string): Promise<string | undefined> {
     await this.ensureInit();
-    const candidates = revision === 'HEAD'
-      ? ['refs/drover/HEAD']
-      : FULL_SHA.test(revision) ? [revision] : [`refs/heads/${revision}`, `refs/tags/${revision}`, revision];
+    const candidates =
+      revision === 'HEAD'
+        ? ['refs/drover/HEAD']
+        : FULL_SHA.test(revision)
+          ? [revision]
+          : [`refs/heads/${revision}`, `refs/tags/${revision}`, revision];
     for (const candidate of candidates) {
       try {
-        return await gitText(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`], { cwd: this.dir, repo: this.url });
+        return await gitText(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`], {
+          cwd: this.dir,
+          repo: this.url,
+        });
       } catch {
         // try the next form
       }
@@ -202,11 +268,24 @@ export class GitMirror {
 
   private async readCommitInfo(sha: string): Promise<CommitInfo> {
     const [out, signature] = await Promise.all([
-      gitText(['show', '-s', '--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s', sha], { cwd: this.dir, repo: this.url }),
+      gitText(['show', '-s', '--format=%H%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%s', sha], {
+        cwd: this.dir,
+        repo: this.url,
+      }),
       this.verifier?.check(this.dir, sha),
     ]);
     const [full, author, authorEmail, date, committer, committerEmail, committerDate, subject] = out.split('\0');
-    return { sha: full!, author: author!, authorEmail: authorEmail!, date: date!, committer, committerEmail, committerDate, subject: subject ?? '', ...(signature ? { signature } : {}) };
+    return {
+      sha: full!,
+      author: author!,
+      authorEmail: authorEmail!,
+      date: date!,
+      committer,
+      committerEmail,
+      committerDate,
+      subject: subject ?? '',
+      ...(signature ? { signature } : {}),
+    };
   }
 
   /** The files under `path` at `sha`, read from the object store (no work tree). */
@@ -262,12 +341,19 @@ export class MirrorSet {
    * `repositories`: per-repository credentials, keyring and limits, and the revisions apps
    * use (so only those refs are fetched). URLs not listed get a mirror that follows everything.
    */
-  constructor(private readonly baseDir: string, repositories: Array<RepositoryOptions & { revisions?: Iterable<string> }> = []) {
+  constructor(
+    private readonly baseDir: string,
+    repositories: Array<RepositoryOptions & { revisions?: Iterable<string> }> = [],
+  ) {
     for (const repo of repositories) {
       const key = normalizeRepoURL(repo.url);
       const known = this.repositories.get(key);
       const revisions = new Set([...(known?.revisions ?? []), ...(repo.revisions ?? [])]);
-      this.repositories.set(key, { ...repo, ...known, revisions: repo.revisions || known?.revisions ? revisions : undefined });
+      this.repositories.set(key, {
+        ...repo,
+        ...known,
+        revisions: repo.revisions || known?.revisions ? revisions : undefined,
+      });
     }
   }
 
@@ -287,7 +373,11 @@ export class MirrorSet {
 class Bounded<K, V> {
   private readonly map = new Map<K, { value: V; weight: number }>();
   private total = 0;
-  constructor(private readonly max: number, private readonly maxWeight = Infinity, private readonly weigh: (value: V) => number = () => 0) {}
+  constructor(
+    private readonly max: number,
+    private readonly maxWeight = Infinity,
+    private readonly weigh: (value: V) => number = () => 0,
+  ) {}
   get(key: K): V | undefined {
     return this.map.get(key)?.value;
   }

@@ -16,7 +16,10 @@ test('each repository is checked once however it is spelled, and only a change i
   const changed: string[] = [];
   let fetches = 0;
   const poller = new RepoPoller({
-    repos: [{ url: repo.path, intervalMs: 60_000 }, { url: `${repo.path}/`, intervalMs: 30_000 }],
+    repos: [
+      { url: repo.path, intervalMs: 60_000 },
+      { url: `${repo.path}/`, intervalMs: 30_000 },
+    ],
     mirror: (url) => ({ fetch: () => (fetches++, mirrors.get(url).fetch()) }),
     onChange: (url) => changed.push(url),
   });
@@ -39,7 +42,10 @@ test('timers poll on the interval with jitter, errors are reported with the repo
   const changed: string[] = [];
   const errors: string[] = [];
   const poller = new RepoPoller({
-    repos: [{ url: repo.path, intervalMs: 20 }, { url: missing, intervalMs: 20 }],
+    repos: [
+      { url: repo.path, intervalMs: 20 },
+      { url: missing, intervalMs: 20 },
+    ],
     mirror: (url) => mirrors.get(url),
     onChange: (url) => changed.push(url),
     onError: (url, error) => errors.push(`${url}: ${(error as Error).message}`),

@@ -49,9 +49,12 @@ export class RepoPoller {
     if (this.stopped) return;
     const jitter = this.options.jitter ?? 0.1;
     const factor = 1 + jitter * (2 * (this.options.random ?? Math.random)() - 1);
-    watch.timer = setTimeout(() => {
-      void this.poll(watch).finally(() => this.schedule(watch));
-    }, Math.max(1, Math.round(watch.intervalMs * factor)));
+    watch.timer = setTimeout(
+      () => {
+        void this.poll(watch).finally(() => this.schedule(watch));
+      },
+      Math.max(1, Math.round(watch.intervalMs * factor)),
+    );
   }
 
   private poll(watch: Watch): Promise<void> {

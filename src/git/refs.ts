@@ -17,7 +17,10 @@ const HEX = /^[0-9a-f]{4,40}$/;
  * Which remote refs serve `revisions`. Names become a branch and a tag candidate; a SHA
  * needs nothing once its commit is in the mirror, and everything until then.
  */
-export async function planRefs(revisions: Iterable<string> | undefined, hasCommit: (sha: string) => Promise<boolean>): Promise<RefPlan> {
+export async function planRefs(
+  revisions: Iterable<string> | undefined,
+  hasCommit: (sha: string) => Promise<boolean>,
+): Promise<RefPlan> {
   if (!revisions) return { all: true, refs: [], groups: [] };
   const refs = new Set<string>();
   const groups: string[][] = [];
@@ -56,12 +59,19 @@ export function parseRefs(text: string): Map<string, string> {
 
 /** Keeps the remote refs a plan follows. */
 export function selectRefs(remote: Map<string, string>, plan: RefPlan): Map<string, string> {
-  const keep = (ref: string) => plan.all ? ref === 'HEAD' || ref.startsWith('refs/heads/') || ref.startsWith('refs/tags/') : plan.refs.includes(ref);
+  const keep = (ref: string) =>
+    plan.all
+      ? ref === 'HEAD' || ref.startsWith('refs/heads/') || ref.startsWith('refs/tags/')
+      : plan.refs.includes(ref);
   return new Map([...remote].filter(([ref]) => keep(ref)));
 }
 
 /** What a fetch must do to make the mirror match the remote: refs to fetch and local refs to delete. */
-export function diffRefs(remote: Map<string, string>, local: Map<string, string>, plan: RefPlan): { fetch: string[]; remove: string[] } {
+export function diffRefs(
+  remote: Map<string, string>,
+  local: Map<string, string>,
+  plan: RefPlan,
+): { fetch: string[]; remove: string[] } {
   const fetch = [...remote].filter(([ref, sha]) => local.get(localRef(ref)) !== sha).map(([ref]) => ref);
   const expected = new Set([...remote.keys()].map(localRef));
   const inScope = (ref: string) => plan.all || plan.refs.map(localRef).includes(ref);

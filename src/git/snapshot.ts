@@ -13,7 +13,11 @@ export type SnapshotLimits = {
   maxFiles: number;
 };
 
-export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { maxFileBytes: 10 * 1024 * 1024, maxTotalBytes: 100 * 1024 * 1024, maxFiles: 10_000 };
+export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxTotalBytes: 100 * 1024 * 1024,
+  maxFiles: 10_000,
+};
 
 type TreeEntry = { mode: string; type: string; oid: string; size: number; path: string };
 
@@ -25,9 +29,19 @@ const MAX_LINK_HOPS = 8;
  * touching a work tree. Symlinks are followed only while they stay inside `path`; one that
  * leaves it, or any path with `..`, is refused, as are files and trees over `limits`.
  */
-export async function readTree(dir: string, url: string, sha: string, path: string, limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS, options: GitOptions = {}): Promise<Map<string, Buffer>> {
+export async function readTree(
+  dir: string,
+  url: string,
+  sha: string,
+  path: string,
+  limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
+  options: GitOptions = {},
+): Promise<Map<string, Buffer>> {
   const safePath = checkPath(path, url);
-  const listing = await git(['ls-tree', '-r', '-l', '-z', '--full-tree', sha, '--', ...(safePath === '.' ? [] : [safePath])], { ...options, cwd: dir, repo: url });
+  const listing = await git(
+    ['ls-tree', '-r', '-l', '-z', '--full-tree', sha, '--', ...(safePath === '.' ? [] : [safePath])],
+    { ...options, cwd: dir, repo: url },
+  );
   const entries = parseLsTree(listing).filter((entry) => entry.type === 'blob');
   checkLimits(entries, limits, url, sha, path);
   const blobs = await readBlobs(dir, url, entries, options);
@@ -40,7 +54,12 @@ export async function readTree(dir: string, url: string, sha: string, path: stri
   return files;
 }
 
-async function readBlobs(dir: string, url: string, entries: TreeEntry[], options: GitOptions): Promise<Map<string, Buffer>> {
+async function readBlobs(
+  dir: string,
+  url: string,
+  entries: TreeEntry[],
+  options: GitOptions,
+): Promise<Map<string, Buffer>> {
   const blobs = new Map<string, Buffer>();
   const oids = [...new Set(entries.map((e) => e.oid))];
   if (oids.length === 0) return blobs;
@@ -58,19 +77,36 @@ async function readBlobs(dir: string, url: string, entries: TreeEntry[], options
 }
 
 /** Resolves a symlink entry to the regular file it names, staying inside the app path. */
-function followLink(link: TreeEntry, byPath: Map<string, TreeEntry>, blobs: Map<string, Buffer>, appPath: string, url: string): TreeEntry {
+function followLink(
+  link: TreeEntry,
+  byPath: Map<string, TreeEntry>,
+  blobs: Map<string, Buffer>,
+  appPath: string,
+  url: string,
+): TreeEntry {
   let current = link;
   for (let hop = 0; hop < MAX_LINK_HOPS && current.mode === SYMLINK; hop++) {
     const target = blobs.get(current.oid)!.toString('utf8');
     const resolved = posix.normalize(posix.join(posix.dirname(current.path), target));
     if (target.startsWith('/') || !inside(resolved, appPath)) {
-      throw snapshotError(`symlink "${link.path}" points to "${target}", outside the app path "${appPath}" in ${redactURL(url)}`, link.path);
+      throw snapshotError(
+        `symlink "${link.path}" points to "${target}", outside the app path "${appPath}" in ${redactURL(url)}`,
+        link.path,
+      );
     }
     const next = byPath.get(resolved);
-    if (!next) throw snapshotError(`symlink "${link.path}" points to "${target}", which is not a file under "${appPath}" in ${redactURL(url)}`, link.path);
+    if (!next)
+      throw snapshotError(
+        `symlink "${link.path}" points to "${target}", which is not a file under "${appPath}" in ${redactURL(url)}`,
+        link.path,
+      );
     current = next;
   }
-  if (current.mode === SYMLINK) throw snapshotError(`symlink "${link.path}" has more than ${MAX_LINK_HOPS} levels of links in ${redactURL(url)}`, link.path);
+  if (current.mode === SYMLINK)
+    throw snapshotError(
+      `symlink "${link.path}" has more than ${MAX_LINK_HOPS} levels of links in ${redactURL(url)}`,
+      link.path,
+    );
   return current;
 }
 
@@ -86,13 +122,18 @@ function checkLimits(entries: TreeEntry[], limits: SnapshotLimits, url: string, 
   }
   let total = 0;
   for (const entry of entries) {
-    if (entry.path.split('/').includes('..')) throw snapshotError(`${where} contains the path "${entry.path}" with ".."`, entry.path);
+    if (entry.path.split('/').includes('..'))
+      throw snapshotError(`${where} contains the path "${entry.path}" with ".."`, entry.path);
     if (entry.size > limits.maxFileBytes) {
-      throw snapshotError(`file "${entry.path}" at ${sha.slice(0, 12)} in ${redactURL(url)} is ${entry.size} bytes, more than the limit of ${limits.maxFileBytes}`, entry.path);
+      throw snapshotError(
+        `file "${entry.path}" at ${sha.slice(0, 12)} in ${redactURL(url)} is ${entry.size} bytes, more than the limit of ${limits.maxFileBytes}`,
+        entry.path,
+      );
     }
     total += entry.size;
   }
-  if (total > limits.maxTotalBytes) throw snapshotError(`${where} holds ${total} bytes, more than the limit of ${limits.maxTotalBytes}`, path);
+  if (total > limits.maxTotalBytes)
+    throw snapshotError(`${where} holds ${total} bytes, more than the limit of ${limits.maxTotalBytes}`, path);
 }
 
 function parseLsTree(out: Buffer): TreeEntry[] {

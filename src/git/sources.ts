@@ -14,7 +14,11 @@ export type SourcePlan = {
  * Groups apps by repository (whatever URL spelling they use). Repository blocks bring their
  * credentials and interval; a repository only named by an app's `url` is polled at `defaultIntervalMs`.
  */
-export function planSources(repositories: Iterable<SourceRepository>, apps: ReadonlyArray<{ source: { repoURL: string; revision: string } }>, defaultIntervalMs: number): SourcePlan {
+export function planSources(
+  repositories: Iterable<SourceRepository>,
+  apps: ReadonlyArray<{ source: { repoURL: string; revision: string } }>,
+  defaultIntervalMs: number,
+): SourcePlan {
   const byKey = new Map<string, SourceRepository & { revisions: Set<string> }>();
   for (const repo of repositories) {
     const key = normalizeRepoURL(repo.url);
@@ -32,6 +36,8 @@ export function planSources(repositories: Iterable<SourceRepository>, apps: Read
   const entries = [...byKey.values()];
   return {
     mirrors: entries.map((entry) => ({ ...entry, revisions: [...entry.revisions] })),
-    polls: entries.filter((entry) => entry.revisions.size > 0).map((entry) => ({ url: entry.url, intervalMs: entry.pollIntervalMs })),
+    polls: entries
+      .filter((entry) => entry.revisions.size > 0)
+      .map((entry) => ({ url: entry.url, intervalMs: entry.pollIntervalMs })),
   };
 }

@@ -53,7 +53,10 @@ export function normalizeRepoURL(url: string): string {
 }
 
 function cleanPath(path: string): string {
-  return path.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  return path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
 }
 
 /** Whether the URL is reached over SSH (ssh:// or scp-like syntax). */

@@ -20,7 +20,12 @@ const objs = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isO
 const emptyToNull = (obj: Obj, keys: string[]) => {
   for (const key of keys) {
     const value = obj[key];
-    if (value === undefined || (Array.isArray(value) && value.length === 0) || (isObj(value) && Object.keys(value).length === 0)) obj[key] = null;
+    if (
+      value === undefined ||
+      (Array.isArray(value) && value.length === 0) ||
+      (isObj(value) && Object.keys(value).length === 0)
+    )
+      obj[key] = null;
   }
 };
 
@@ -52,8 +57,15 @@ export function admitJob(input: NomadJob, context: AdmitContext): AdmitResult {
 function storedJobUpdate(update: unknown): Obj {
   const maxParallel = isObj(update) && typeof update.MaxParallel === 'number' ? update.MaxParallel : 0;
   return {
-    Stagger: maxParallel > 0 && isObj(update) ? update.Stagger ?? 0 : 0, MaxParallel: maxParallel > 0 ? maxParallel : 0,
-    HealthCheck: '', MinHealthyTime: 0, HealthyDeadline: 0, ProgressDeadline: 0, Canary: 0, AutoRevert: false, AutoPromote: false,
+    Stagger: maxParallel > 0 && isObj(update) ? (update.Stagger ?? 0) : 0,
+    MaxParallel: maxParallel > 0 ? maxParallel : 0,
+    HealthCheck: '',
+    MinHealthyTime: 0,
+    HealthyDeadline: 0,
+    ProgressDeadline: 0,
+    Canary: 0,
+    AutoRevert: false,
+    AutoPromote: false,
   };
 }
 
@@ -65,7 +77,8 @@ function mutateGroup(group: Obj, job: Obj): void {
   for (const task of objs(group.Tasks)) {
     emptyToNull(task, ['Meta', 'Constraints', 'Affinities', 'Config', 'Env']);
     for (const service of objs(task.Services)) mutateService(service, job, group, task);
-    for (const network of objs(isObj(task.Resources) ? task.Resources.Networks : undefined)) defaultHostNetwork(network);
+    for (const network of objs(isObj(task.Resources) ? task.Resources.Networks : undefined))
+      defaultHostNetwork(network);
     defaultIdentity(task);
     for (const signal of taskSignals(task)) signals.add(signal);
   }
@@ -73,12 +86,16 @@ function mutateGroup(group: Obj, job: Obj): void {
 }
 
 function defaultHostNetwork(network: Obj): void {
-  for (const port of [...objs(network.ReservedPorts), ...objs(network.DynamicPorts)]) if (!port.HostNetwork) port.HostNetwork = 'default';
+  for (const port of [...objs(network.ReservedPorts), ...objs(network.DynamicPorts)])
+    if (!port.HostNetwork) port.HostNetwork = 'default';
 }
 
-const interpolate = (text: string, job: Obj, group: Obj, task: Obj | undefined) => text
-  .replaceAll('${JOB}', String(job.Name)).replaceAll('${TASKGROUP}', String(group.Name))
-  .replaceAll('${TASK}', String(task?.Name ?? '')).replaceAll('${BASE}', `${String(job.Name)}-${String(group.Name)}${task ? `-${String(task.Name)}` : ''}`);
+const interpolate = (text: string, job: Obj, group: Obj, task: Obj | undefined) =>
+  text
+    .replaceAll('${JOB}', String(job.Name))
+    .replaceAll('${TASKGROUP}', String(group.Name))
+    .replaceAll('${TASK}', String(task?.Name ?? ''))
+    .replaceAll('${BASE}', `${String(job.Name)}-${String(group.Name)}${task ? `-${String(task.Name)}` : ''}`);
 
 function mutateService(service: Obj, job: Obj, group: Obj, task: Obj | undefined): void {
   service.Name = interpolate(String(service.Name ?? ''), job, group, task);
@@ -95,7 +112,17 @@ function mutateService(service: Obj, job: Obj, group: Obj, task: Obj | undefined
 function defaultIdentity(task: Obj): void {
   const identities = objs(task.Identities);
   const named = identities.find((identity) => !identity.Name || identity.Name === 'default');
-  const base = { Name: 'default', Audience: ['nomadproject.io'], ChangeMode: '', ChangeSignal: '', Env: false, File: false, Filepath: '', ServiceName: '', TTL: 0 };
+  const base = {
+    Name: 'default',
+    Audience: ['nomadproject.io'],
+    ChangeMode: '',
+    ChangeSignal: '',
+    Env: false,
+    File: false,
+    Filepath: '',
+    ServiceName: '',
+    TTL: 0,
+  };
   if (named) {
     task.Identity = { ...base, ...named, Name: 'default' };
     task.Identities = identities.filter((identity) => identity !== named);
@@ -108,8 +135,10 @@ function defaultIdentity(task: Obj): void {
 function taskSignals(task: Obj): string[] {
   const signals: string[] = [];
   if (typeof task.KillSignal === 'string' && task.KillSignal) signals.push(task.KillSignal);
-  for (const template of objs(task.Templates)) if (template.ChangeMode === 'signal' && template.ChangeSignal) signals.push(String(template.ChangeSignal));
-  if (isObj(task.Vault) && task.Vault.ChangeMode === 'signal' && task.Vault.ChangeSignal) signals.push(String(task.Vault.ChangeSignal));
+  for (const template of objs(task.Templates))
+    if (template.ChangeMode === 'signal' && template.ChangeSignal) signals.push(String(template.ChangeSignal));
+  if (isObj(task.Vault) && task.Vault.ChangeMode === 'signal' && task.Vault.ChangeSignal)
+    signals.push(String(task.Vault.ChangeSignal));
   return signals;
 }
 
@@ -118,10 +147,14 @@ function addImpliedConstraints(group: Obj, signals: Set<string>): void {
   const tasks = objs(group.Tasks);
   const services = [...objs(group.Services), ...tasks.flatMap((task) => objs(task.Services))];
   const implied: Obj[] = [];
-  if (tasks.some((task) => isObj(task.Vault))) implied.push({ LTarget: '${attr.vault.version}', RTarget: '>= 0.6.1', Operand: 'semver' });
-  if (services.some((service) => service.Provider !== 'nomad')) implied.push({ LTarget: '${attr.consul.version}', RTarget: '>= 1.8.0', Operand: 'semver' });
-  if (services.some((service) => service.Provider === 'nomad')) implied.push({ LTarget: '${attr.nomad.service_discovery}', RTarget: 'true', Operand: '=' });
-  if (signals.size > 0) implied.push({ LTarget: '${attr.os.signals}', RTarget: [...signals].sort().join(','), Operand: 'set_contains' });
+  if (tasks.some((task) => isObj(task.Vault)))
+    implied.push({ LTarget: '${attr.vault.version}', RTarget: '>= 0.6.1', Operand: 'semver' });
+  if (services.some((service) => service.Provider !== 'nomad'))
+    implied.push({ LTarget: '${attr.consul.version}', RTarget: '>= 1.8.0', Operand: 'semver' });
+  if (services.some((service) => service.Provider === 'nomad'))
+    implied.push({ LTarget: '${attr.nomad.service_discovery}', RTarget: 'true', Operand: '=' });
+  if (signals.size > 0)
+    implied.push({ LTarget: '${attr.os.signals}', RTarget: [...signals].sort().join(','), Operand: 'set_contains' });
   if (implied.length === 0) return;
   const existing = objs(group.Constraints);
   const fresh = implied.filter((c) => !existing.some((e) => e.LTarget === c.LTarget && e.Operand === c.Operand));

@@ -11,9 +11,26 @@ export function canonicalizeJob(input: NomadJob, _options: Record<string, never>
   const job = structuredClone(input) as Obj;
   def(job, 'ID', '');
   def(job, 'Name', job.ID);
-  for (const [key, value] of [['ParentID', ''], ['Namespace', 'default'], ['Priority', 50], ['Stop', false], ['Region', 'global'], ['NodePool', ''],
-    ['Type', 'service'], ['AllAtOnce', false], ['ConsulNamespace', ''], ['VaultNamespace', ''], ['NomadTokenID', ''], ['Status', ''],
-    ['StatusDescription', ''], ['Stable', false], ['Version', 0], ['CreateIndex', 0], ['ModifyIndex', 0], ['JobModifyIndex', 0]] as const) {
+  for (const [key, value] of [
+    ['ParentID', ''],
+    ['Namespace', 'default'],
+    ['Priority', 50],
+    ['Stop', false],
+    ['Region', 'global'],
+    ['NodePool', ''],
+    ['Type', 'service'],
+    ['AllAtOnce', false],
+    ['ConsulNamespace', ''],
+    ['VaultNamespace', ''],
+    ['NomadTokenID', ''],
+    ['Status', ''],
+    ['StatusDescription', ''],
+    ['Stable', false],
+    ['Version', 0],
+    ['CreateIndex', 0],
+    ['ModifyIndex', 0],
+    ['JobModifyIndex', 0],
+  ] as const) {
     def(job, key, value);
   }
   const type = job.Type as string;
@@ -41,23 +58,49 @@ function fillDefaults(obj: Obj, defaults: Obj): void {
 /** Go's `Merge`: a copy of `base` with every non-nil field of `over` on top. */
 function merge(base: Obj, over: unknown): Obj {
   const out = { ...base };
-  if (isObj(over)) for (const [key, value] of Object.entries(over)) if (value !== undefined && value !== null) out[key] = value;
+  if (isObj(over))
+    for (const [key, value] of Object.entries(over)) if (value !== undefined && value !== null) out[key] = value;
   return out;
 }
 
 const defaultUpdate = (): Obj => ({
-  Stagger: 30 * S, MaxParallel: 1, HealthCheck: 'checks', MinHealthyTime: 10 * S, HealthyDeadline: 300 * S,
-  ProgressDeadline: 600 * S, Canary: 0, AutoRevert: false, AutoPromote: false,
+  Stagger: 30 * S,
+  MaxParallel: 1,
+  HealthCheck: 'checks',
+  MinHealthyTime: 10 * S,
+  HealthyDeadline: 300 * S,
+  ProgressDeadline: 600 * S,
+  Canary: 0,
+  AutoRevert: false,
+  AutoPromote: false,
 });
 
 /** api.UpdateStrategy.Empty: no field carries a user value. */
 function updateEmpty(update: Obj): boolean {
-  return !Object.values(update).some((value) => value !== undefined && value !== null && value !== 0 && value !== '' && value !== false);
+  return !Object.values(update).some(
+    (value) => value !== undefined && value !== null && value !== 0 && value !== '' && value !== false,
+  );
 }
 
 function defaultReschedule(type: string): Obj {
-  if (type === 'service') return { Attempts: 0, Interval: 0, Delay: 30 * S, DelayFunction: 'exponential', MaxDelay: 3600 * S, Unlimited: true };
-  if (type === 'batch') return { Attempts: 1, Interval: 24 * 3600 * S, Delay: 5 * S, DelayFunction: 'constant', MaxDelay: 0, Unlimited: false };
+  if (type === 'service')
+    return {
+      Attempts: 0,
+      Interval: 0,
+      Delay: 30 * S,
+      DelayFunction: 'exponential',
+      MaxDelay: 3600 * S,
+      Unlimited: true,
+    };
+  if (type === 'batch')
+    return {
+      Attempts: 1,
+      Interval: 24 * 3600 * S,
+      Delay: 5 * S,
+      DelayFunction: 'constant',
+      MaxDelay: 0,
+      Unlimited: false,
+    };
   return { Attempts: 0, Interval: 0, Delay: 0, DelayFunction: '', MaxDelay: 0, Unlimited: false };
 }
 
@@ -67,7 +110,12 @@ function defaultRestart(type: string): Obj {
     : { Attempts: 3, Interval: 24 * 3600 * S, Delay: 15 * S, Mode: 'fail', RenderTemplates: false };
 }
 
-const defaultMigrate = (): Obj => ({ MaxParallel: 1, HealthCheck: 'checks', MinHealthyTime: 10 * S, HealthyDeadline: 300 * S });
+const defaultMigrate = (): Obj => ({
+  MaxParallel: 1,
+  HealthCheck: 'checks',
+  MinHealthyTime: 10 * S,
+  HealthyDeadline: 300 * S,
+});
 
 function canonicalizePeriodic(periodic: Obj): void {
   def(periodic, 'Enabled', true);
@@ -135,7 +183,8 @@ function canonicalizeTask(task: Obj, group: Obj, job: Obj): void {
   for (const template of objs(task.Templates)) canonicalizeTemplate(template);
   for (const service of objs(task.Services)) canonicalizeService(service, task, group, job);
   for (const affinity of objs(task.Affinities)) def(affinity, 'Weight', 50);
-  for (const mount of objs(task.VolumeMounts)) fillDefaults(mount, { PropagationMode: 'private', ReadOnly: false, SELinuxLabel: '' });
+  for (const mount of objs(task.VolumeMounts))
+    fillDefaults(mount, { PropagationMode: 'private', ReadOnly: false, SELinuxLabel: '' });
   if (!isObj(task.Lifecycle) || !task.Lifecycle.Hook) task.Lifecycle = null;
   task.RestartPolicy = merge(group.RestartPolicy as Obj, task.RestartPolicy);
 }
@@ -153,16 +202,33 @@ function canonicalizeArtifact(artifact: Obj): void {
 }
 
 function canonicalizeVault(vault: Obj): void {
-  fillDefaults(vault, { Env: true, DisableFile: false, Namespace: '', ChangeMode: 'restart', ChangeSignal: 'SIGHUP', AllowTokenExpiration: false });
+  fillDefaults(vault, {
+    Env: true,
+    DisableFile: false,
+    Namespace: '',
+    ChangeMode: 'restart',
+    ChangeSignal: 'SIGHUP',
+    AllowTokenExpiration: false,
+  });
   if (!vault.Cluster) vault.Cluster = 'default';
 }
 
 function canonicalizeTemplate(template: Obj): void {
   fillDefaults(template, { SourcePath: '', DestPath: '', EmbeddedTmpl: '', ChangeMode: 'restart' });
-  if (template.ChangeSignal === undefined || template.ChangeSignal === null) template.ChangeSignal = template.ChangeMode === 'signal' ? 'SIGHUP' : '';
+  if (template.ChangeSignal === undefined || template.ChangeSignal === null)
+    template.ChangeSignal = template.ChangeMode === 'signal' ? 'SIGHUP' : '';
   else template.ChangeSignal = String(template.ChangeSignal).toUpperCase();
-  if (isObj(template.ChangeScript)) fillDefaults(template.ChangeScript, { Command: '', Args: [], Timeout: 5 * S, FailOnError: false });
-  fillDefaults(template, { Splay: 5 * S, Perms: '0644', LeftDelim: '{{', RightDelim: '}}', Envvars: false, ErrMissingKey: false, VaultGrace: 0 });
+  if (isObj(template.ChangeScript))
+    fillDefaults(template.ChangeScript, { Command: '', Args: [], Timeout: 5 * S, FailOnError: false });
+  fillDefaults(template, {
+    Splay: 5 * S,
+    Perms: '0644',
+    LeftDelim: '{{',
+    RightDelim: '}}',
+    Envvars: false,
+    ErrMissingKey: false,
+    VaultGrace: 0,
+  });
 }
 
 /** api.Service.Canonicalize: default name, modes and provider; checks inherit OnUpdate. */
@@ -177,6 +243,7 @@ function canonicalizeService(service: Obj, task: Obj | undefined, group: Obj, jo
   }
   for (const check of objs(service.Checks)) {
     if (!check.OnUpdate) check.OnUpdate = service.OnUpdate;
-    for (const key of ['SuccessBeforePassing', 'FailuresBeforeCritical']) if (typeof check[key] === 'number' && (check[key] as number) < 0) check[key] = 0;
+    for (const key of ['SuccessBeforePassing', 'FailuresBeforeCritical'])
+      if (typeof check[key] === 'number' && (check[key] as number) < 0) check[key] = 0;
   }
 }

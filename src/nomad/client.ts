@@ -138,9 +138,14 @@ export class NomadHTTP {
     if (token) headers['x-nomad-token'] = token;
     const payload = spec.rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    const waitMs = options.index ? Math.min(options.wait ? parseDuration(options.wait) / 1e6 : 300_000, MAX_WAIT_MS) : 0;
+    const waitMs = options.index
+      ? Math.min(options.wait ? parseDuration(options.wait) / 1e6 : 300_000, MAX_WAIT_MS)
+      : 0;
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException('request timed out', 'TimeoutError')), this.timeoutMs + waitMs);
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('request timed out', 'TimeoutError')),
+      this.timeoutMs + waitMs,
+    );
     const settled = () => clearTimeout(timer);
     const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
     let response: Response;
@@ -189,7 +194,11 @@ function tlsConnectOptions(tls: NomadTLSOptions | undefined): Record<string, unk
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new DroverError('DROVER_ERR_CONFIG', `cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        { file },
+      );
     }
   };
   if (Boolean(tls.clientCert) !== Boolean(tls.clientKey)) {

@@ -6,7 +6,10 @@ import type { NomadClientOptions } from './client.js';
  * NOMAD_CACERT, NOMAD_CLIENT_CERT, NOMAD_CLIENT_KEY, NOMAD_TLS_SERVER_NAME, NOMAD_SKIP_VERIFY.
  * Values in `overrides` win over the environment.
  */
-export function nomadOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<NomadClientOptions> = {}): NomadClientOptions {
+export function nomadOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<NomadClientOptions> = {},
+): NomadClientOptions {
   const tls = {
     caCert: env.NOMAD_CACERT || undefined,
     clientCert: env.NOMAD_CLIENT_CERT || undefined,

@@ -9,8 +9,16 @@ export class NomadAPIError extends DroverError {
   /** X-Nomad-Index of the answer, when Nomad sent one (a 404 on a blocking read does). */
   lastIndex = 0;
 
-  constructor(readonly statusCode: number, readonly body: string, readonly method: string, readonly path: string) {
-    super('DROVER_ERR_NOMAD', `Nomad ${method} ${path}: Unexpected response code: ${statusCode} (${body.trim()})`, { status: statusCode, path });
+  constructor(
+    readonly statusCode: number,
+    readonly body: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super('DROVER_ERR_NOMAD', `Nomad ${method} ${path}: Unexpected response code: ${statusCode} (${body.trim()})`, {
+      status: statusCode,
+      path,
+    });
     this.name = 'NomadAPIError';
   }
 
@@ -22,7 +30,12 @@ export class NomadAPIError extends DroverError {
 
 /** Nomad could not be reached (connection refused, TLS failure, timeout...). */
 export class NomadNetworkError extends DroverError {
-  constructor(readonly method: string, readonly path: string, readonly reason: string, cause: unknown) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly reason: string,
+    cause: unknown,
+  ) {
     super('DROVER_ERR_NOMAD', `Nomad ${method} ${path}: ${reason}`, { path }, { cause });
     this.name = 'NomadNetworkError';
   }

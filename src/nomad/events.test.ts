@@ -18,7 +18,13 @@ before(async () => {
     if (mode === '1') {
       // Split lines across chunks, a heartbeat, then a clean EOF.
       res.write('{}\n{"Index":5,"Ev');
-      setTimeout(() => res.end('ents":[{"Topic":"Job","Type":"JobRegistered","Key":"a","Namespace":"default","FilterKeys":null,"Index":5,"Payload":{}}]}\n{}\n'), 10);
+      setTimeout(
+        () =>
+          res.end(
+            'ents":[{"Topic":"Job","Type":"JobRegistered","Key":"a","Namespace":"default","FilterKeys":null,"Index":5,"Payload":{}}]}\n{}\n',
+          ),
+        10,
+      );
     } else {
       res.write('{}\n'); // then silence
     }
@@ -35,14 +41,23 @@ after(async () => {
 
 test('stream reassembles lines split across chunks, skips heartbeats, and reports EOF with the last index', async () => {
   const batches: number[] = [];
-  await assert.rejects(async () => {
-    for await (const batch of nomad.events.stream({ index: 1 })) batches.push(batch.Index);
-  }, (error: EventStreamClosedError) => error instanceof EventStreamClosedError && error.lastIndex === 5);
+  await assert.rejects(
+    async () => {
+      for await (const batch of nomad.events.stream({ index: 1 })) batches.push(batch.Index);
+    },
+    (error: EventStreamClosedError) => error instanceof EventStreamClosedError && error.lastIndex === 5,
+  );
   assert.deepEqual(batches, [5]);
 });
 
 test('a silent connection counts as dropped after the idle timeout', async () => {
-  await assert.rejects(async () => {
-    for await (const _ of nomad.events.stream({ index: 2, idleTimeoutMs: 50 })) { /* nothing arrives */ }
-  }, (error: NomadNetworkError) => error instanceof NomadNetworkError && /no event or heartbeat for 50 ms/.test(error.message));
+  await assert.rejects(
+    async () => {
+      for await (const _ of nomad.events.stream({ index: 2, idleTimeoutMs: 50 })) {
+        /* nothing arrives */
+      }
+    },
+    (error: NomadNetworkError) =>
+      error instanceof NomadNetworkError && /no event or heartbeat for 50 ms/.test(error.message),
+  );
 });

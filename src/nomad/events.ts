@@ -33,10 +33,12 @@ export class Events {
     const idle = new AbortController();
     const signal = rest.signal ? AbortSignal.any([idle.signal, rest.signal]) : idle.signal;
     let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
-    const response = await this.http.send({ method: 'GET', path: streamPath(topics, index), options: { ...rest, signal } }).catch((error: unknown) => {
-      clearTimeout(timer);
-      throw error;
-    });
+    const response = await this.http
+      .send({ method: 'GET', path: streamPath(topics, index), options: { ...rest, signal } })
+      .catch((error: unknown) => {
+        clearTimeout(timer);
+        throw error;
+      });
     let lastIndex = index ?? 0;
     let buffered = '';
     const decoder = new TextDecoder();
@@ -56,7 +58,12 @@ export class Events {
       }
     } catch (error) {
       if (rest.signal?.aborted) return;
-      throw new NomadNetworkError('GET', '/v1/event/stream', idle.signal.aborted ? `no event or heartbeat for ${idleTimeoutMs} ms` : (error as Error).message, error);
+      throw new NomadNetworkError(
+        'GET',
+        '/v1/event/stream',
+        idle.signal.aborted ? `no event or heartbeat for ${idleTimeoutMs} ms` : (error as Error).message,
+        error,
+      );
     } finally {
       clearTimeout(timer);
       idle.abort();
@@ -70,7 +77,9 @@ export class Events {
    * jitter) from the index after the last batch it delivered, and skips any batch it already
    * delivered. Runs until the signal aborts.
    */
-  async *subscribe(options: EventStreamOptions & { retry?: Partial<RetryPolicy>; onReconnect?: (error: unknown) => void } = {}): AsyncGenerator<EventBatch> {
+  async *subscribe(
+    options: EventStreamOptions & { retry?: Partial<RetryPolicy>; onReconnect?: (error: unknown) => void } = {},
+  ): AsyncGenerator<EventBatch> {
     const { retry, onReconnect, ...streamOptions } = options;
     const policy: RetryPolicy = { attempts: Infinity, baseDelayMs: 100, maxDelayMs: 10_000, ...retry };
     let lastIndex = (streamOptions.index ?? 0) - 1;

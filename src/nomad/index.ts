@@ -44,5 +44,12 @@ export { nomadOptionsFromEnv } from './config.js';
 export { VariableConflictError } from './variables.js';
 export { watch, type WatchOptions } from './watch.js';
 export { EventStreamClosedError, type EventBatch, type EventStreamOptions } from './events.js';
-export type { JobListStub, RegisterResponse, DeregisterResponse, PlanResponse, ValidateResponse, JobSubmission } from './jobs.js';
+export type {
+  JobListStub,
+  RegisterResponse,
+  DeregisterResponse,
+  PlanResponse,
+  ValidateResponse,
+  JobSubmission,
+} from './jobs.js';
 export type * from './types.js';

@@ -23,7 +23,13 @@ export function jobDiff(old: NomadJob | undefined, next: NomadJob | undefined, c
   ].filter(present);
   const groups = pairByName(o.TaskGroups, n.TaskGroups).map(([a, b]) => groupDiff(a, b, ctx));
   const type: DiffType = !old ? 'Added' : !next ? 'Deleted' : changed(fields, objects, groups) ? 'Edited' : 'None';
-  return { Type: type, ID: String(n.ID ?? o.ID ?? ''), Fields: nullIfEmpty(fields), Objects: nullIfEmpty(objects), TaskGroups: nullIfEmpty(groups) };
+  return {
+    Type: type,
+    ID: String(n.ID ?? o.ID ?? ''),
+    Fields: nullIfEmpty(fields),
+    Objects: nullIfEmpty(objects),
+    TaskGroups: nullIfEmpty(groups),
+  };
 }
 
 type Obj = Record<string, unknown>;
@@ -33,14 +39,30 @@ const objs = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isO
 const present = <T>(value: T | undefined): value is T => value !== undefined;
 const nullIfEmpty = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
 const isPrimitive = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
-const changed = (...lists: Array<Array<{ Type: DiffType }>>) => lists.some((list) => list.some((d) => d.Type !== 'None'));
+const changed = (...lists: Array<Array<{ Type: DiffType }>>) =>
+  lists.some((list) => list.some((d) => d.Type !== 'None'));
 
-const JOB_SKIP = new Set(['ID', 'Status', 'StatusDescription', 'Version', 'Stable', 'CreateIndex', 'ModifyIndex', 'JobModifyIndex', 'Update', 'SubmitTime', 'NomadTokenID', 'VaultToken', 'ConsulToken']);
+const JOB_SKIP = new Set([
+  'ID',
+  'Status',
+  'StatusDescription',
+  'Version',
+  'Stable',
+  'CreateIndex',
+  'ModifyIndex',
+  'JobModifyIndex',
+  'Update',
+  'SubmitTime',
+  'NomadTokenID',
+  'VaultToken',
+  'ConsulToken',
+]);
 const GROUP_SKIP = new Set(['Name']);
 const TASK_SKIP = new Set(['Name']);
 
 function fieldDiff(name: string, old: string, next: string, ctx: Ctx): FieldDiff | undefined {
-  if (old === next) return ctx.contextual ? { Type: 'None', Name: name, Old: old, New: next, Annotations: null } : undefined;
+  if (old === next)
+    return ctx.contextual ? { Type: 'None', Name: name, Old: old, New: next, Annotations: null } : undefined;
   const type: DiffType = old === '' ? 'Added' : next === '' ? 'Deleted' : 'Edited';
   return { Type: type, Name: name, Old: old, New: next, Annotations: null };
 }
@@ -54,7 +76,8 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>, primi
     if (!primitiveOnly) value.forEach((item, i) => flatten(item, `${prefix}[${i}]`, out, false));
   } else if (isObj(value)) {
     if (primitiveOnly && prefix !== '') return;
-    for (const [key, item] of Object.entries(value)) flatten(item, prefix === '' ? key : primitiveOnly ? `${prefix}.${key}` : `${prefix}[${key}]`, out, primitiveOnly);
+    for (const [key, item] of Object.entries(value))
+      flatten(item, prefix === '' ? key : primitiveOnly ? `${prefix}.${key}` : `${prefix}[${key}]`, out, primitiveOnly);
   }
 }
 
@@ -67,14 +90,16 @@ function fieldsOf(old: Map<string, string>, next: Map<string, string>, ctx: Ctx)
 function primitiveFields(old: Obj, next: Obj, skip: Set<string>, ctx: Ctx): FieldDiff[] {
   const pick = (obj: Obj) => {
     const out = new Map<string, string>();
-    for (const [key, value] of Object.entries(obj)) if (!skip.has(key) && isPrimitive(value)) out.set(key, String(value));
+    for (const [key, value] of Object.entries(obj))
+      if (!skip.has(key) && isPrimitive(value)) out.set(key, String(value));
     return out;
   };
   return fieldsOf(pick(old), pick(next), { ...ctx, contextual: false });
 }
 
 function mapFields(name: string, old: unknown, next: unknown, ctx: Ctx): FieldDiff[] {
-  const pick = (value: unknown) => new Map(Object.entries(isObj(value) ? value : {}).map(([k, v]) => [`${name}[${k}]`, String(v)]));
+  const pick = (value: unknown) =>
+    new Map(Object.entries(isObj(value) ? value : {}).map(([k, v]) => [`${name}[${k}]`, String(v)]));
   return fieldsOf(pick(old), pick(next), { ...ctx, contextual: false });
 }
 
@@ -104,7 +129,13 @@ function setObject(name: string, old: unknown, next: unknown, ctx: Ctx): ObjectD
     if (a.has(value) && b.has(value)) {
       if (ctx.contextual) fields.push({ Type: 'None', Name: name, Old: value, New: value, Annotations: null });
     } else {
-      fields.push({ Type: a.has(value) ? 'Deleted' : 'Added', Name: name, Old: a.has(value) ? value : '', New: b.has(value) ? value : '', Annotations: null });
+      fields.push({
+        Type: a.has(value) ? 'Deleted' : 'Added',
+        Name: name,
+        Old: a.has(value) ? value : '',
+        New: b.has(value) ? value : '',
+        Annotations: null,
+      });
     }
   }
   if (!fields.some((f) => f.Type !== 'None')) return undefined;
@@ -127,16 +158,20 @@ function listObjects(name: string, old: unknown, next: unknown, ctx: Ctx, deep =
 
 /** Services are matched by name, so an edited service shows as Edited with its checks inside. */
 function serviceObjects(old: unknown, next: unknown, ctx: Ctx): ObjectDiff[] {
-  return pairByName(old, next).map(([a, b]) => {
-    const base = structObject('Service', a, b, ctx);
-    const tags = setObject('Tags', a?.Tags, b?.Tags, ctx);
-    const checks = listObjects('Check', a?.Checks, b?.Checks, ctx);
-    const nested = [tags, ...checks].filter(present);
-    if (!base && nested.length === 0) return undefined;
-    const type: DiffType = !a ? 'Added' : !b ? 'Deleted' : 'Edited';
-    const fields = base?.Fields ?? (ctx.contextual ? structObject('Service', a, b, { contextual: true }, false)?.Fields ?? null : null);
-    return { Type: type, Name: 'Service', Fields: fields, Objects: nullIfEmpty(nested) };
-  }).filter(present);
+  return pairByName(old, next)
+    .map(([a, b]) => {
+      const base = structObject('Service', a, b, ctx);
+      const tags = setObject('Tags', a?.Tags, b?.Tags, ctx);
+      const checks = listObjects('Check', a?.Checks, b?.Checks, ctx);
+      const nested = [tags, ...checks].filter(present);
+      if (!base && nested.length === 0) return undefined;
+      const type: DiffType = !a ? 'Added' : !b ? 'Deleted' : 'Edited';
+      const fields =
+        base?.Fields ??
+        (ctx.contextual ? (structObject('Service', a, b, { contextual: true }, false)?.Fields ?? null) : null);
+      return { Type: type, Name: 'Service', Fields: fields, Objects: nullIfEmpty(nested) };
+    })
+    .filter(present);
 }
 
 function pairByName(old: unknown, next: unknown): Array<[Obj | undefined, Obj | undefined]> {
@@ -149,22 +184,50 @@ function groupDiff(old: Obj | undefined, next: Obj | undefined, ctx: Ctx): TaskG
   const o = old ?? {};
   const n = next ?? {};
   const sub = { contextual: ctx.contextual || !old || !next };
-  const fields = [...(old && next ? primitiveFields(o, n, GROUP_SKIP, ctx) : fieldsOf(prims(o, GROUP_SKIP), prims(n, GROUP_SKIP), { contextual: false })), ...mapFields('Meta', o.Meta, n.Meta, ctx)];
+  const fields = [
+    ...(old && next
+      ? primitiveFields(o, n, GROUP_SKIP, ctx)
+      : fieldsOf(prims(o, GROUP_SKIP), prims(n, GROUP_SKIP), { contextual: false })),
+    ...mapFields('Meta', o.Meta, n.Meta, ctx),
+  ];
   const objects = [
     ...listObjects('Constraint', o.Constraints, n.Constraints, sub),
     ...listObjects('Affinity', o.Affinities, n.Affinities, sub),
-    ...['RestartPolicy', 'ReschedulePolicy', 'Migrate', 'Update', 'EphemeralDisk', 'Disconnect', 'Consul', 'Scaling'].map((key) => structObject(key, o[key], n[key], sub)),
+    ...[
+      'RestartPolicy',
+      'ReschedulePolicy',
+      'Migrate',
+      'Update',
+      'EphemeralDisk',
+      'Disconnect',
+      'Consul',
+      'Scaling',
+    ].map((key) => structObject(key, o[key], n[key], sub)),
     ...listObjects('Network', o.Networks, n.Networks, sub, true),
     ...serviceObjects(o.Services, n.Services, sub),
-    ...pairByName(Object.values(isObj(o.Volumes) ? o.Volumes : {}), Object.values(isObj(n.Volumes) ? n.Volumes : {})).map(([a, b]) => structObject('Volume', a, b, sub)),
+    ...pairByName(
+      Object.values(isObj(o.Volumes) ? o.Volumes : {}),
+      Object.values(isObj(n.Volumes) ? n.Volumes : {}),
+    ).map(([a, b]) => structObject('Volume', a, b, sub)),
   ].filter(present);
   const tasks = pairByName(o.Tasks, n.Tasks).map(([a, b]) => taskDiff(a, b, sub));
   const type: DiffType = !old ? 'Added' : !next ? 'Deleted' : changed(fields, objects, tasks) ? 'Edited' : 'None';
-  return { Type: type, Name: String(n.Name ?? o.Name), Fields: nullIfEmpty(fields), Objects: nullIfEmpty(objects), Tasks: nullIfEmpty(tasks), Updates: null };
+  return {
+    Type: type,
+    Name: String(n.Name ?? o.Name),
+    Fields: nullIfEmpty(fields),
+    Objects: nullIfEmpty(objects),
+    Tasks: nullIfEmpty(tasks),
+    Updates: null,
+  };
 }
 
 function prims(obj: Obj, skip: Set<string>): Map<string, string> {
-  return new Map(Object.entries(obj).filter(([key, value]) => !skip.has(key) && isPrimitive(value)).map(([key, value]) => [key, String(value)]));
+  return new Map(
+    Object.entries(obj)
+      .filter(([key, value]) => !skip.has(key) && isPrimitive(value))
+      .map(([key, value]) => [key, String(value)]),
+  );
 }
 
 function taskDiff(old: Obj | undefined, next: Obj | undefined, ctx: Ctx): TaskDiff {
@@ -172,12 +235,17 @@ function taskDiff(old: Obj | undefined, next: Obj | undefined, ctx: Ctx): TaskDi
   const n = next ?? {};
   const sub = { contextual: ctx.contextual || !old || !next };
   const fields = [
-    ...(old && next ? primitiveFields(o, n, TASK_SKIP, ctx) : fieldsOf(prims(o, TASK_SKIP), prims(n, TASK_SKIP), { contextual: false })),
-    ...mapFields('Env', o.Env, n.Env, ctx), ...mapFields('Meta', o.Meta, n.Meta, ctx),
+    ...(old && next
+      ? primitiveFields(o, n, TASK_SKIP, ctx)
+      : fieldsOf(prims(o, TASK_SKIP), prims(n, TASK_SKIP), { contextual: false })),
+    ...mapFields('Env', o.Env, n.Env, ctx),
+    ...mapFields('Meta', o.Meta, n.Meta, ctx),
   ];
   const objects = [
     structObject('Config', o.Config, n.Config, sub, true),
-    ...['Resources', 'LogConfig', 'RestartPolicy', 'Vault', 'Consul', 'Identity', 'DispatchPayload'].map((key) => structObject(key, o[key], n[key], sub)),
+    ...['Resources', 'LogConfig', 'RestartPolicy', 'Vault', 'Consul', 'Identity', 'DispatchPayload'].map((key) =>
+      structObject(key, o[key], n[key], sub),
+    ),
     ...listObjects('Constraint', o.Constraints, n.Constraints, sub),
     ...listObjects('Affinity', o.Affinities, n.Affinities, sub),
     ...listObjects('Template', o.Templates, n.Templates, sub),
@@ -186,7 +254,13 @@ function taskDiff(old: Obj | undefined, next: Obj | undefined, ctx: Ctx): TaskDi
     ...serviceObjects(o.Services, n.Services, sub),
   ].filter(present);
   const type: DiffType = !old ? 'Added' : !next ? 'Deleted' : changed(fields, objects) ? 'Edited' : 'None';
-  return { Type: type, Name: String(n.Name ?? o.Name), Fields: nullIfEmpty(fields), Objects: nullIfEmpty(objects), Annotations: null };
+  return {
+    Type: type,
+    Name: String(n.Name ?? o.Name),
+    Fields: nullIfEmpty(fields),
+    Objects: nullIfEmpty(objects),
+    Annotations: null,
+  };
 }
 
 /** Object names whose change Nomad applies in place (no task restart). */
@@ -215,7 +289,8 @@ export function annotateDiff(diff: JobDiff): void {
       else if (group.Type === 'Deleted') task.Annotations = ['forces destroy'];
       else if (task.Type === 'Added') task.Annotations = ['forces create'];
       else if (task.Type === 'Deleted') task.Annotations = ['forces destroy'];
-      else if (task.Type === 'Edited') task.Annotations = [taskForcesDestroy(task) ? 'forces create/destroy update' : 'forces in-place update'];
+      else if (task.Type === 'Edited')
+        task.Annotations = [taskForcesDestroy(task) ? 'forces create/destroy update' : 'forces in-place update'];
     }
   }
 }

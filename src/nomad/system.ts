@@ -3,8 +3,22 @@ import type { ACLToken } from './types.js';
 
 /** The parts of /v1/agent/self Drover reads (top-level keys are lower-case in Nomad's answer). */
 export type AgentSelf = {
-  config: { Region: string; Datacenter: string; NodeName?: string; Version: { Version: string; VersionPrerelease: string; VersionMetadata: string } | string; ACL?: { Enabled: boolean }; [key: string]: unknown };
-  member: { Name: string; Addr: string; Port: number; Tags: Record<string, string>; Status: string; [key: string]: unknown };
+  config: {
+    Region: string;
+    Datacenter: string;
+    NodeName?: string;
+    Version: { Version: string; VersionPrerelease: string; VersionMetadata: string } | string;
+    ACL?: { Enabled: boolean };
+    [key: string]: unknown;
+  };
+  member: {
+    Name: string;
+    Addr: string;
+    Port: number;
+    Tags: Record<string, string>;
+    Status: string;
+    [key: string]: unknown;
+  };
   stats: Record<string, unknown>;
 };
 

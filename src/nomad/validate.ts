@@ -20,7 +20,8 @@ export function validateJob(job: NomadJob): string[] {
   if (!JOB_TYPES.includes(String(j.Type))) errors.push(`Invalid job type: ${JSON.stringify(j.Type)}`);
   const priority = Number(j.Priority);
   if (!(priority >= 1 && priority <= 100)) errors.push('Job priority must be between [1, 100]');
-  for (const dc of Array.isArray(j.Datacenters) ? j.Datacenters : []) if (dc === '') errors.push('Job datacenter must be non-empty string');
+  for (const dc of Array.isArray(j.Datacenters) ? j.Datacenters : [])
+    if (dc === '') errors.push('Job datacenter must be non-empty string');
   const groups = Array.isArray(j.TaskGroups) ? j.TaskGroups.filter(isObj) : [];
   if (groups.length === 0) errors.push('Missing job task groups');
   const seen = new Map<string, number>();
@@ -40,7 +41,9 @@ function validateGroup(group: Obj, type: string): string[] {
   if (!group.Name) errors.push('Missing task group name');
   if (typeof group.Count === 'number' && group.Count < 0) errors.push("Task group count can't be negative");
   if ((type === 'system' || type === 'sysbatch') && typeof group.Count === 'number' && group.Count > 1) {
-    errors.push(`Job task group ${String(group.Name)} has count ${group.Count}. Count cannot exceed 1 with system scheduler`);
+    errors.push(
+      `Job task group ${String(group.Name)} has count ${group.Count}. Count cannot exceed 1 with system scheduler`,
+    );
   }
   const tasks = Array.isArray(group.Tasks) ? group.Tasks.filter(isObj) : [];
   if (tasks.length === 0) errors.push('Missing tasks for task group');
@@ -68,8 +71,10 @@ function validateTask(task: Obj): string[] {
   if (!isObj(resources)) errors.push('Missing task resources');
   else {
     const cores = Number(resources.Cores ?? 0);
-    if (Number(resources.CPU ?? 0) < 1 && cores === 0) errors.push(`minimum CPU value is 1; got ${Number(resources.CPU ?? 0)}`);
-    if (Number(resources.MemoryMB ?? 0) < 10) errors.push(`minimum MemoryMB value is 10; got ${Number(resources.MemoryMB ?? 0)}`);
+    if (Number(resources.CPU ?? 0) < 1 && cores === 0)
+      errors.push(`minimum CPU value is 1; got ${Number(resources.CPU ?? 0)}`);
+    if (Number(resources.MemoryMB ?? 0) < 10)
+      errors.push(`minimum MemoryMB value is 10; got ${Number(resources.MemoryMB ?? 0)}`);
   }
   if (!isObj(task.LogConfig)) errors.push('Missing Log Config');
   return errors;

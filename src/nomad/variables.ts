@@ -5,7 +5,9 @@ import type { Variable, VariableMetadata } from './types.js';
 /** A check-and-set conflict (409): Nomad sends the variable that is there now. */
 export class VariableConflictError extends Error {
   constructor(readonly current: Variable | VariableMetadata) {
-    super(`variable ${current.Path} changed: check-and-set index does not match (current ModifyIndex ${current.ModifyIndex})`);
+    super(
+      `variable ${current.Path} changed: check-and-set index does not match (current ModifyIndex ${current.ModifyIndex})`,
+    );
     this.name = 'VariableConflictError';
   }
 }
@@ -17,9 +19,15 @@ export class Variables {
   constructor(private readonly http: NomadHTTP) {}
 
   /** Lists metadata only (no Items). */
-  async list(options: QueryOptions & { prefix?: string } = {}): Promise<{ variables: VariableMetadata[]; meta: QueryMeta }> {
+  async list(
+    options: QueryOptions & { prefix?: string } = {},
+  ): Promise<{ variables: VariableMetadata[]; meta: QueryMeta }> {
     const { prefix, ...rest } = options;
-    const { data, meta } = await this.http.request<VariableMetadata[]>({ method: 'GET', path: '/v1/vars', options: { ...rest, params: { ...rest.params, prefix } } });
+    const { data, meta } = await this.http.request<VariableMetadata[]>({
+      method: 'GET',
+      path: '/v1/vars',
+      options: { ...rest, params: { ...rest.params, prefix } },
+    });
     return { variables: data ?? [], meta };
   }
 
@@ -29,13 +37,21 @@ export class Variables {
       const { data, meta } = await this.http.request<Variable>({ method: 'GET', path: varPath(path), options });
       return { variable: data, meta };
     } catch (error) {
-      if (error instanceof NomadAPIError && error.statusCode === 404) return { variable: undefined, meta: { lastIndex: error.lastIndex, knownLeader: false, lastContactMs: 0, nextToken: '' } };
+      if (error instanceof NomadAPIError && error.statusCode === 404)
+        return {
+          variable: undefined,
+          meta: { lastIndex: error.lastIndex, knownLeader: false, lastContactMs: 0, nextToken: '' },
+        };
       throw error;
     }
   }
 
   /** Writes a variable. With `cas` (0 = create only) a conflict throws VariableConflictError. */
-  async put(path: string, items: Record<string, string>, options: QueryOptions & { cas?: number } = {}): Promise<Variable> {
+  async put(
+    path: string,
+    items: Record<string, string>,
+    options: QueryOptions & { cas?: number } = {},
+  ): Promise<Variable> {
     const { cas, ...rest } = options;
     return this.write('PUT', path, { Path: path, Items: items }, { ...rest, params: { ...rest.params, cas } });
   }
@@ -47,25 +63,49 @@ export class Variables {
   }
 
   /** Takes the variable's lock (creating the variable if needed). Keep `Lock.ID` to renew and release. */
-  async acquireLock(path: string, lock: { ttl?: string; lockDelay?: string; items?: Record<string, string> } = {}, options: QueryOptions = {}): Promise<Variable> {
-    const body: Record<string, unknown> = { Path: path, Lock: { TTL: lock.ttl ?? '15s', LockDelay: lock.lockDelay ?? '15s' } };
+  async acquireLock(
+    path: string,
+    lock: { ttl?: string; lockDelay?: string; items?: Record<string, string> } = {},
+    options: QueryOptions = {},
+  ): Promise<Variable> {
+    const body: Record<string, unknown> = {
+      Path: path,
+      Lock: { TTL: lock.ttl ?? '15s', LockDelay: lock.lockDelay ?? '15s' },
+    };
     if (lock.items) body.Items = lock.items;
     return this.write('PUT', path, body, { ...options, params: { ...options.params, 'lock-acquire': '' } }, true);
   }
 
   /** Renews a held lock before its TTL runs out. */
   async renewLock(path: string, lockId: string, options: QueryOptions = {}): Promise<VariableMetadata> {
-    return this.write('PUT', path, { Path: path, Lock: { ID: lockId } }, { ...options, params: { ...options.params, 'lock-renew': '' } }, true);
+    return this.write(
+      'PUT',
+      path,
+      { Path: path, Lock: { ID: lockId } },
+      { ...options, params: { ...options.params, 'lock-renew': '' } },
+      true,
+    );
   }
 
   /** Releases a held lock. */
   async releaseLock(path: string, lockId: string, options: QueryOptions = {}): Promise<VariableMetadata> {
-    return this.write('PUT', path, { Path: path, Lock: { ID: lockId } }, { ...options, params: { ...options.params, 'lock-release': '' } }, true);
+    return this.write(
+      'PUT',
+      path,
+      { Path: path, Lock: { ID: lockId } },
+      { ...options, params: { ...options.params, 'lock-release': '' } },
+      true,
+    );
   }
 
   private async write<T>(method: string, path: string, body: unknown, options: QueryOptions, flag = false): Promise<T> {
     try {
-      const { data } = await this.http.request<T>({ method, path: varPath(path), options: flagOptions(options, flag), body });
+      const { data } = await this.http.request<T>({
+        method,
+        path: varPath(path),
+        options: flagOptions(options, flag),
+        body,
+      });
       return data;
     } catch (error) {
       if (error instanceof NomadAPIError && error.statusCode === 409 && error.body.trim().startsWith('{')) {

@@ -17,7 +17,10 @@ export type WatchOptions = {
  * answer whose index moved. An index that goes backwards (a restored or new cluster) starts
  * over from 0, as Nomad's docs advise. Errors are retried with backoff until the signal aborts.
  */
-export async function* watch<T extends { meta: QueryMeta }>(read: (options: Pick<QueryOptions, 'index' | 'wait' | 'signal'>) => Promise<T>, options: WatchOptions = {}): AsyncGenerator<T> {
+export async function* watch<T extends { meta: QueryMeta }>(
+  read: (options: Pick<QueryOptions, 'index' | 'wait' | 'signal'>) => Promise<T>,
+  options: WatchOptions = {},
+): AsyncGenerator<T> {
   const policy: RetryPolicy = { attempts: Infinity, baseDelayMs: 200, maxDelayMs: 30_000, ...options.retry };
   let index = 0;
   let failures = 0;

@@ -53,7 +53,9 @@ export function compare(input: CompareInput): ComparisonResult {
       continue;
     }
     const ownership = ownershipOf(have.job);
-    const diff = input.unchanged?.has(key) ? [] : diffJobs(asNomadStores(want, have), have.job, ignorePathsFor(input.ignoreDifferences ?? [], want.id));
+    const diff = input.unchanged?.has(key)
+      ? []
+      : diffJobs(asNomadStores(want, have), have.job, ignorePathsFor(input.ignoreDifferences ?? [], want.id));
     const status = diff.length === 0 ? 'Synced' : 'OutOfSync';
     if (ownership.kind === 'app' && ownership.app === app) {
       jobs.push({ ...base, status, ownership: 'owned', diff, diffCount: diff.length });
@@ -84,9 +86,15 @@ function foreignCondition(want: DesiredJob, ownership: ReturnType<typeof ownersh
     case 'app':
       return { type: 'SharedJob', message: `${where} is owned by app "${ownership.app}"; it is left alone` };
     case 'mismatched':
-      return { type: 'UnownedJob', message: `${where} carries a Drover marker copied from "${ownership.marker}"; it is not trusted and left alone` };
+      return {
+        type: 'UnownedJob',
+        message: `${where} carries a Drover marker copied from "${ownership.marker}"; it is not trusted and left alone`,
+      };
     default:
-      return { type: 'UnownedJob', message: `${where} exists in Nomad without a Drover owner; it is left alone (set sync.adopt = true to take it over)` };
+      return {
+        type: 'UnownedJob',
+        message: `${where} exists in Nomad without a Drover owner; it is left alone (set sync.adopt = true to take it over)`,
+      };
   }
 }
 

@@ -2,7 +2,14 @@ import type { AppSpec, AppStatus } from '../domain/app.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
-import { needsFetch, reconcileApp, type ReconcileDeps, type ReconcileOutcome, type ReconcileRequest, type Trigger } from './reconcile-app.js';
+import {
+  needsFetch,
+  reconcileApp,
+  type ReconcileDeps,
+  type ReconcileOutcome,
+  type ReconcileRequest,
+  type Trigger,
+} from './reconcile-app.js';
 
 type AppState = {
   spec: AppSpec;
@@ -26,7 +33,17 @@ export type ControllerOptions = ReconcileDeps & {
 };
 
 /** Manual work outranks automatic work when requests coalesce. */
-const PRIORITY: Record<Trigger, number> = { rollback: 4, sync: 3, retry: 2, refresh: 1, webhook: 1, event: 1, poll: 0, resync: 0, startup: 0 };
+const PRIORITY: Record<Trigger, number> = {
+  rollback: 4,
+  sync: 3,
+  retry: 2,
+  refresh: 1,
+  webhook: 1,
+  event: 1,
+  poll: 0,
+  resync: 0,
+  startup: 0,
+};
 
 /**
  * Runs reconciles: at most one per app at a time, triggers coalesced, each app on its own
@@ -40,14 +57,24 @@ export class Controller {
 
   constructor(private readonly options: ControllerOptions) {
     this.workers = new Workers(options.concurrency ?? 16);
-    for (const spec of options.apps) this.apps.set(spec.name, { spec, running: undefined, queued: undefined, timer: undefined, failures: 0, status: undefined });
+    for (const spec of options.apps)
+      this.apps.set(spec.name, {
+        spec,
+        running: undefined,
+        queued: undefined,
+        timer: undefined,
+        failures: 0,
+        status: undefined,
+      });
   }
 
   /** Marks syncs a previous process left unfinished, then reconciles every app once. */
   start(): void {
     const interrupted = markInterruptedRuns(this.options.db, new Date().toISOString());
-    if (interrupted > 0) this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
-    for (const state of this.apps.values()) void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
+    if (interrupted > 0)
+      this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
+    for (const state of this.apps.values())
+      void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
   }
 
   specs(): AppSpec[] {
@@ -109,17 +136,24 @@ export class Controller {
     if (state.timer) clearTimeout(state.timer);
     state.queued = undefined;
     // A reconcile still waiting for a worker when Drover stops never starts.
-    const running = this.workers.run(PRIORITY[request.trigger], () => (this.stopped ? Promise.reject(new Error('Drover is shutting down')) : reconcileApp(this.options, state.spec, request)));
+    const running = this.workers.run(PRIORITY[request.trigger], () =>
+      this.stopped
+        ? Promise.reject(new Error('Drover is shutting down'))
+        : reconcileApp(this.options, state.spec, request),
+    );
     state.running = running
-      .then((outcome) => {
-        state.status = outcome.status;
-        state.failures = outcome.error?.kind === 'transient' ? state.failures + 1 : 0;
-        return outcome;
-      }, (error: unknown) => {
-        state.failures++;
-        this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
-        throw error;
-      })
+      .then(
+        (outcome) => {
+          state.status = outcome.status;
+          state.failures = outcome.error?.kind === 'transient' ? state.failures + 1 : 0;
+          return outcome;
+        },
+        (error: unknown) => {
+          state.failures++;
+          this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
+          throw error;
+        },
+      )
       .finally(() => {
         state.running = undefined;
         if (this.stopped) return;
@@ -144,14 +178,22 @@ export class Controller {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const state of this.apps.values()) if (state.timer) clearTimeout(state.timer);
-    const inflight = [...this.apps.values()].map((s) => s.running).filter((p): p is Promise<ReconcileOutcome> => p !== undefined);
+    const inflight = [...this.apps.values()]
+      .map((s) => s.running)
+      .filter((p): p is Promise<ReconcileOutcome> => p !== undefined);
     if (inflight.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), this.options.shutdownGraceMs ?? 30_000); });
+    const grace = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.shutdownGraceMs ?? 30_000);
+    });
     const result = await Promise.race([Promise.allSettled(inflight).then(() => 'done' as const), grace]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      const count = markInterruptedRuns(this.options.db, new Date().toISOString(), 'abandoned at shutdown after the grace period; the next start re-derives the state');
+      const count = markInterruptedRuns(
+        this.options.db,
+        new Date().toISOString(),
+        'abandoned at shutdown after the grace period; the next start re-derives the state',
+      );
       this.options.logger.warn({ runs: count }, 'abandoned in-flight syncs at shutdown');
     }
   }

@@ -3,26 +3,58 @@ import assert from 'node:assert/strict';
 import { diffJobs, ignorePathsFor, parseIgnorePath } from './diff.js';
 
 const live = {
-  ID: 'web', Name: 'web', Region: 'eu-west', Namespace: 'default', Priority: 50, Version: 4, ModifyIndex: 99, Status: 'running', Stop: false,
+  ID: 'web',
+  Name: 'web',
+  Region: 'eu-west',
+  Namespace: 'default',
+  Priority: 50,
+  Version: 4,
+  ModifyIndex: 99,
+  Status: 'running',
+  Stop: false,
   Meta: { team: 'a', 'drover.app': 'x' },
   TaskGroups: [
-    { Name: 'api', Count: 3, RestartPolicy: { Attempts: 2, Mode: 'fail' }, Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }],
-      Tasks: [{ Name: 'srv', Driver: 'docker', Config: { image: 'nginx:1', ports: ['http'] }, Env: null }] },
+    {
+      Name: 'api',
+      Count: 3,
+      RestartPolicy: { Attempts: 2, Mode: 'fail' },
+      Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }],
+      Tasks: [{ Name: 'srv', Driver: 'docker', Config: { image: 'nginx:1', ports: ['http'] }, Env: null }],
+    },
   ],
 };
 
 test('server-owned fields, server defaults and the agent region are not drift', () => {
   const desired = {
-    ID: 'web', Region: 'global', Priority: null, Meta: { team: 'a', 'drover.app': 'x' },
-    TaskGroups: [{ Name: 'api', Count: 3, RestartPolicy: null, Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }], Tasks: [{ Name: 'srv', Driver: 'docker', Config: { image: 'nginx:1', ports: ['http'] }, Env: {} }] }],
+    ID: 'web',
+    Region: 'global',
+    Priority: null,
+    Meta: { team: 'a', 'drover.app': 'x' },
+    TaskGroups: [
+      {
+        Name: 'api',
+        Count: 3,
+        RestartPolicy: null,
+        Constraints: [{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }],
+        Tasks: [{ Name: 'srv', Driver: 'docker', Config: { image: 'nginx:1', ports: ['http'] }, Env: {} }],
+      },
+    ],
   };
   assert.deepEqual(diffJobs(desired, live), []);
 });
 
 test('changed values, removed user entries and stops are reported with readable paths', () => {
   const desired = {
-    ID: 'web', Meta: { team: 'b', 'drover.app': 'x' },
-    TaskGroups: [{ Name: 'api', Count: 2, Constraints: null, Tasks: [{ Name: 'srv', Driver: 'docker', Config: { image: 'nginx:2' } }] }],
+    ID: 'web',
+    Meta: { team: 'b', 'drover.app': 'x' },
+    TaskGroups: [
+      {
+        Name: 'api',
+        Count: 2,
+        Constraints: null,
+        Tasks: [{ Name: 'srv', Driver: 'docker', Config: { image: 'nginx:2' } }],
+      },
+    ],
   };
   assert.deepEqual(diffJobs(desired, { ...live, Stop: true }), [
     { path: 'Meta[team]', desired: 'b', live: 'a' },
@@ -46,7 +78,11 @@ test('ignore_differences paths in pointer, dotted and bracket form, by index or 
 });
 
 test('ignore rules apply to the jobs their glob matches', () => {
-  const rules = [{ paths: ['/Meta'] }, { job: 'web-*', paths: ['/TaskGroups/*/Count'] }, { job: 'db', paths: ['/Priority'] }];
+  const rules = [
+    { paths: ['/Meta'] },
+    { job: 'web-*', paths: ['/TaskGroups/*/Count'] },
+    { job: 'db', paths: ['/Priority'] },
+  ];
   assert.deepEqual(ignorePathsFor(rules, 'web-eu'), ['/Meta', '/TaskGroups/*/Count']);
   assert.deepEqual(ignorePathsFor(rules, 'db'), ['/Meta', '/Priority']);
 });

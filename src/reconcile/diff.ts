@@ -4,8 +4,20 @@ type NomadJobLike = Record<string, unknown>;
 
 /** Job fields Nomad owns; a difference there is never drift (reference §3.4). */
 export const SERVER_OWNED = new Set([
-  'Status', 'StatusDescription', 'Stable', 'Version', 'VersionTag', 'SubmitTime', 'CreateIndex', 'ModifyIndex',
-  'JobModifyIndex', 'NomadTokenID', 'ParentID', 'Dispatched', 'DispatchIdempotencyToken', 'Payload',
+  'Status',
+  'StatusDescription',
+  'Stable',
+  'Version',
+  'VersionTag',
+  'SubmitTime',
+  'CreateIndex',
+  'ModifyIndex',
+  'JobModifyIndex',
+  'NomadTokenID',
+  'ParentID',
+  'Dispatched',
+  'DispatchIdempotencyToken',
+  'Payload',
 ]);
 
 /** Maps whose every key is the user's: a key removed in git is a real change. */
@@ -16,8 +28,25 @@ const EXACT_MAPS = new Set(['Meta', 'Env', 'Config']);
  * are drift. Any other null in git means "unset", which Nomad fills with its defaults.
  */
 const USER_COLLECTIONS = new Set([
-  'Constraints', 'Affinities', 'Spreads', 'Services', 'Checks', 'Templates', 'Artifacts', 'Volumes', 'VolumeMounts',
-  'Networks', 'DynamicPorts', 'ReservedPorts', 'Tags', 'Args', 'Meta', 'Env', 'Config', 'Periodic', 'ParameterizedJob',
+  'Constraints',
+  'Affinities',
+  'Spreads',
+  'Services',
+  'Checks',
+  'Templates',
+  'Artifacts',
+  'Volumes',
+  'VolumeMounts',
+  'Networks',
+  'DynamicPorts',
+  'ReservedPorts',
+  'Tags',
+  'Args',
+  'Meta',
+  'Env',
+  'Config',
+  'Periodic',
+  'ParameterizedJob',
 ]);
 
 /**
@@ -30,14 +59,20 @@ export function diffJobs(desired: NomadJobLike, live: NomadJobLike, ignore: stri
   const have = stripIgnored(withoutServerFields(live), ignore);
   const diffs: FieldDiff[] = [];
   // A job written for region "global" (or none) is stored with the agent's region (reference §3.1).
-  if ((want.Region === undefined || want.Region === null || want.Region === '' || want.Region === 'global') && typeof have.Region === 'string') want.Region = have.Region;
+  if (
+    (want.Region === undefined || want.Region === null || want.Region === '' || want.Region === 'global') &&
+    typeof have.Region === 'string'
+  )
+    want.Region = have.Region;
   walk(want, have, '', diffs, false);
   if (live.Stop === true && desired.Stop !== true) diffs.push({ path: 'Stop', desired: false, live: true });
   return diffs;
 }
 
 function withoutServerFields(job: NomadJobLike): Record<string, unknown> {
-  return structuredClone(Object.fromEntries(Object.entries(job).filter(([key]) => !SERVER_OWNED.has(key) && key !== 'Stop')));
+  return structuredClone(
+    Object.fromEntries(Object.entries(job).filter(([key]) => !SERVER_OWNED.has(key) && key !== 'Stop')),
+  );
 }
 
 function walk(want: unknown, have: unknown, path: string, out: FieldDiff[], exact: boolean, key = ''): void {
@@ -81,7 +116,12 @@ function sameScalar(a: unknown, b: unknown): boolean {
 }
 
 function isEmpty(value: unknown): boolean {
-  return value === undefined || value === null || (Array.isArray(value) && value.length === 0) || (isObject(value) && Object.keys(value).length === 0);
+  return (
+    value === undefined ||
+    value === null ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isObject(value) && Object.keys(value).length === 0)
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -91,14 +131,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Task groups, tasks and services are shown by name, as Nomad's plan diff does. */
 function labelOf(value: unknown): string | undefined {
   if (!isObject(value)) return undefined;
-  for (const key of ['Name', 'Label']) if (typeof value[key] === 'string' && value[key] !== '') return value[key] as string;
+  for (const key of ['Name', 'Label'])
+    if (typeof value[key] === 'string' && value[key] !== '') return value[key] as string;
   return undefined;
 }
 
 /** Splits "/TaskGroups/*\/Count" or "TaskGroups.*.Count" or "TaskGroups[*].Count" into segments. */
 export function parseIgnorePath(path: string): string[] {
-  if (path.startsWith('/')) return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return path.replace(/\[([^\]]*)\]/g, '.$1').split('.').filter((s) => s !== '');
+  if (path.startsWith('/'))
+    return path
+      .slice(1)
+      .split('/')
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .replace(/\[([^\]]*)\]/g, '.$1')
+    .split('.')
+    .filter((s) => s !== '');
 }
 
 /** Removes the ignored paths in place; "*" matches every key, index or name. */
@@ -111,7 +159,9 @@ function remove(node: unknown, segments: string[]): void {
   const [head, ...rest] = segments;
   if (head === undefined || node === null || typeof node !== 'object') return;
   const children: Array<[string | number, unknown]> = Array.isArray(node)
-    ? node.map((child, i) => [i, child] as [number, unknown]).filter(([i, child]) => head === '*' || String(i) === head || labelOf(child) === head)
+    ? node
+        .map((child, i) => [i, child] as [number, unknown])
+        .filter(([i, child]) => head === '*' || String(i) === head || labelOf(child) === head)
     : Object.entries(node).filter(([key]) => head === '*' || key === head);
   for (const [key, child] of children) {
     if (rest.length === 0) {
@@ -128,6 +178,11 @@ export function ignorePathsFor(rules: IgnoreDifference[], jobId: string): string
 }
 
 function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(value);
 }

@@ -7,7 +7,11 @@ import { ownerOf } from '../domain/job.js';
  * allocations changing status in its summary) or gone. Drover's own writes wake their app too;
  * that reconcile finds nothing to write and refreshes health, which is what it is for.
  */
-export function appsToWake(changed: JobListStub[], gone: JobListStub[], isKnownApp: (name: string) => boolean): string[] {
+export function appsToWake(
+  changed: JobListStub[],
+  gone: JobListStub[],
+  isKnownApp: (name: string) => boolean,
+): string[] {
   const wake = new Set<string>();
   for (const stub of [...changed, ...gone]) {
     const app = ownerOf(stub);

@@ -8,7 +8,13 @@ import { jobHealth } from './health.js';
 import { mapLimit } from './limit.js';
 
 /** A deployment as health reports it. */
-export type DeploymentRef = { id: string; jobVersion: number; jobSpecModifyIndex: number; status: string; statusDescription: string };
+export type DeploymentRef = {
+  id: string;
+  jobVersion: number;
+  jobSpecModifyIndex: number;
+  status: string;
+  statusDescription: string;
+};
 
 /** A job's health, its latest deployment, and the deployment started by Drover's last write of it. */
 export type HealthReading = {
@@ -38,14 +44,21 @@ export class HealthTracker {
    * Health of every job of a comparison that the app owns or would own, keyed namespace/id.
    * A failed read gives Unknown for that job with the reason; it never fails the reconcile.
    */
-  async assess(nomad: NomadClient, cluster: string, comparison: ComparisonResult, stubs: Map<string, JobListStub>, writes: Map<string, number> = new Map()): Promise<Map<string, HealthReading>> {
+  async assess(
+    nomad: NomadClient,
+    cluster: string,
+    comparison: ComparisonResult,
+    stubs: Map<string, JobListStub>,
+    writes: Map<string, number> = new Map(),
+  ): Promise<Map<string, HealthReading>> {
     const now = this.options.now ?? Date.now;
     const maxAge = this.options.maxAgeMs ?? 10 * 60_000;
     const jobs = comparison.jobs.filter((job) => job.ownership !== 'foreign');
     const readings = await mapLimit(jobs, READ_CONCURRENCY, async (job): Promise<[string, HealthReading]> => {
       const key = `${job.namespace}/${job.id}`;
       const stub = stubs.get(key);
-      if (!job.live || !stub) return [key, { health: { status: 'Missing', message: 'job is not registered in Nomad' } }];
+      if (!job.live || !stub)
+        return [key, { health: { status: 'Missing', message: 'job is not registered in Nomad' } }];
       const cacheKey = `${cluster}\u0000${key}`;
       const write = writes.get(key);
       const version = `${stub.ModifyIndex}:${stub.JobSummary?.ModifyIndex ?? 0}:${write ?? ''}`;
@@ -61,14 +74,25 @@ export class HealthTracker {
 }
 
 function ref(d: Deployment): DeploymentRef {
-  return { id: d.ID, jobVersion: d.JobVersion, jobSpecModifyIndex: d.JobSpecModifyIndex, status: d.Status, statusDescription: d.StatusDescription };
+  return {
+    id: d.ID,
+    jobVersion: d.JobVersion,
+    jobSpecModifyIndex: d.JobSpecModifyIndex,
+    status: d.Status,
+    statusDescription: d.StatusDescription,
+  };
 }
 
 function settled(health: Health, stub: JobListStub): boolean {
   return health.status === 'Healthy' || health.status === 'Degraded' || stub.Stop;
 }
 
-async function readHealth(nomad: NomadClient, live: NomadJob, stub: JobListStub, write: number | undefined): Promise<HealthReading> {
+async function readHealth(
+  nomad: NomadClient,
+  live: NomadJob,
+  stub: JobListStub,
+  write: number | undefined,
+): Promise<HealthReading> {
   const namespace = stub.Namespace;
   try {
     // A job proven unchanged by the cache is only a list entry: read it in full when health needs its groups.
@@ -82,7 +106,9 @@ async function readHealth(nomad: NomadClient, live: NomadJob, stub: JobListStub,
     // the one Drover's write started is what history and the DeploymentFailed condition need.
     const [deployments, allocations] = await Promise.all([
       wantsDeployment ? nomad.jobs.deployments(stub.ID, { namespace }).then((r) => r.deployments) : Promise.resolve([]),
-      wantsAllocations ? nomad.jobs.allocations(stub.ID, { namespace }).then((r) => r.allocations) : Promise.resolve([]),
+      wantsAllocations
+        ? nomad.jobs.allocations(stub.ID, { namespace }).then((r) => r.allocations)
+        : Promise.resolve([]),
     ]);
     const latest = [...deployments].sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
     const health = jobHealth({ job, deployment: latest ?? null, allocations, summary: stub.JobSummary });

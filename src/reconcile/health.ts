@@ -8,7 +8,18 @@ export type DeploymentInfo = {
   JobCreateIndex: number;
   Status: string;
   StatusDescription?: string;
-  TaskGroups?: Record<string, { DesiredTotal?: number; HealthyAllocs?: number; UnhealthyAllocs?: number; PlacedAllocs?: number; DesiredCanaries?: number; Promoted?: boolean; AutoRevert?: boolean }> | null;
+  TaskGroups?: Record<
+    string,
+    {
+      DesiredTotal?: number;
+      HealthyAllocs?: number;
+      UnhealthyAllocs?: number;
+      PlacedAllocs?: number;
+      DesiredCanaries?: number;
+      Promoted?: boolean;
+      AutoRevert?: boolean;
+    }
+  > | null;
 };
 
 /** The parts of Nomad's AllocListStub that health reads. */
@@ -22,7 +33,18 @@ export type AllocationInfo = {
 
 /** The parts of Nomad's JobSummary that health reads. */
 export type JobSummaryInfo = {
-  Summary?: Record<string, { Queued?: number; Complete?: number; Failed?: number; Running?: number; Starting?: number; Lost?: number; Unknown?: number }> | null;
+  Summary?: Record<
+    string,
+    {
+      Queued?: number;
+      Complete?: number;
+      Failed?: number;
+      Running?: number;
+      Starting?: number;
+      Lost?: number;
+      Unknown?: number;
+    }
+  > | null;
   Children?: { Pending?: number; Running?: number; Dead?: number } | null;
 };
 
@@ -57,16 +79,23 @@ export function jobHealth(input: HealthInput): Health {
 function parentHealth(job: NomadJob, summary: JobSummaryInfo | null | undefined): Health {
   const kind = job.Periodic ? 'periodic' : 'parameterized';
   const children = summary?.Children;
-  const detail = children ? `: ${children.Running ?? 0} running, ${children.Pending ?? 0} pending, ${children.Dead ?? 0} finished children` : '';
+  const detail = children
+    ? `: ${children.Running ?? 0} running, ${children.Pending ?? 0} pending, ${children.Dead ?? 0} finished children`
+    : '';
   return { status: 'Healthy', message: `${kind} job is registered${detail}` };
 }
 
 function batchHealth(summary: JobSummaryInfo | null | undefined, type: string): Health {
   const groups = Object.values(summary?.Summary ?? {});
-  const sum = (key: 'Queued' | 'Starting' | 'Running' | 'Failed' | 'Complete' | 'Lost') => groups.reduce((n, g) => n + (g[key] ?? 0), 0);
-  if (sum('Failed') + sum('Lost') > 0) return { status: 'Degraded', message: `${type} job: ${sum('Failed')} failed, ${sum('Lost')} lost allocation(s)` };
+  const sum = (key: 'Queued' | 'Starting' | 'Running' | 'Failed' | 'Complete' | 'Lost') =>
+    groups.reduce((n, g) => n + (g[key] ?? 0), 0);
+  if (sum('Failed') + sum('Lost') > 0)
+    return { status: 'Degraded', message: `${type} job: ${sum('Failed')} failed, ${sum('Lost')} lost allocation(s)` };
   if (sum('Queued') + sum('Starting') + sum('Running') > 0) {
-    return { status: 'Progressing', message: `${type} job: ${sum('Running')} running, ${sum('Queued') + sum('Starting')} waiting` };
+    return {
+      status: 'Progressing',
+      message: `${type} job: ${sum('Running')} running, ${sum('Queued') + sum('Starting')} waiting`,
+    };
   }
   if (sum('Complete') > 0) return { status: 'Healthy', message: `${type} job completed` };
   return { status: 'Progressing', message: `${type} job has not started yet` };
@@ -82,12 +111,18 @@ function deploymentHealth(job: NomadJob, deployment: DeploymentInfo | null | und
   const version = `version ${deployment.JobVersion}`;
   if (ACTIVE_DEPLOYMENT.has(deployment.Status)) {
     const waitingPromotion = groups.some((g) => (g.DesiredCanaries ?? 0) > 0 && !g.Promoted);
-    return { status: 'Progressing', message: `deployment of ${version} ${waitingPromotion ? 'waiting for canary promotion' : 'running'}: ${healthy}/${desired} allocs healthy` };
+    return {
+      status: 'Progressing',
+      message: `deployment of ${version} ${waitingPromotion ? 'waiting for canary promotion' : 'running'}: ${healthy}/${desired} allocs healthy`,
+    };
   }
   if (deployment.Status === 'paused') return { status: 'Suspended', message: `deployment of ${version} is paused` };
   if (deployment.Status === 'failed') {
     const reverted = deployment.JobVersion !== job.Version ? `; job rolled back to version ${String(job.Version)}` : '';
-    return { status: 'Degraded', message: `deployment of ${version} failed: ${unhealthy} alloc(s) unhealthy${reverted}` };
+    return {
+      status: 'Degraded',
+      message: `deployment of ${version} failed: ${unhealthy} alloc(s) unhealthy${reverted}`,
+    };
   }
   // successful, or cancelled by a newer version: the allocations tell the rest.
   return undefined;
@@ -101,9 +136,16 @@ function allocationHealth(job: NomadJob, allocations: AllocationInfo[]): Health 
   if (failed > 0) return { status: 'Degraded', message: `${failed} allocation(s) failed or lost` };
   // Only allocations of the current version count as running: right after an update the old
   // ones still run, but the job is not there yet (the scheduler may not have acted).
-  const desired = job.Type === 'system' ? current.length : (job.TaskGroups ?? []).reduce((n, g) => n + Number(g.Count ?? 1), 0);
+  const desired =
+    job.Type === 'system' ? current.length : (job.TaskGroups ?? []).reduce((n, g) => n + Number(g.Count ?? 1), 0);
   const running = current.filter((a) => a.ClientStatus === 'running').length;
-  if (current.length === 0 && desired > 0) return { status: 'Progressing', message: wanted.length > 0 ? `waiting for allocations of version ${String(job.Version)}` : 'no allocations placed yet' };
-  if (running < desired || current.some((a) => a.ClientStatus === 'pending')) return { status: 'Progressing', message: `${running}/${desired} allocations running` };
+  if (current.length === 0 && desired > 0)
+    return {
+      status: 'Progressing',
+      message:
+        wanted.length > 0 ? `waiting for allocations of version ${String(job.Version)}` : 'no allocations placed yet',
+    };
+  if (running < desired || current.some((a) => a.ClientStatus === 'pending'))
+    return { status: 'Progressing', message: `${running}/${desired} allocations running` };
   return { status: 'Healthy', message: `${running}/${desired} allocations running` };
 }

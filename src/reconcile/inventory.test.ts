@@ -20,7 +20,8 @@ before(async () => {
   inventory = new JobInventory({
     nomadFor: () => nomad,
     logger: pino({ level: 'silent' }),
-    onChange: (_c, _n, changed, gone) => events.push({ changed: changed.map((s) => s.ID), gone: gone.map((s) => s.ID) }),
+    onChange: (_c, _n, changed, gone) =>
+      events.push({ changed: changed.map((s) => s.ID), gone: gone.map((s) => s.ID) }),
   });
 });
 after(async () => {
@@ -29,22 +30,44 @@ after(async () => {
   await sim.close();
 });
 
-const register = (id: string, count = 1) => fetch(`${sim.url}/v1/jobs`, {
-  method: 'PUT',
-  body: JSON.stringify({ Job: { ID: id, Name: id, Type: 'service', Datacenters: ['dc1'], Meta: { 'drover.app': 'web', 'drover.job': `default/${id}` }, TaskGroups: [{ Name: 'g', Count: count, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] } }),
-});
+const register = (id: string, count = 1) =>
+  fetch(`${sim.url}/v1/jobs`, {
+    method: 'PUT',
+    body: JSON.stringify({
+      Job: {
+        ID: id,
+        Name: id,
+        Type: 'service',
+        Datacenters: ['dc1'],
+        Meta: { 'drover.app': 'web', 'drover.job': `default/${id}` },
+        TaskGroups: [{ Name: 'g', Count: count, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }],
+      },
+    }),
+  });
 
 test('after the first list, lists are served from the watch, and an edit made elsewhere is reported and seen', async () => {
   await register('a');
   const first = await inventory.list('default', 'default');
-  assert.deepEqual(first.map((s) => s.ID), ['a']);
+  assert.deepEqual(
+    first.map((s) => s.ID),
+    ['a'],
+  );
   proxy.reset();
   for (let i = 0; i < 5; i++) await inventory.list('default', 'default');
-  assert.equal(proxy.count('GET', /^\/v1\/jobs$/) <= 1, true, 'at most the watch\'s own blocking call, no list per caller');
+  assert.equal(
+    proxy.count('GET', /^\/v1\/jobs$/) <= 1,
+    true,
+    "at most the watch's own blocking call, no list per caller",
+  );
 
   await register('a', 3);
   await register('b');
-  await waitFor('the watch to report the change', async () => events.find((e) => e.changed.includes('a') && e.changed.includes('b')) ?? events.find((e) => e.changed.includes('b')));
+  await waitFor(
+    'the watch to report the change',
+    async () =>
+      events.find((e) => e.changed.includes('a') && e.changed.includes('b')) ??
+      events.find((e) => e.changed.includes('b')),
+  );
   const now = await inventory.list('default', 'default');
   assert.deepEqual(now.map((s) => s.ID).sort(), ['a', 'b']);
 });
@@ -63,11 +86,14 @@ test('a fresh list raises the floor: the watch is not served until it has caught
   const fresh = await inventory.listFresh('default', 'default');
   assert.ok(fresh.some((s) => s.ID === 'c'));
   const served = await inventory.list('default', 'default');
-  assert.ok(served.some((s) => s.ID === 'c'), 'never an older list than one already seen');
+  assert.ok(
+    served.some((s) => s.ID === 'c'),
+    'never an older list than one already seen',
+  );
   proxy.delay(0);
 });
 
-test('while the watch fails, callers get Nomad\'s answer (or its error), never a stale list', async () => {
+test("while the watch fails, callers get Nomad's answer (or its error), never a stale list", async () => {
   proxy.fail(/^\/v1\/jobs$/, 500, { method: 'GET', body: 'No cluster leader' });
   await register('d'); // wakes the blocking call, whose retry now fails
   await waitFor('the watch to fail', async () => (proxy.count('GET', /^\/v1\/jobs$/) > 0 ? true : undefined));
@@ -78,10 +104,23 @@ test('while the watch fails, callers get Nomad\'s answer (or its error), never a
 });
 
 test('appsToWake wakes the owners of changed and gone jobs that belong to this Drover', () => {
-  const stub = (id: string, app: string): JobListStub => ({ ID: id, Name: id, Namespace: 'default', JobModifyIndex: 1, ModifyIndex: 1, Stop: false, Meta: { 'drover.app': app, 'drover.job': `default/${id}` } }) as unknown as JobListStub;
+  const stub = (id: string, app: string): JobListStub =>
+    ({
+      ID: id,
+      Name: id,
+      Namespace: 'default',
+      JobModifyIndex: 1,
+      ModifyIndex: 1,
+      Stop: false,
+      Meta: { 'drover.app': app, 'drover.job': `default/${id}` },
+    }) as unknown as JobListStub;
   const known = (name: string) => name === 'web' || name === 'api';
   assert.deepEqual(appsToWake([stub('a', 'web'), stub('b', 'web')], [], known), ['web']);
   assert.deepEqual(appsToWake([], [stub('c', 'api')], known), ['api'], 'purged');
   assert.deepEqual(appsToWake([stub('x', 'other')], [], known), [], 'not an app of this Drover');
-  assert.deepEqual(appsToWake([{ ...stub('y', 'web'), Meta: { 'drover.app': 'web', 'drover.job': 'default/copied' } }], [], known), [], 'a copied marker is not trusted');
+  assert.deepEqual(
+    appsToWake([{ ...stub('y', 'web'), Meta: { 'drover.app': 'web', 'drover.job': 'default/copied' } }], [], known),
+    [],
+    'a copied marker is not trusted',
+  );
 });

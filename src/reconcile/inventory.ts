@@ -86,7 +86,16 @@ export class JobInventory {
     if (watch) {
       watch.floor = Math.max(watch.floor, meta.lastIndex);
     } else if (!this.stopped) {
-      const created: Watch = { cluster, namespace, stubs: jobs, index: meta.lastIndex, floor: meta.lastIndex, healthy: true, abort: new AbortController(), waiters: [] };
+      const created: Watch = {
+        cluster,
+        namespace,
+        stubs: jobs,
+        index: meta.lastIndex,
+        floor: meta.lastIndex,
+        healthy: true,
+        abort: new AbortController(),
+        waiters: [],
+      };
       this.watches.set(key, created);
       void this.follow(created);
     }
@@ -109,7 +118,10 @@ export class JobInventory {
       onError: (error) => {
         watch.healthy = false;
         wakeWaiters();
-        this.options.logger.debug({ cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message }, 'job list watch failed; retrying');
+        this.options.logger.debug(
+          { cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message },
+          'job list watch failed; retrying',
+        );
       },
     });
     // The watch yields only answers whose index moved.

@@ -21,23 +21,46 @@ export type ListJobs = (namespace: string) => Promise<JobListStub[]>;
  * desired job. One list per namespace (served by the inventory when it is current); a job
  * is read in full only when the cache cannot prove it unchanged.
  */
-export async function observeLive(nomad: NomadClient, listJobs: ListJobs, app: string, namespaces: Iterable<string>, desiredKeys: Set<string>, isUnchanged: UnchangedCheck = () => false): Promise<Observation> {
+export async function observeLive(
+  nomad: NomadClient,
+  listJobs: ListJobs,
+  app: string,
+  namespaces: Iterable<string>,
+  desiredKeys: Set<string>,
+  isUnchanged: UnchangedCheck = () => false,
+): Promise<Observation> {
   const live: LiveJob[] = [];
   const unchanged = new Set<string>();
   const stubs = new Map<string, JobListStub>();
   for (const namespace of new Set(namespaces)) {
     const jobs = await listJobs(namespace);
-    const relevant = jobs.filter((stub) => !stub.ParentID && (ownerOf(stub) === app || desiredKeys.has(`${stub.Namespace}/${stub.ID}`)));
-    const reads = await Promise.all(relevant.map(async (stub): Promise<LiveJob | undefined> => {
-      const key = `${stub.Namespace}/${stub.ID}`;
-      stubs.set(key, stub);
-      if (isUnchanged(stub)) {
-        unchanged.add(key);
-        return { id: stub.ID, namespace: stub.Namespace, job: stub as unknown as NomadJob, jobModifyIndex: stub.JobModifyIndex };
-      }
-      const { job } = await nomad.jobs.read(stub.ID, { namespace: stub.Namespace });
-      return job ? { id: stub.ID, namespace: stub.Namespace, job, jobModifyIndex: Number(job.JobModifyIndex ?? stub.JobModifyIndex) } : undefined;
-    }));
+    const relevant = jobs.filter(
+      (stub) => !stub.ParentID && (ownerOf(stub) === app || desiredKeys.has(`${stub.Namespace}/${stub.ID}`)),
+    );
+    const reads = await Promise.all(
+      relevant.map(async (stub): Promise<LiveJob | undefined> => {
+        const key = `${stub.Namespace}/${stub.ID}`;
+        stubs.set(key, stub);
+        if (isUnchanged(stub)) {
+          unchanged.add(key);
+          return {
+            id: stub.ID,
+            namespace: stub.Namespace,
+            job: stub as unknown as NomadJob,
+            jobModifyIndex: stub.JobModifyIndex,
+          };
+        }
+        const { job } = await nomad.jobs.read(stub.ID, { namespace: stub.Namespace });
+        return job
+          ? {
+              id: stub.ID,
+              namespace: stub.Namespace,
+              job,
+              jobModifyIndex: Number(job.JobModifyIndex ?? stub.JobModifyIndex),
+            }
+          : undefined;
+      }),
+    );
     for (const job of reads) if (job) live.push(job);
   }
   return { live, unchanged, stubs };

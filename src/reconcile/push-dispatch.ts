@@ -36,7 +36,9 @@ export class PushDispatch {
       const apps = [...this.pending];
       this.pending = new Set();
       this.scheduled = false;
-      void this.dispatch(apps).catch((error: unknown) => this.deps.logger.warn({ err: (error as Error).message }, 'webhook dispatch failed'));
+      void this.dispatch(apps).catch((error: unknown) =>
+        this.deps.logger.warn({ err: (error as Error).message }, 'webhook dispatch failed'),
+      );
     });
   }
 
@@ -56,9 +58,18 @@ export class PushDispatch {
     if (specs.length > 0) await this.dispatchRepo(specs, 'poll', true);
   }
 
-  private async dispatchRepo(specs: AppSpec[], trigger: 'webhook' | 'poll' = 'webhook', alreadyFetched = false): Promise<void> {
+  private async dispatchRepo(
+    specs: AppSpec[],
+    trigger: 'webhook' | 'poll' = 'webhook',
+    alreadyFetched = false,
+  ): Promise<void> {
     const mirror = this.deps.mirrors.get(specs[0]!.source.repoURL);
-    const fetched = alreadyFetched || (await mirror.fetch().then(() => true, () => false));
+    const fetched =
+      alreadyFetched ||
+      (await mirror.fetch().then(
+        () => true,
+        () => false,
+      ));
     const request: ReconcileRequest = { trigger, fetch: !fetched };
     if (!fetched) {
       // Let each reconcile report the git failure in its own status.
@@ -67,14 +78,19 @@ export class PushDispatch {
     }
     const changed: AppSpec[] = [];
     const unchanged: AppSpec[] = [];
-    await Promise.all(specs.map(async (spec) => {
-      const move = await this.untouched(spec);
-      // An app the push did not touch only records the new revision; its drift is the inventory's business.
-      if (move && this.deps.advance(spec.name, move.from, move.to)) unchanged.push(spec);
-      else changed.push(spec);
-    }));
+    await Promise.all(
+      specs.map(async (spec) => {
+        const move = await this.untouched(spec);
+        // An app the push did not touch only records the new revision; its drift is the inventory's business.
+        if (move && this.deps.advance(spec.name, move.from, move.to)) unchanged.push(spec);
+        else changed.push(spec);
+      }),
+    );
     await Promise.all(changed.map((spec) => this.deps.trigger(spec.name, request).catch(() => undefined)));
-    this.deps.logger.debug({ reconciled: changed.map((s) => s.name), advanced: unchanged.length }, 'git change dispatched');
+    this.deps.logger.debug(
+      { reconciled: changed.map((s) => s.name), advanced: unchanged.length },
+      'git change dispatched',
+    );
   }
 
   /**

@@ -8,7 +8,15 @@ import type { JobListStub, NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { getPin } from '../store/pins.js';
-import { attachDeployments, finishSyncRun, getSyncRun, startSyncRun, trimSyncRuns, type JobAction, type SyncRun } from '../store/sync-runs.js';
+import {
+  attachDeployments,
+  finishSyncRun,
+  getSyncRun,
+  startSyncRun,
+  trimSyncRuns,
+  type JobAction,
+  type SyncRun,
+} from '../store/sync-runs.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
@@ -71,7 +79,11 @@ const DEFAULT_DEADLINES = { source: 300_000, observe: 60_000, sync: 300_000 };
  * One reconcile of one app, as a list of steps: source, render, observe, compare, decide,
  * sync, summarize. A failure before compare leaves the app Unknown and touches nothing.
  */
-export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Promise<ReconcileOutcome> {
+export async function reconcileApp(
+  deps: ReconcileDeps,
+  app: AppSpec,
+  request: ReconcileRequest,
+): Promise<ReconcileOutcome> {
   const now = deps.now ?? (() => new Date());
   const deadlines = { ...DEFAULT_DEADLINES, ...deps.deadlines };
   const log = deps.logger.child({ app: app.name });
@@ -85,10 +97,28 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   let desired;
   let observation;
   try {
-    snapshot = await withDeadline('git fetch and snapshot', deadlines.source, loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }));
+    snapshot = await withDeadline(
+      'git fetch and snapshot',
+      deadlines.source,
+      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
+    );
     desired = await renderDesired(app, snapshot, nomad);
-    observation = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: true, cachedList: !ASKED_BY_USER.has(request.trigger) }));
-    comparison = compare({ app: app.name, desired, live: observation.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt, unchanged: observation.unchanged });
+    observation = await withDeadline(
+      'observing Nomad',
+      deadlines.observe,
+      observe(nomad, deps.inventory, deps.db, app, desired, {
+        cachedReads: true,
+        cachedList: !ASKED_BY_USER.has(request.trigger),
+      }),
+    );
+    comparison = compare({
+      app: app.name,
+      desired,
+      live: observation.live,
+      ignoreDifferences: app.ignoreDifferences,
+      adopt: app.syncPolicy.adopt,
+      unchanged: observation.unchanged,
+    });
   } catch (error) {
     return failed(deps, app, previous, pin, now, error);
   }
@@ -97,7 +127,8 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   log.debug({ revision, sync: comparison.status }, 'compared');
 
   const tracker = deps.health ?? new HealthTracker();
-  const lastRun = previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
+  const lastRun =
+    previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
   const assessHealth = async (result: ComparisonResult, stubs: Map<string, JobListStub>, run: SyncRun | undefined) => {
     const readings = await tracker.assess(nomad, app.destination.cluster, result, stubs, writesOf(run));
     if (run) recordDeployments(deps.db, run, readings);
@@ -106,12 +137,19 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
   const health = await assessHealth(comparison, observation.stubs, lastRun);
   // A write whose deployment failed (and that Nomad may have rolled back) is not repeated
   // automatically for the same content: a commit that changes it, or a manual sync, tries again.
-  const held = request.trigger === 'sync' || request.trigger === 'rollback' ? new Map<string, string>() : heldBack(comparison, health, previous, revision, digest);
+  const held =
+    request.trigger === 'sync' || request.trigger === 'rollback'
+      ? new Map<string, string>()
+      : heldBack(comparison, health, previous, revision, digest);
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
     const outcome = await applyComparison(nomad, app, comparison, { ...request.sync, hold: held });
-    return { status: summarize(app, comparison, { revision, digest, previous, pin, now, health, held }), comparison, actions: outcome.actions };
+    return {
+      status: summarize(app, comparison, { revision, digest, previous, pin, now, health, held }),
+      comparison,
+      actions: outcome.actions,
+    };
   }
   if (!shouldSync(app, request, comparison, previous, digest, pin !== undefined, held)) {
     rememberApplied(deps.db, app, revision, comparison);
@@ -122,45 +160,126 @@ export async function reconcileApp(deps: ReconcileDeps, app: AppSpec, request: R
 
   const started = now();
   const runId = startSyncRun(deps.db, {
-    app: app.name, trigger: request.trigger, revision, startedAt: started.toISOString(),
-    author: snapshot.commit.author, committer: snapshot.commit.committer, subject: snapshot.commit.subject, commitDate: snapshot.commit.date,
+    app: app.name,
+    trigger: request.trigger,
+    revision,
+    startedAt: started.toISOString(),
+    author: snapshot.commit.author,
+    committer: snapshot.commit.committer,
+    subject: snapshot.commit.subject,
+    commitDate: snapshot.commit.date,
   });
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
   let outcome;
   try {
-    outcome = await withDeadline('sync', deadlines.sync, applyComparison(nomad, app, comparison, { ...request.sync, hold: held }));
+    outcome = await withDeadline(
+      'sync',
+      deadlines.sync,
+      applyComparison(nomad, app, comparison, { ...request.sync, hold: held }),
+    );
   } catch (error) {
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
   const finished = now();
-  const message = outcome.failed ? ('message' in outcome ? outcome.message : failureMessage(outcome.actions)) : undefined;
-  finishSyncRun(deps.db, runId, { result: outcome.failed ? 'Failed' : 'Succeeded', finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(), message, jobs: outcome.actions });
+  const message = outcome.failed
+    ? 'message' in outcome
+      ? outcome.message
+      : failureMessage(outcome.actions)
+    : undefined;
+  finishSyncRun(deps.db, runId, {
+    result: outcome.failed ? 'Failed' : 'Succeeded',
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    message,
+    jobs: outcome.actions,
+  });
   trimSyncRuns(deps.db, app.name, app.historyLimit);
-  const lastSync: LastSync = { id: runId, revision, trigger: request.trigger, startedAt: started.toISOString(), finishedAt: finished.toISOString(), result: outcome.failed ? 'Failed' : 'Succeeded', message, contentDigest: digest };
-  log.info({ revision, run: runId, result: lastSync.result, actions: outcome.actions.filter((a) => a.action !== 'unchanged').length }, 'synced');
+  const lastSync: LastSync = {
+    id: runId,
+    revision,
+    trigger: request.trigger,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    result: outcome.failed ? 'Failed' : 'Succeeded',
+    message,
+    contentDigest: digest,
+  };
+  log.info(
+    {
+      revision,
+      run: runId,
+      result: lastSync.result,
+      actions: outcome.actions.filter((a) => a.action !== 'unchanged').length,
+    },
+    'synced',
+  );
 
   // Look again, reading every job, with a list that includes Drover's own writes, so the status reflects what Nomad now holds.
   let after: ComparisonResult;
   let healthAfter: Map<string, HealthReading>;
   try {
-    const seen = await withDeadline('observing Nomad', deadlines.observe, observe(nomad, deps.inventory, deps.db, app, desired, { cachedReads: false, cachedList: { atLeast: Math.max(0, ...outcome.actions.map((a) => a.jobModifyIndex ?? 0)) } }));
-    after = compare({ app: app.name, desired, live: seen.live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
+    const seen = await withDeadline(
+      'observing Nomad',
+      deadlines.observe,
+      observe(nomad, deps.inventory, deps.db, app, desired, {
+        cachedReads: false,
+        cachedList: { atLeast: Math.max(0, ...outcome.actions.map((a) => a.jobModifyIndex ?? 0)) },
+      }),
+    );
+    after = compare({
+      app: app.name,
+      desired,
+      live: seen.live,
+      ignoreDifferences: app.ignoreDifferences,
+      adopt: app.syncPolicy.adopt,
+    });
     healthAfter = await assessHealth(after, seen.stubs, getSyncRun(deps.db, app.name, runId));
   } catch (error) {
-    return { ...failed(deps, app, { ...(previous ?? baseStatus()), lastSync }, pin, now, error), runId, actions: outcome.actions };
+    return {
+      ...failed(deps, app, { ...(previous ?? baseStatus()), lastSync }, pin, now, error),
+      runId,
+      actions: outcome.actions,
+    };
   }
   rememberApplied(deps.db, app, revision, after);
-  const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health: healthAfter, held: new Map() });
+  const status = summarize(app, after, {
+    revision,
+    digest,
+    previous,
+    pin,
+    now,
+    lastSync,
+    health: healthAfter,
+    held: new Map(),
+  });
   if (outcome.failed) status.conditions.push({ type: 'SyncError', message: message ?? 'sync failed' });
   saveAppStatus(deps.db, app.name, status);
-  return { status, comparison: after, runId, actions: outcome.actions, error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined };
+  return {
+    status,
+    comparison: after,
+    runId,
+    actions: outcome.actions,
+    error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined,
+  };
 }
 
 /** Decides whether this reconcile writes to Nomad. */
-function shouldSync(app: AppSpec, request: ReconcileRequest, comparison: ComparisonResult, previous: AppStatus | undefined, digest: string, pinned: boolean, held: Map<string, string>): boolean {
+function shouldSync(
+  app: AppSpec,
+  request: ReconcileRequest,
+  comparison: ComparisonResult,
+  previous: AppStatus | undefined,
+  digest: string,
+  pinned: boolean,
+  held: Map<string, string>,
+): boolean {
   if (request.trigger === 'sync' || request.trigger === 'rollback') return true;
   if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
-  const pending = comparison.jobs.filter((j) => j.ownership !== 'foreign' && (j.status === 'OutOfSync' || j.status === 'Missing' || (j.status === 'Extra' && app.syncPolicy.prune)));
+  const pending = comparison.jobs.filter(
+    (j) =>
+      j.ownership !== 'foreign' &&
+      (j.status === 'OutOfSync' || j.status === 'Missing' || (j.status === 'Extra' && app.syncPolicy.prune)),
+  );
   if (pending.every((j) => held.has(`${j.namespace}/${j.id}`))) return false;
   if (request.trigger === 'retry') return true;
   // Automated sync acts when a commit changed this app's jobs; self-heal also acts on drift.
@@ -168,7 +287,12 @@ function shouldSync(app: AppSpec, request: ReconcileRequest, comparison: Compari
 }
 
 type SummaryContext = {
-  revision: string; digest: string; previous: AppStatus | undefined; pin: AppStatus['pin']; now: () => Date; lastSync?: LastSync;
+  revision: string;
+  digest: string;
+  previous: AppStatus | undefined;
+  pin: AppStatus['pin'];
+  now: () => Date;
+  lastSync?: LastSync;
   health: Map<string, HealthReading>;
   /** Jobs whose failed write is not repeated automatically, with why. */
   held: Map<string, string>;
@@ -178,22 +302,38 @@ type SummaryContext = {
 function writesOf(run: SyncRun | undefined): Map<string, number> {
   const writes = new Map<string, number>();
   for (const action of run?.jobs ?? []) {
-    if ((action.action === 'create' || action.action === 'update') && action.result === 'ok' && action.jobModifyIndex !== undefined) writes.set(`${action.namespace}/${action.id}`, action.jobModifyIndex);
+    if (
+      (action.action === 'create' || action.action === 'update') &&
+      action.result === 'ok' &&
+      action.jobModifyIndex !== undefined
+    )
+      writes.set(`${action.namespace}/${action.id}`, action.jobModifyIndex);
   }
   return writes;
 }
 
 /** Out-of-sync jobs whose last write, of this same content, ended in a failed deployment. */
-function heldBack(comparison: ComparisonResult, health: Map<string, HealthReading>, previous: AppStatus | undefined, revision: string, digest: string): Map<string, string> {
+function heldBack(
+  comparison: ComparisonResult,
+  health: Map<string, HealthReading>,
+  previous: AppStatus | undefined,
+  revision: string,
+  digest: string,
+): Map<string, string> {
   const held = new Map<string, string>();
   // Held only while git still asks for exactly what that sync applied.
-  const same = previous?.lastSync?.contentDigest ? previous.lastSync.contentDigest === digest : previous?.lastSync?.revision === revision;
+  const same = previous?.lastSync?.contentDigest
+    ? previous.lastSync.contentDigest === digest
+    : previous?.lastSync?.revision === revision;
   if (!same) return held;
   for (const job of comparison.jobs) {
     const key = `${job.namespace}/${job.id}`;
     const write = health.get(key)?.write;
     if (write?.status === 'failed' && (job.status === 'OutOfSync' || job.status === 'Missing')) {
-      held.set(key, `the deployment of ${(previous?.lastSync?.revision ?? revision).slice(0, 12)} failed; not re-applied automatically until a commit changes it or a manual sync`);
+      held.set(
+        key,
+        `the deployment of ${(previous?.lastSync?.revision ?? revision).slice(0, 12)} failed; not re-applied automatically until a commit changes it or a manual sync`,
+      );
     }
   }
   return held;
@@ -207,14 +347,31 @@ function summarize(app: AppSpec, comparison: ComparisonResult, ctx: SummaryConte
   for (const [key, reading] of ctx.health) {
     if (reading.write?.status !== 'failed') continue;
     const w = reading.write;
-    const now = reading.deployment && reading.deployment.id !== w.id ? `; Nomad has since moved to version ${reading.deployment.jobVersion}` : '';
+    const now =
+      reading.deployment && reading.deployment.id !== w.id
+        ? `; Nomad has since moved to version ${reading.deployment.jobVersion}`
+        : '';
     const hold = ctx.held.get(key);
-    conditions.push({ type: 'DeploymentFailed', message: `${key}: deployment ${w.id.slice(0, 8)} of version ${w.jobVersion} failed (${w.statusDescription})${now}${hold ? `; ${hold}` : ''}` });
+    conditions.push({
+      type: 'DeploymentFailed',
+      message: `${key}: deployment ${w.id.slice(0, 8)} of version ${w.jobVersion} failed (${w.statusDescription})${now}${hold ? `; ${hold}` : ''}`,
+    });
   }
-  if (ctx.pin) conditions.push({ type: 'Pinned', message: `pinned to ${ctx.pin.revision.slice(0, 12)} (${ctx.pin.reason}); automated sync is suspended until unpinned` });
+  if (ctx.pin)
+    conditions.push({
+      type: 'Pinned',
+      message: `pinned to ${ctx.pin.revision.slice(0, 12)} (${ctx.pin.reason}); automated sync is suspended until unpinned`,
+    });
   const jobs = comparison.jobs.map(({ id, namespace, file, status, diffCount }) => {
     const health = ctx.health.get(`${namespace}/${id}`)?.health;
-    return { id, namespace, ...(file ? { file } : {}), status, ...(health ? { health } : {}), ...(diffCount ? { diffCount } : {}) };
+    return {
+      id,
+      namespace,
+      ...(file ? { file } : {}),
+      status,
+      ...(health ? { health } : {}),
+      ...(diffCount ? { diffCount } : {}),
+    };
   });
   const status: AppStatus = {
     sync: {
@@ -256,13 +413,23 @@ function recordDeployments(db: DB, run: SyncRun, readings: Map<string, HealthRea
     // The deployment the write started, which after an auto-revert is no longer the latest.
     if (!reading.write || recorded.has(key)) return [];
     const slash = key.indexOf('/');
-    return [{ namespace: key.slice(0, slash), id: key.slice(slash + 1), deploymentId: reading.write.id, jobSpecModifyIndex: reading.write.jobSpecModifyIndex }];
+    return [
+      {
+        namespace: key.slice(0, slash),
+        id: key.slice(slash + 1),
+        deploymentId: reading.write.id,
+        jobSpecModifyIndex: reading.write.jobSpecModifyIndex,
+      },
+    ];
   });
   if (deployments.length > 0 && run.id !== undefined) attachDeployments(db, run.id, deployments);
 }
 
 function failureMessage(actions: JobAction[]): string {
-  return actions.filter((a) => a.result === 'failed').map((a) => `${a.id}: ${a.message}`).join('; ');
+  return actions
+    .filter((a) => a.result === 'failed')
+    .map((a) => `${a.id}: ${a.message}`)
+    .join('; ');
 }
 
 function baseStatus(): AppStatus {
@@ -270,11 +437,23 @@ function baseStatus(): AppStatus {
 }
 
 /** Nothing was changed: the app is Unknown with the reason, and the controller decides on retries. */
-function failed(deps: ReconcileDeps, app: AppSpec, previous: AppStatus | undefined, pin: AppStatus['pin'], now: () => Date, error: unknown): ReconcileOutcome {
+function failed(
+  deps: ReconcileDeps,
+  app: AppSpec,
+  previous: AppStatus | undefined,
+  pin: AppStatus['pin'],
+  now: () => Date,
+  error: unknown,
+): ReconcileOutcome {
   const kind: ErrorKind = error instanceof DroverError ? error.kind : 'transient';
   const message = (error as Error).message;
   const status: AppStatus = {
-    sync: { status: 'Unknown', revision: previous?.sync.revision, targetRevision: previous?.sync.targetRevision, contentDigest: previous?.sync.contentDigest },
+    sync: {
+      status: 'Unknown',
+      revision: previous?.sync.revision,
+      targetRevision: previous?.sync.targetRevision,
+      contentDigest: previous?.sync.contentDigest,
+    },
     health: { status: 'Unknown', message: 'the app could not be compared' },
     jobs: previous?.jobs ?? [],
     conditions: [{ type: 'ComparisonError', message }],

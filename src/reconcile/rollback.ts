@@ -9,7 +9,12 @@ import type { ReconcileOutcome } from './reconcile-app.js';
  * Rolls an app back to the revision of an earlier sync run (or a given commit): pins it
  * there, which suspends automated sync, and syncs. History records the run as a rollback.
  */
-export async function rollback(controller: Controller, db: DB, app: string, target: { runId?: number; revision?: string }): Promise<ReconcileOutcome> {
+export async function rollback(
+  controller: Controller,
+  db: DB,
+  app: string,
+  target: { runId?: number; revision?: string },
+): Promise<ReconcileOutcome> {
   let revision = target.revision;
   let reason = `rollback to ${revision ?? ''}`;
   if (target.runId !== undefined) {
@@ -19,7 +24,10 @@ export async function rollback(controller: Controller, db: DB, app: string, targ
     reason = `rollback to sync run #${target.runId}`;
   }
   if (!revision || !/^[0-9a-f]{7,40}$/.test(revision)) {
-    throw new DroverError('DROVER_ERR_BAD_REQUEST', 'rollback needs "id" (a sync run from history) or "revision" (a commit SHA)');
+    throw new DroverError(
+      'DROVER_ERR_BAD_REQUEST',
+      'rollback needs "id" (a sync run from history) or "revision" (a commit SHA)',
+    );
   }
   setPin(db, app, { revision, reason, at: new Date().toISOString() });
   const outcome = await controller.trigger(app, { trigger: 'rollback', sync: { revision } });

@@ -19,7 +19,10 @@ import { withOwner } from './sync.js';
 export async function withDeadline<T>(step: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DroverError('DROVER_ERR_TIMEOUT', `${step} did not finish within ${Math.round(ms / 1000)}s`)), ms);
+    timer = setTimeout(
+      () => reject(new DroverError('DROVER_ERR_TIMEOUT', `${step} did not finish within ${Math.round(ms / 1000)}s`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, deadline]);
@@ -29,7 +32,12 @@ export async function withDeadline<T>(step: string, ms: number, work: Promise<T>
 }
 
 /** Step: fetch the repository (shared per URL; skipped when the trigger already fetched or is a drift event), resolve the revision and read the app's files. */
-export async function loadSource(mirrors: MirrorSet, app: AppSpec, revision: string, options: { fetch: boolean }): Promise<Snapshot> {
+export async function loadSource(
+  mirrors: MirrorSet,
+  app: AppSpec,
+  revision: string,
+  options: { fetch: boolean },
+): Promise<Snapshot> {
   const mirror = mirrors.get(app.source.repoURL);
   if (options.fetch) await mirror.fetch();
   const sha = await mirror.resolve(revision);
@@ -46,10 +54,17 @@ export async function renderDesired(app: AppSpec, snapshot: Snapshot, nomad: Nom
     snapshot,
     path: app.source.path,
     transport: nomad.jobs,
-    options: { defaultNamespace: app.destination.namespace, vars: app.vars, varFiles: app.varFiles?.map((f) => posix.join(app.source.path, f)) },
+    options: {
+      defaultNamespace: app.destination.namespace,
+      vars: app.vars,
+      varFiles: app.varFiles?.map((f) => posix.join(app.source.path, f)),
+    },
   });
   if (rendered.issues.length > 0) {
-    throw new DroverError('DROVER_ERR_RENDER', `rendering failed at ${snapshot.revision.slice(0, 12)}:\n${rendered.issues.map(formatIssue).join('\n')}`);
+    throw new DroverError(
+      'DROVER_ERR_RENDER',
+      `rendering failed at ${snapshot.revision.slice(0, 12)}:\n${rendered.issues.map(formatIssue).join('\n')}`,
+    );
   }
   return rendered.jobs.map((job) => withOwner(app.name, job));
 }
@@ -85,26 +100,45 @@ export type ObserveFreshness = {
 };
 
 /** Step: observe the cluster, relying on cached knowledge as far as `freshness` allows. */
-export function observe(nomad: NomadClient, inventory: JobInventory | undefined, db: DB, app: AppSpec, desired: DesiredJob[], freshness: ObserveFreshness): Promise<Observation> {
+export function observe(
+  nomad: NomadClient,
+  inventory: JobInventory | undefined,
+  db: DB,
+  app: AppSpec,
+  desired: DesiredJob[],
+  freshness: ObserveFreshness,
+): Promise<Observation> {
   const hashes = new Map(desired.map((job) => [`${job.namespace}/${job.id}`, contentHash(job)]));
   const applied = new Map(listAppliedJobs(db, app.name).map((a) => [`${a.namespace}/${a.jobId}`, a]));
   const isUnchanged = freshness.cachedReads
     ? (stub: { ID: string; Namespace: string; JobModifyIndex: number; Stop: boolean }) => {
-      const key = `${stub.Namespace}/${stub.ID}`;
-      const record = applied.get(key);
-      return !stub.Stop && record !== undefined && record.jobModifyIndex === stub.JobModifyIndex && record.contentHash === hashes.get(key);
-    }
+        const key = `${stub.Namespace}/${stub.ID}`;
+        const record = applied.get(key);
+        return (
+          !stub.Stop &&
+          record !== undefined &&
+          record.jobModifyIndex === stub.JobModifyIndex &&
+          record.contentHash === hashes.get(key)
+        );
+      }
     : undefined;
   // A fresh list also raises the inventory's floor, so Drover's own writes are never hidden later.
   const listJobs = inventory
     ? (namespace: string) => {
-      const cluster = app.destination.cluster;
-      if (freshness.cachedList === false) return inventory.listFresh(cluster, namespace);
-      if (freshness.cachedList === true) return inventory.list(cluster, namespace);
-      return inventory.listAtLeast(cluster, namespace, freshness.cachedList.atLeast);
-    }
+        const cluster = app.destination.cluster;
+        if (freshness.cachedList === false) return inventory.listFresh(cluster, namespace);
+        if (freshness.cachedList === true) return inventory.list(cluster, namespace);
+        return inventory.listAtLeast(cluster, namespace, freshness.cachedList.atLeast);
+      }
     : async (namespace: string) => (await nomad.jobs.list({ namespace, meta: true })).jobs;
-  return observeLive(nomad, listJobs, app.name, [app.destination.namespace, ...desired.map((j) => j.namespace)], new Set(hashes.keys()), isUnchanged);
+  return observeLive(
+    nomad,
+    listJobs,
+    app.name,
+    [app.destination.namespace, ...desired.map((j) => j.namespace)],
+    new Set(hashes.keys()),
+    isUnchanged,
+  );
 }
 
 /** Step: remember, for each owned job now in sync, what was applied and its JobModifyIndex. */
@@ -117,7 +151,14 @@ export function rememberApplied(db: DB, app: AppSpec, revision: string, comparis
     const hash = contentHash(job.desired);
     const previous = applied.get(`${job.namespace}/${job.id}`);
     if (previous?.contentHash === hash && previous.jobModifyIndex === job.live.jobModifyIndex) continue;
-    recordAppliedJob(db, { app: app.name, namespace: job.namespace, jobId: job.id, revision, contentHash: hash, jobModifyIndex: job.live.jobModifyIndex });
+    recordAppliedJob(db, {
+      app: app.name,
+      namespace: job.namespace,
+      jobId: job.id,
+      revision,
+      contentHash: hash,
+      jobModifyIndex: job.live.jobModifyIndex,
+    });
   }
   if (applied.size > keep.length) forgetAppliedJobs(db, app.name, keep);
 }

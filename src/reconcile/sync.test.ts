@@ -19,11 +19,28 @@ const app: AppSpec = {
   name: 'app',
   source: { repoURL: 'r', revision: 'main', path: '.' },
   destination: { cluster: 'default', namespace: 'default' },
-  syncPolicy: { automated: true, prune: true, selfHeal: false, allowEmpty: false, adopt: false, purge: false, retry: { limit: 0, backoffMs: 1, factor: 1, maxBackoffMs: 1 } },
+  syncPolicy: {
+    automated: true,
+    prune: true,
+    selfHeal: false,
+    allowEmpty: false,
+    adopt: false,
+    purge: false,
+    retry: { limit: 0, backoffMs: 1, factor: 1, maxBackoffMs: 1 },
+  },
   ignoreDifferences: [],
   historyLimit: 10,
 };
-const desired = (id: string, count: number): DesiredJob => withOwner('app', { id, namespace: 'default', file: `${id}.json`, job: { ID: id, TaskGroups: [{ Name: 'g', Count: count, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] } });
+const desired = (id: string, count: number): DesiredJob =>
+  withOwner('app', {
+    id,
+    namespace: 'default',
+    file: `${id}.json`,
+    job: {
+      ID: id,
+      TaskGroups: [{ Name: 'g', Count: count, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }],
+    },
+  });
 const readLive = async (id: string): Promise<LiveJob> => {
   const { job } = await nomad.jobs.read(id);
   return { id, namespace: 'default', job: job!, jobModifyIndex: Number(job!.JobModifyIndex) };
@@ -32,10 +49,16 @@ const readLive = async (id: string): Promise<LiveJob> => {
 test('an EnforceIndex conflict re-reads, re-compares and writes over the concurrent change', async () => {
   await nomad.jobs.register(desired('race', 1).job);
   const stale = await readLive('race');
-  await nomad.jobs.register({ ...desired('race', 1).job, TaskGroups: [{ Name: 'g', Count: 9, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }] }); // someone else
+  await nomad.jobs.register({
+    ...desired('race', 1).job,
+    TaskGroups: [{ Name: 'g', Count: 9, Tasks: [{ Name: 't', Driver: 'docker', Config: { image: 'nginx' } }] }],
+  }); // someone else
   const comparison = compare({ app: 'app', desired: [desired('race', 2)], live: [stale] });
   const outcome = await applyComparison(nomad, app, comparison);
-  assert.deepEqual(outcome.actions.map((a) => [a.action, a.result]), [['update', 'ok']]);
+  assert.deepEqual(
+    outcome.actions.map((a) => [a.action, a.result]),
+    [['update', 'ok']],
+  );
   assert.equal((await readLive('race')).job.TaskGroups![0]!.Count, 2);
 });
 
@@ -43,14 +66,28 @@ test('when the concurrent change already made the job right, nothing more is wri
   const stale = await readLive('race');
   await nomad.jobs.register(desired('race', 3).job);
   const index = (await readLive('race')).jobModifyIndex;
-  const outcome = await applyComparison(nomad, app, compare({ app: 'app', desired: [desired('race', 3)], live: [stale] }));
-  assert.deepEqual(outcome.actions.map((a) => [a.action, a.result, a.message]), [['unchanged', 'ok', 'already in sync after a concurrent change']]);
+  const outcome = await applyComparison(
+    nomad,
+    app,
+    compare({ app: 'app', desired: [desired('race', 3)], live: [stale] }),
+  );
+  assert.deepEqual(
+    outcome.actions.map((a) => [a.action, a.result, a.message]),
+    [['unchanged', 'ok', 'already in sync after a concurrent change']],
+  );
   assert.equal((await readLive('race')).jobModifyIndex, index);
 });
 
 test('a job created meanwhile by another app is not written', async () => {
   const comparison = compare({ app: 'app', desired: [desired('grabbed', 1)], live: [] });
-  await nomad.jobs.register(withOwner('other', { id: 'grabbed', namespace: 'default', file: 'x', job: { ...desired('grabbed', 5).job, Meta: {} } }).job);
+  await nomad.jobs.register(
+    withOwner('other', {
+      id: 'grabbed',
+      namespace: 'default',
+      file: 'x',
+      job: { ...desired('grabbed', 5).job, Meta: {} },
+    }).job,
+  );
   const outcome = await applyComparison(nomad, app, comparison);
   assert.equal(outcome.actions[0]!.action, 'skipped');
   assert.equal((await readLive('grabbed')).job.Meta!['drover.app'], 'other');
@@ -58,11 +95,19 @@ test('a job created meanwhile by another app is not written', async () => {
 
 test('prune waits for every write, and stops rather than purges unless asked', async () => {
   await nomad.jobs.register(desired('old', 1).job);
-  const comparison = compare({ app: 'app', desired: [desired('race', 3)], live: [await readLive('race'), await readLive('old')] });
+  const comparison = compare({
+    app: 'app',
+    desired: [desired('race', 3)],
+    live: [await readLive('race'), await readLive('old')],
+  });
   await applyComparison(nomad, app, comparison);
   assert.equal((await readLive('old')).job.Stop, true);
   await nomad.jobs.register(desired('old2', 1).job);
-  await applyComparison(nomad, { ...app, syncPolicy: { ...app.syncPolicy, purge: true } }, compare({ app: 'app', desired: [desired('race', 3)], live: [await readLive('old2')] }));
+  await applyComparison(
+    nomad,
+    { ...app, syncPolicy: { ...app.syncPolicy, purge: true } },
+    compare({ app: 'app', desired: [desired('race', 3)], live: [await readLive('old2')] }),
+  );
   assert.equal((await nomad.jobs.read('old2')).job, undefined);
 });
 

@@ -26,7 +26,10 @@ export type SyncOutcome = { actions: JobAction[]; failed: boolean };
 
 /** Adds the ownership marker. Only app and job identity: nothing here may change with the revision. */
 export function withOwner(app: string, desired: DesiredJob): DesiredJob {
-  return { ...desired, job: { ...desired.job, Meta: { ...(desired.job.Meta ?? {}), ...ownerMeta(app, desired.namespace, desired.id) } } };
+  return {
+    ...desired,
+    job: { ...desired.job, Meta: { ...(desired.job.Meta ?? {}), ...ownerMeta(app, desired.namespace, desired.id) } },
+  };
 }
 
 /** Why pruning is held back for this comparison, if it is: an emptied source needs allow_empty. */
@@ -50,12 +53,24 @@ export function preservesCounts(app: AppSpec, jobId: string): boolean {
  * re-comparing on a conflict), then prunes extra ones when the policy allows. Jobs another
  * app owns, or that carry a copied marker, are never written.
  */
-export async function applyComparison(nomad: NomadClient, app: AppSpec, comparison: ComparisonResult, selection: SyncSelection = {}): Promise<SyncOutcome> {
+export async function applyComparison(
+  nomad: NomadClient,
+  app: AppSpec,
+  comparison: ComparisonResult,
+  selection: SyncSelection = {},
+): Promise<SyncOutcome> {
   const selected = (job: JobComparison) => !selection.jobs || selection.jobs.includes(job.id);
   const writes = comparison.jobs.filter((job) => selected(job) && job.status !== 'Extra');
   const actions = await mapLimit(writes, SYNC_CONCURRENCY, (job) => {
     const held = selection.hold?.get(`${job.namespace}/${job.id}`);
-    if (held && job.status !== 'Synced') return Promise.resolve<JobAction>({ id: job.id, namespace: job.namespace, action: 'skipped', result: 'ok', message: held });
+    if (held && job.status !== 'Synced')
+      return Promise.resolve<JobAction>({
+        id: job.id,
+        namespace: job.namespace,
+        action: 'skipped',
+        result: 'ok',
+        message: held,
+      });
     return writeJob(nomad, app, job, selection.dryRun === true);
   });
 
@@ -73,7 +88,8 @@ export async function applyComparison(nomad: NomadClient, app: AppSpec, comparis
 async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
   const base = { id: job.id, namespace: job.namespace };
   if (job.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok' };
-  if (job.ownership === 'foreign') return { ...base, action: 'skipped', result: 'ok', message: 'owned by another app or by nobody; not written' };
+  if (job.ownership === 'foreign')
+    return { ...base, action: 'skipped', result: 'ok', message: 'owned by another app or by nobody; not written' };
   const action = job.status === 'Missing' ? 'create' : 'update';
   if (dryRun) return { ...base, action, result: 'planned', plan: await planWrite(nomad, job) };
   let current = job;
@@ -86,15 +102,35 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
       });
       // Nomad keeps the JobModifyIndex when it finds nothing changed: the diff was only in form.
       if (action === 'update' && current.live && response.JobModifyIndex === current.live.jobModifyIndex) {
-        return { ...base, action: 'unchanged', result: 'ok', evalId: response.EvalID || undefined, message: 'Nomad found nothing to change; the difference was only in how the job is written' };
+        return {
+          ...base,
+          action: 'unchanged',
+          result: 'ok',
+          evalId: response.EvalID || undefined,
+          message: 'Nomad found nothing to change; the difference was only in how the job is written',
+        };
       }
-      return { ...base, action, result: 'ok', evalId: response.EvalID || undefined, jobModifyIndex: response.JobModifyIndex };
+      return {
+        ...base,
+        action,
+        result: 'ok',
+        evalId: response.EvalID || undefined,
+        jobModifyIndex: response.JobModifyIndex,
+      };
     } catch (error) {
-      if (!(error instanceof NomadAPIError && error.isEnforceIndexConflict) || attempt >= CONFLICT_ATTEMPTS) return { ...base, action, result: 'failed', message: (error as Error).message };
+      if (!(error instanceof NomadAPIError && error.isEnforceIndexConflict) || attempt >= CONFLICT_ATTEMPTS)
+        return { ...base, action, result: 'failed', message: (error as Error).message };
       // Someone changed the job meanwhile: look again before writing over it.
       const fresh = await rereadAndCompare(nomad, app, current);
-      if (fresh.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok', message: 'already in sync after a concurrent change' };
-      if (fresh.ownership === 'foreign') return { ...base, action: 'skipped', result: 'ok', message: 'taken over by another owner during sync; not written' };
+      if (fresh.status === 'Synced')
+        return { ...base, action: 'unchanged', result: 'ok', message: 'already in sync after a concurrent change' };
+      if (fresh.ownership === 'foreign')
+        return {
+          ...base,
+          action: 'skipped',
+          result: 'ok',
+          message: 'taken over by another owner during sync; not written',
+        };
       current = fresh;
     }
   }
@@ -107,7 +143,12 @@ async function planWrite(nomad: NomadClient, job: JobComparison): Promise<PlanSu
     const failed = Object.keys(plan.FailedTGAllocs ?? {});
     return {
       diffType: plan.Diff?.Type,
-      updates: Object.fromEntries(Object.entries(plan.Annotations?.DesiredTGUpdates ?? {}).map(([group, u]) => [group, nonZero(u as Record<string, number>)])),
+      updates: Object.fromEntries(
+        Object.entries(plan.Annotations?.DesiredTGUpdates ?? {}).map(([group, u]) => [
+          group,
+          nonZero(u as Record<string, number>),
+        ]),
+      ),
       ...(failed.length > 0 ? { failedPlacements: failed } : {}),
       ...(plan.Warnings ? { warnings: plan.Warnings } : {}),
       diff: plan.Diff,
@@ -125,17 +166,32 @@ async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
   const base = { id: job.id, namespace: job.namespace, action: 'prune' as const };
   if (dryRun) return { ...base, result: 'planned' };
   try {
-    const response = await nomad.jobs.deregister(job.id, { namespace: job.namespace, purge: app.syncPolicy.purge || undefined });
-    return { ...base, result: 'ok', evalId: response.EvalID || undefined, jobModifyIndex: response.JobModifyIndex || undefined };
+    const response = await nomad.jobs.deregister(job.id, {
+      namespace: job.namespace,
+      purge: app.syncPolicy.purge || undefined,
+    });
+    return {
+      ...base,
+      result: 'ok',
+      evalId: response.EvalID || undefined,
+      jobModifyIndex: response.JobModifyIndex || undefined,
+    };
   } catch (error) {
     return { ...base, result: 'failed', message: (error as Error).message };
   }
 }
 
-
 async function rereadAndCompare(nomad: NomadClient, app: AppSpec, job: JobComparison): Promise<JobComparison> {
   const { job: liveJob } = await nomad.jobs.read(job.id, { namespace: job.namespace });
-  const live: LiveJob[] = liveJob ? [{ id: job.id, namespace: job.namespace, job: liveJob, jobModifyIndex: Number(liveJob.JobModifyIndex ?? 0) }] : [];
-  const result = compare({ app: app.name, desired: [job.desired!], live, ignoreDifferences: app.ignoreDifferences, adopt: app.syncPolicy.adopt });
+  const live: LiveJob[] = liveJob
+    ? [{ id: job.id, namespace: job.namespace, job: liveJob, jobModifyIndex: Number(liveJob.JobModifyIndex ?? 0) }]
+    : [];
+  const result = compare({
+    app: app.name,
+    desired: [job.desired!],
+    live,
+    ignoreDifferences: app.ignoreDifferences,
+    adopt: app.syncPolicy.adopt,
+  });
   return result.jobs[0]!;
 }

@@ -8,14 +8,21 @@ test('runs at most `size` tasks at once and starts waiting ones by priority, the
   let running = 0;
   let peak = 0;
   const gates = new Map<string, () => void>();
-  const task = (name: string) => () => new Promise<string>((resolve) => {
-    started.push(name);
-    peak = Math.max(peak, ++running);
-    gates.set(name, () => { running--; resolve(name); });
-  });
+  const task = (name: string) => () =>
+    new Promise<string>((resolve) => {
+      started.push(name);
+      peak = Math.max(peak, ++running);
+      gates.set(name, () => {
+        running--;
+        resolve(name);
+      });
+    });
   const all = [
-    workers.run(0, task('a')), workers.run(0, task('b')),
-    workers.run(0, task('low-1')), workers.run(0, task('low-2')), workers.run(5, task('high')),
+    workers.run(0, task('a')),
+    workers.run(0, task('b')),
+    workers.run(0, task('low-1')),
+    workers.run(0, task('low-2')),
+    workers.run(5, task('high')),
   ];
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(started, ['a', 'b']);
@@ -33,6 +40,9 @@ test('runs at most `size` tasks at once and starts waiting ones by priority, the
 
 test('a failing task frees its slot', async () => {
   const workers = new Workers(1);
-  await assert.rejects(workers.run(0, () => Promise.reject(new Error('boom'))), /boom/);
+  await assert.rejects(
+    workers.run(0, () => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
   assert.equal(await workers.run(0, async () => 'next'), 'next');
 });

@@ -28,7 +28,16 @@ export class RenderCache {
 
   /** `revision`: the snapshot's tree ID when known (so a commit elsewhere in the repository still hits), else its commit. */
   static key(renderer: string, revision: string, path: string, options: RenderOptions): string {
-    const vars = createHash('sha256').update(JSON.stringify([options.defaultNamespace, options.vars ?? {}, options.varFiles ?? [], nomadVarEnv(options.env)])).digest('hex');
+    const vars = createHash('sha256')
+      .update(
+        JSON.stringify([
+          options.defaultNamespace,
+          options.vars ?? {},
+          options.varFiles ?? [],
+          nomadVarEnv(options.env),
+        ]),
+      )
+      .digest('hex');
     return `${renderer}\0${revision}\0${path}\0${vars}`;
   }
 
@@ -59,13 +68,17 @@ const shared = new RenderCache();
 export async function renderApp(input: AppRenderInput, cache: RenderCache = shared): Promise<AppRenderResult> {
   const { mode, snapshot, path, options, transport } = input;
   const useServer = mode !== 'local' && transport !== undefined;
-  if (mode === 'server' && !transport) throw new DroverError('DROVER_ERR_RENDER', 'render = "server" needs a cluster to call /v1/jobs/parse');
+  if (mode === 'server' && !transport)
+    throw new DroverError('DROVER_ERR_RENDER', 'render = "server" needs a cluster to call /v1/jobs/parse');
   if (useServer) {
     const key = RenderCache.key('server', snapshot.treeId ?? snapshot.revision, path, options);
     const cached = cache.get(key);
     if (cached) return cached;
     try {
-      const result: AppRenderResult = { ...(await renderSnapshotOnServer(snapshot, options, transport)), renderer: 'server' };
+      const result: AppRenderResult = {
+        ...(await renderSnapshotOnServer(snapshot, options, transport)),
+        renderer: 'server',
+      };
       cache.set(key, result);
       return result;
     } catch (error) {

@@ -17,7 +17,10 @@ test('syntax errors carry file, line and column', () => {
 
 test('a job without an ID names the field', () => {
   const { issues } = renderJsonJob('x.json', '{"Job": {\n"Name": "x", "Meta": {"a": 1}}}');
-  assert.deepEqual(issues.map((i) => i.message), ['field "ID": a job needs a non-empty string ID', 'field "Meta": expected an object of strings']);
+  assert.deepEqual(
+    issues.map((i) => i.message),
+    ['field "ID": a job needs a non-empty string ID', 'field "Meta": expected an object of strings'],
+  );
   assert.equal(issues[1]!.line, 2);
 });
 
@@ -28,7 +31,10 @@ test('one bad file fails the whole set, and duplicate IDs are refused', () => {
     ['jobs/notes.txt', Buffer.from('ignored')],
     ['jobs/prod.vars.json', Buffer.from('{"x": 1}')],
   ]);
-  const result = renderSnapshot({ repoURL: 'r', revision: 'x', commit: { sha: 'x', author: '', authorEmail: '', date: '', subject: '' }, files }, { defaultNamespace: 'default' });
+  const result = renderSnapshot(
+    { repoURL: 'r', revision: 'x', commit: { sha: 'x', author: '', authorEmail: '', date: '', subject: '' }, files },
+    { defaultNamespace: 'default' },
+  );
   assert.deepEqual(result.jobs, []);
   assert.match(result.issues[0]!.message, /job "a" in namespace "default" is also defined in jobs\/a\.json/);
 });

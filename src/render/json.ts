@@ -15,17 +15,32 @@ export function renderJsonJob(file: string, text: string): JsonRenderResult {
     const message = (error as Error).message;
     const offset = /position (\d+)/.exec(message)?.[1];
     const pos = offset === undefined ? undefined : positionOf(text, Number(offset));
-    return { issues: [{ file, line: pos?.line, column: pos?.column, message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}` }] };
+    return {
+      issues: [
+        {
+          file,
+          line: pos?.line,
+          column: pos?.column,
+          message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+        },
+      ],
+    };
   }
-  if (!isObject(value)) return { issues: [{ file, line: 1, column: 1, message: 'expected a JSON object holding a Nomad job' }] };
+  if (!isObject(value))
+    return { issues: [{ file, line: 1, column: 1, message: 'expected a JSON object holding a Nomad job' }] };
   const job = isObject(value.Job) ? value.Job : value;
   const issues: RenderIssue[] = [];
   const at = (key: string) => locateKey(text, key);
-  if (typeof job.ID !== 'string' || job.ID === '') issues.push({ file, ...at('ID'), message: 'field "ID": a job needs a non-empty string ID' });
+  if (typeof job.ID !== 'string' || job.ID === '')
+    issues.push({ file, ...at('ID'), message: 'field "ID": a job needs a non-empty string ID' });
   if (job.TaskGroups !== undefined && job.TaskGroups !== null && !Array.isArray(job.TaskGroups)) {
     issues.push({ file, ...at('TaskGroups'), message: 'field "TaskGroups": expected an array of task groups' });
   }
-  if (job.Meta !== undefined && job.Meta !== null && (!isObject(job.Meta) || Object.values(job.Meta).some((v) => typeof v !== 'string'))) {
+  if (
+    job.Meta !== undefined &&
+    job.Meta !== null &&
+    (!isObject(job.Meta) || Object.values(job.Meta).some((v) => typeof v !== 'string'))
+  ) {
     issues.push({ file, ...at('Meta'), message: 'field "Meta": expected an object of strings' });
   }
   return issues.length > 0 ? { issues } : { job: job as NomadJob, issues };

@@ -45,8 +45,16 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions): Rend
     if (VAR_FILE.test(file) || listed.has(file)) continue;
     if (HCL_JOB.test(file)) {
       const result = renderHclJob(file, content.toString('utf8'), {
-        env, varFiles, vars: options.vars, files: snapshot.files,
-        shared: { declared: (name) => declared.add(name), undeclared: (name, problem) => { if (!undeclared.has(name)) undeclared.set(name, problem); } },
+        env,
+        varFiles,
+        vars: options.vars,
+        files: snapshot.files,
+        shared: {
+          declared: (name) => declared.add(name),
+          undeclared: (name, problem) => {
+            if (!undeclared.has(name)) undeclared.set(name, problem);
+          },
+        },
       });
       issues.push(...result.problems.map(toIssue));
       if (result.job) rendered.push({ file, job: result.job as NomadJob });
@@ -56,13 +64,18 @@ export function renderSnapshot(snapshot: Snapshot, options: RenderOptions): Rend
       if (result.job) rendered.push({ file, job: result.job });
     }
   }
-  for (const [name, problem] of undeclared) if (!declared.has(name)) issues.push(toIssue({ file: '(vars)', ...problem }));
+  for (const [name, problem] of undeclared)
+    if (!declared.has(name)) issues.push(toIssue({ file: '(vars)', ...problem }));
   const jobs = collectJobs(rendered, options.defaultNamespace, issues);
   return { jobs: issues.length > 0 ? [] : jobs, issues };
 }
 
 /** Pairs jobs with their namespace and refuses two files defining the same job. */
-export function collectJobs(rendered: Array<{ file: string; job: NomadJob }>, defaultNamespace: string, issues: RenderIssue[]): DesiredJob[] {
+export function collectJobs(
+  rendered: Array<{ file: string; job: NomadJob }>,
+  defaultNamespace: string,
+  issues: RenderIssue[],
+): DesiredJob[] {
   const seen = new Map<string, string>();
   const jobs: DesiredJob[] = [];
   for (const { file, job } of rendered) {
@@ -79,7 +92,11 @@ export function collectJobs(rendered: Array<{ file: string; job: NomadJob }>, de
   return jobs;
 }
 
-function loadVarFiles(snapshot: Snapshot, specs: NonNullable<RenderOptions['varFiles']>, issues: RenderIssue[]): VarFile[] {
+function loadVarFiles(
+  snapshot: Snapshot,
+  specs: NonNullable<RenderOptions['varFiles']>,
+  issues: RenderIssue[],
+): VarFile[] {
   const out: VarFile[] = [];
   for (const spec of specs) {
     const file = typeof spec === 'string' ? spec : spec.file;
@@ -105,5 +122,10 @@ export function nomadVarEnv(env: NodeJS.ProcessEnv | undefined): Record<string, 
 }
 
 function toIssue(problem: Problem): RenderIssue {
-  return { file: problem.file ?? '(vars)', line: problem.pos?.line, column: problem.pos?.column, message: problem.message };
+  return {
+    file: problem.file ?? '(vars)',
+    line: problem.pos?.line,
+    column: problem.pos?.column,
+    message: problem.message,
+  };
 }

@@ -19,7 +19,11 @@ export class ParseUnavailableError extends Error {}
  * app's variables as var-file content. JSON files need no parsing and are read locally.
  * Like the local renderer, one failing file fails the set.
  */
-export async function renderSnapshotOnServer(snapshot: Snapshot, options: RenderOptions, transport: ParseTransport): Promise<RenderResult> {
+export async function renderSnapshotOnServer(
+  snapshot: Snapshot,
+  options: RenderOptions,
+  transport: ParseTransport,
+): Promise<RenderResult> {
   const issues: RenderIssue[] = [];
   const variables = variablesBody(snapshot, options, issues);
   const rendered: Array<{ file: string; job: NomadJob }> = [];
@@ -28,9 +32,13 @@ export async function renderSnapshotOnServer(snapshot: Snapshot, options: Render
     if (VAR_FILE.test(file) || listed.has(file)) continue;
     if (HCL_JOB.test(file)) {
       try {
-        rendered.push({ file, job: await transport.parse(content.toString('utf8'), { variables, canonicalize: false }) });
+        rendered.push({
+          file,
+          job: await transport.parse(content.toString('utf8'), { variables, canonicalize: false }),
+        });
       } catch (error) {
-        if (error instanceof NomadAPIError && error.statusCode === 400) issues.push({ file, message: error.body.trim() });
+        if (error instanceof NomadAPIError && error.statusCode === 400)
+          issues.push({ file, message: error.body.trim() });
         else throw new ParseUnavailableError(`Nomad /v1/jobs/parse: ${(error as Error).message}`, { cause: error });
       }
     } else if (posix.extname(file) === '.json') {
@@ -59,8 +67,11 @@ function variablesBody(snapshot: Snapshot, options: RenderOptions, issues: Rende
       continue;
     }
     const parsed = parseVarFile(file, content);
-    issues.push(...parsed.problems.map((p) => ({ file, line: p.pos?.line, column: p.pos?.column, message: p.message })));
-    for (const attr of parsed.varFile?.attributes ?? []) values.set(attr.name, content.slice(attr.expr.pos.offset, attr.expr.end));
+    issues.push(
+      ...parsed.problems.map((p) => ({ file, line: p.pos?.line, column: p.pos?.column, message: p.message })),
+    );
+    for (const attr of parsed.varFile?.attributes ?? [])
+      values.set(attr.name, content.slice(attr.expr.pos.offset, attr.expr.end));
   }
   for (const [name, raw] of Object.entries(options.vars ?? {})) values.set(name, hclString(raw));
   return [...values].map(([name, expr]) => `${name} = ${expr}`).join('\n');
@@ -68,5 +79,7 @@ function variablesBody(snapshot: Snapshot, options: RenderOptions, issues: Rende
 
 /** A quoted HCL string holding `raw` literally: `${` and `%{` are escaped so nothing interpolates. */
 function hclString(raw: string): string {
-  return JSON.stringify(raw).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return JSON.stringify(raw)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
 }

@@ -17,13 +17,23 @@ const syncBody = z.strictObject({
   jobs: z.array(z.string().min(1)).min(1).optional(),
   dryRun: z.boolean().optional(),
   prune: z.boolean().optional(),
-  revision: z.string().regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA').optional(),
+  revision: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
+    .optional(),
 });
 
-const rollbackBody = z.strictObject({
-  id: z.number().int().positive().optional(),
-  revision: z.string().regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA').optional(),
-}).refine((b) => (b.id === undefined) !== (b.revision === undefined), { message: 'set exactly one of "id" or "revision"' });
+const rollbackBody = z
+  .strictObject({
+    id: z.number().int().positive().optional(),
+    revision: z
+      .string()
+      .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
+      .optional(),
+  })
+  .refine((b) => (b.id === undefined) !== (b.revision === undefined), {
+    message: 'set exactly one of "id" or "revision"',
+  });
 
 /** Parses an optional JSON body against a schema; errors name the field. */
 async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
@@ -38,7 +48,10 @@ async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new DroverError('DROVER_ERR_BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    throw new DroverError(
+      'DROVER_ERR_BAD_REQUEST',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
   }
   return parsed.data;
 }
@@ -49,7 +62,8 @@ export function createApi(deps: ApiDeps): Hono {
   const { controller, db } = deps;
 
   api.onError((error, c) => {
-    if (error instanceof DroverError) return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+    if (error instanceof DroverError)
+      return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
     deps.logger.error({ err: error }, 'API error');
     return c.json({ error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } }, 500);
   });
@@ -64,7 +78,9 @@ export function createApi(deps: ApiDeps): Hono {
     ...(outcome.runId !== undefined ? { run: getSyncRun(db, name, outcome.runId) } : {}),
   });
 
-  api.get('/api/v1/apps', (c) => c.json({ apps: controller.specs().map((spec) => toAppView(spec, controller.status(spec.name))) }));
+  api.get('/api/v1/apps', (c) =>
+    c.json({ apps: controller.specs().map((spec) => toAppView(spec, controller.status(spec.name))) }),
+  );
 
   api.get('/api/v1/apps/:name', (c) => {
     const spec = requireApp(c.req.param('name'));
@@ -105,7 +121,9 @@ export function createApi(deps: ApiDeps): Hono {
   api.post('/api/v1/apps/:name/rollback', async (c) => {
     const spec = requireApp(c.req.param('name'));
     const target = await body(c, rollbackBody);
-    return c.json(withRun(spec.name, await rollback(controller, db, spec.name, { runId: target.id, revision: target.revision })));
+    return c.json(
+      withRun(spec.name, await rollback(controller, db, spec.name, { runId: target.id, revision: target.revision })),
+    );
   });
 
   api.post('/api/v1/apps/:name/unpin', async (c) => {
@@ -117,6 +135,11 @@ export function createApi(deps: ApiDeps): Hono {
 
   api.get('/healthz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
-  api.notFound((c) => c.json({ error: { code: 'DROVER_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, ERRORS.DROVER_ERR_NOT_FOUND.status));
+  api.notFound((c) =>
+    c.json(
+      { error: { code: 'DROVER_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } },
+      ERRORS.DROVER_ERR_NOT_FOUND.status,
+    ),
+  );
   return api;
 }

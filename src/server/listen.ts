@@ -9,10 +9,11 @@ export function listen(app: Hono, host: string, port: number): Promise<Listening
     const server: ServerType = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       resolve({
         url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
       });
     });
     server.once('error', reject);

@@ -7,14 +7,20 @@ import type { DB } from './db.js';
  */
 export function saveAppStatus(db: DB, app: string, status: AppStatus, now = new Date()): boolean {
   const previous = getAppStatus(db, app);
-  if (previous && JSON.stringify({ ...previous, observedAt: undefined }) === JSON.stringify({ ...status, observedAt: undefined })) return false;
-  db.prepare('INSERT INTO app_status (app, status_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at')
-    .run(app, JSON.stringify(status), now.toISOString());
+  if (
+    previous &&
+    JSON.stringify({ ...previous, observedAt: undefined }) === JSON.stringify({ ...status, observedAt: undefined })
+  )
+    return false;
+  db.prepare(
+    'INSERT INTO app_status (app, status_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at',
+  ).run(app, JSON.stringify(status), now.toISOString());
   return true;
 }
 
 /** The last saved status of an app, if any. */
 export function getAppStatus(db: DB, app: string): AppStatus | undefined {
-  const row = db.prepare('SELECT status_json FROM app_status WHERE app = ?').get(app) as { status_json: string } | undefined;
+  const row = db.prepare('SELECT status_json FROM app_status WHERE app = ?').get(app) as
+    { status_json: string } | undefined;
   return row ? (JSON.parse(row.status_json) as AppStatus) : undefined;
 }

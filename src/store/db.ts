@@ -23,7 +23,9 @@ export function openDatabase(file: string): DB {
 
 function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .sort();
   for (const file of files) {
     const version = Number(file.split('_')[0]);
     if (version <= current) continue;

@@ -3,12 +3,14 @@ import type { DB } from './db.js';
 
 /** Pins an app to a revision (a rollback), replacing any earlier pin. */
 export function setPin(db: DB, app: string, pin: Pin): void {
-  db.prepare('INSERT INTO app_pins (app, revision, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(app) DO UPDATE SET revision = excluded.revision, reason = excluded.reason, created_at = excluded.created_at')
-    .run(app, pin.revision, pin.reason, pin.at);
+  db.prepare(
+    'INSERT INTO app_pins (app, revision, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(app) DO UPDATE SET revision = excluded.revision, reason = excluded.reason, created_at = excluded.created_at',
+  ).run(app, pin.revision, pin.reason, pin.at);
 }
 
 export function getPin(db: DB, app: string): Pin | undefined {
-  const row = db.prepare('SELECT revision, reason, created_at FROM app_pins WHERE app = ?').get(app) as { revision: string; reason: string; created_at: string } | undefined;
+  const row = db.prepare('SELECT revision, reason, created_at FROM app_pins WHERE app = ?').get(app) as
+    { revision: string; reason: string; created_at: string } | undefined;
   return row ? { revision: row.revision, reason: row.reason, at: row.created_at } : undefined;
 }
 

@@ -5,13 +5,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './db.js';
 import { getAppStatus, saveAppStatus } from './app-status.js';
-import { finishSyncRun, getSyncRun, listSyncRuns, markInterruptedRuns, startSyncRun, trimSyncRuns } from './sync-runs.js';
+import {
+  finishSyncRun,
+  getSyncRun,
+  listSyncRuns,
+  markInterruptedRuns,
+  startSyncRun,
+  trimSyncRuns,
+} from './sync-runs.js';
 import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob } from './applied-jobs.js';
 import { clearPin, getPin, setPin } from './pins.js';
 import type { AppStatus } from '../domain/app.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'drover-db-')), 'drover.db');
-const status = (revision: string, observedAt = 't'): AppStatus => ({ sync: { status: 'Synced', revision }, health: { status: 'Healthy' }, jobs: [], conditions: [], observedAt });
+const status = (revision: string, observedAt = 't'): AppStatus => ({
+  sync: { status: 'Synced', revision },
+  health: { status: 'Healthy' },
+  jobs: [],
+  conditions: [],
+  observedAt,
+});
 
 test('status is saved only when more than observedAt changed, and survives reopening', () => {
   const path = file();
@@ -28,29 +41,83 @@ test('status is saved only when more than observedAt changed, and survives reope
 
 test('sync runs go Running -> result, are trimmed to the limit, and interrupted runs are marked', () => {
   const db = openDatabase(file());
-  const ids = [1, 2, 3].map((n) => startSyncRun(db, { app: 'web', trigger: 'poll', revision: `r${n}`, startedAt: `t${n}`, author: 'Ann', committer: 'Bob' }));
-  finishSyncRun(db, ids[0]!, { result: 'Succeeded', finishedAt: 'f1', durationMs: 12, jobs: [{ id: 'j', namespace: 'default', action: 'create', result: 'ok', evalId: 'e1' }] });
+  const ids = [1, 2, 3].map((n) =>
+    startSyncRun(db, {
+      app: 'web',
+      trigger: 'poll',
+      revision: `r${n}`,
+      startedAt: `t${n}`,
+      author: 'Ann',
+      committer: 'Bob',
+    }),
+  );
+  finishSyncRun(db, ids[0]!, {
+    result: 'Succeeded',
+    finishedAt: 'f1',
+    durationMs: 12,
+    jobs: [{ id: 'j', namespace: 'default', action: 'create', result: 'ok', evalId: 'e1' }],
+  });
   finishSyncRun(db, ids[1]!, { result: 'Failed', finishedAt: 'f2', durationMs: 5, message: 'boom', jobs: [] });
   assert.equal(getSyncRun(db, 'web', ids[2]!)?.result, 'Running');
   assert.equal(getSyncRun(db, 'web', ids[2]!)?.finishedAt, undefined);
   assert.equal(markInterruptedRuns(db, 'later'), 1);
   assert.equal(getSyncRun(db, 'web', ids[2]!)?.result, 'Interrupted');
   const runs = listSyncRuns(db, 'web');
-  assert.deepEqual(runs.map((r) => r.revision), ['r3', 'r2', 'r1'], 'newest first');
-  assert.deepEqual([runs[2]!.author, runs[2]!.committer, runs[2]!.durationMs, runs[2]!.jobs[0]!.evalId], ['Ann', 'Bob', 12, 'e1']);
+  assert.deepEqual(
+    runs.map((r) => r.revision),
+    ['r3', 'r2', 'r1'],
+    'newest first',
+  );
+  assert.deepEqual(
+    [runs[2]!.author, runs[2]!.committer, runs[2]!.durationMs, runs[2]!.jobs[0]!.evalId],
+    ['Ann', 'Bob', 12, 'e1'],
+  );
   trimSyncRuns(db, 'web', 2);
-  assert.deepEqual(listSyncRuns(db, 'web').map((r) => r.revision), ['r3', 'r2']);
+  assert.deepEqual(
+    listSyncRuns(db, 'web').map((r) => r.revision),
+    ['r3', 'r2'],
+  );
   assert.equal(getSyncRun(db, 'other', ids[2]!), undefined, 'runs are scoped to their app');
 });
 
 test('applied jobs and pins', () => {
   const db = openDatabase(file());
-  recordAppliedJob(db, { app: 'web', namespace: 'default', jobId: 'a', revision: 'r1', contentHash: 'h1', jobModifyIndex: 4 });
-  recordAppliedJob(db, { app: 'web', namespace: 'default', jobId: 'a', revision: 'r2', contentHash: 'h2', jobModifyIndex: 5 });
-  recordAppliedJob(db, { app: 'web', namespace: 'default', jobId: 'b', revision: 'r2', contentHash: 'h3', jobModifyIndex: 6 });
-  assert.deepEqual(listAppliedJobs(db, 'web').map((j) => [j.jobId, j.revision, j.jobModifyIndex]), [['a', 'r2', 5], ['b', 'r2', 6]]);
+  recordAppliedJob(db, {
+    app: 'web',
+    namespace: 'default',
+    jobId: 'a',
+    revision: 'r1',
+    contentHash: 'h1',
+    jobModifyIndex: 4,
+  });
+  recordAppliedJob(db, {
+    app: 'web',
+    namespace: 'default',
+    jobId: 'a',
+    revision: 'r2',
+    contentHash: 'h2',
+    jobModifyIndex: 5,
+  });
+  recordAppliedJob(db, {
+    app: 'web',
+    namespace: 'default',
+    jobId: 'b',
+    revision: 'r2',
+    contentHash: 'h3',
+    jobModifyIndex: 6,
+  });
+  assert.deepEqual(
+    listAppliedJobs(db, 'web').map((j) => [j.jobId, j.revision, j.jobModifyIndex]),
+    [
+      ['a', 'r2', 5],
+      ['b', 'r2', 6],
+    ],
+  );
   forgetAppliedJobs(db, 'web', [{ namespace: 'default', jobId: 'b' }]);
-  assert.deepEqual(listAppliedJobs(db, 'web').map((j) => j.jobId), ['b']);
+  assert.deepEqual(
+    listAppliedJobs(db, 'web').map((j) => j.jobId),
+    ['b'],
+  );
 
   assert.equal(getPin(db, 'web'), undefined);
   setPin(db, 'web', { revision: 'abc', reason: 'rollback', at: 't' });

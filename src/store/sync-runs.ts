@@ -40,30 +40,54 @@ type Row = Record<string, string | number | null | undefined>;
 
 /** Records the start of a sync run (result Running), so a crash leaves a visible trace. */
 export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): number {
-  const info = db.prepare(`INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date, started_at, finished_at, result, message, jobs_json)
-    VALUES (@app, @trigger, @revision, @author, @committer, @subject, @commitDate, @startedAt, @startedAt, 'Running', NULL, '[]')`)
-    .run({ app: run.app, trigger: run.trigger, revision: run.revision, author: run.author ?? null, committer: run.committer ?? null, subject: run.subject ?? null, commitDate: run.commitDate ?? null, startedAt: run.startedAt });
+  const info = db
+    .prepare(
+      `INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date, started_at, finished_at, result, message, jobs_json)
+    VALUES (@app, @trigger, @revision, @author, @committer, @subject, @commitDate, @startedAt, @startedAt, 'Running', NULL, '[]')`,
+    )
+    .run({
+      app: run.app,
+      trigger: run.trigger,
+      revision: run.revision,
+      author: run.author ?? null,
+      committer: run.committer ?? null,
+      subject: run.subject ?? null,
+      commitDate: run.commitDate ?? null,
+      startedAt: run.startedAt,
+    });
   return Number(info.lastInsertRowid);
 }
 
 /** Records how a run ended. */
-export function finishSyncRun(db: DB, id: number, end: { result: SyncResult; finishedAt: string; durationMs: number; message?: string; jobs: JobAction[] }): void {
-  db.prepare('UPDATE sync_runs SET result = ?, finished_at = ?, duration_ms = ?, message = ?, jobs_json = ? WHERE id = ?')
-    .run(end.result, end.finishedAt, end.durationMs, end.message ?? null, JSON.stringify(end.jobs), id);
+export function finishSyncRun(
+  db: DB,
+  id: number,
+  end: { result: SyncResult; finishedAt: string; durationMs: number; message?: string; jobs: JobAction[] },
+): void {
+  db.prepare(
+    'UPDATE sync_runs SET result = ?, finished_at = ?, duration_ms = ?, message = ?, jobs_json = ? WHERE id = ?',
+  ).run(end.result, end.finishedAt, end.durationMs, end.message ?? null, JSON.stringify(end.jobs), id);
 }
 
 /**
  * Records which deployment each write of a run started: a deployment belongs to the write
  * whose JobModifyIndex it was created for. Returns how many actions were filled in.
  */
-export function attachDeployments(db: DB, runId: number, deployments: Array<{ namespace: string; id: string; deploymentId: string; jobSpecModifyIndex: number }>): number {
-  const row = db.prepare('SELECT jobs_json FROM sync_runs WHERE id = ?').get(runId) as { jobs_json: string } | undefined;
+export function attachDeployments(
+  db: DB,
+  runId: number,
+  deployments: Array<{ namespace: string; id: string; deploymentId: string; jobSpecModifyIndex: number }>,
+): number {
+  const row = db.prepare('SELECT jobs_json FROM sync_runs WHERE id = ?').get(runId) as
+    { jobs_json: string } | undefined;
   if (!row) return 0;
   const jobs = JSON.parse(row.jobs_json) as JobAction[];
   let filled = 0;
   for (const action of jobs) {
     if (action.deploymentId || action.jobModifyIndex === undefined || action.result !== 'ok') continue;
-    const match = deployments.find((d) => d.namespace === action.namespace && d.id === action.id && d.jobSpecModifyIndex === action.jobModifyIndex);
+    const match = deployments.find(
+      (d) => d.namespace === action.namespace && d.id === action.id && d.jobSpecModifyIndex === action.jobModifyIndex,
+    );
     if (match) {
       action.deploymentId = match.deploymentId;
       filled++;
@@ -74,13 +98,21 @@ export function attachDeployments(db: DB, runId: number, deployments: Array<{ na
 }
 
 /** Marks runs left Running by a process that stopped mid-sync; returns how many. */
-export function markInterruptedRuns(db: DB, at: string, message = 'Drover stopped while this sync ran; the next reconcile re-derived the state from git and the cluster'): number {
-  return db.prepare("UPDATE sync_runs SET result = 'Interrupted', finished_at = ?, message = ? WHERE result = 'Running'").run(at, message).changes;
+export function markInterruptedRuns(
+  db: DB,
+  at: string,
+  message = 'Drover stopped while this sync ran; the next reconcile re-derived the state from git and the cluster',
+): number {
+  return db
+    .prepare("UPDATE sync_runs SET result = 'Interrupted', finished_at = ?, message = ? WHERE result = 'Running'")
+    .run(at, message).changes;
 }
 
 /** Keeps the newest `keep` runs of an app. */
 export function trimSyncRuns(db: DB, app: string, keep: number): void {
-  db.prepare('DELETE FROM sync_runs WHERE app = ? AND id NOT IN (SELECT id FROM sync_runs WHERE app = ? ORDER BY id DESC LIMIT ?)').run(app, app, keep);
+  db.prepare(
+    'DELETE FROM sync_runs WHERE app = ? AND id NOT IN (SELECT id FROM sync_runs WHERE app = ? ORDER BY id DESC LIMIT ?)',
+  ).run(app, app, keep);
 }
 
 /** An app's sync runs, newest first. */
@@ -96,7 +128,8 @@ export function getSyncRun(db: DB, app: string, id: number): SyncRun | undefined
 }
 
 function toRun(row: Row): SyncRun {
-  const opt = (value: string | number | null | undefined) => (value === null || value === undefined ? undefined : String(value));
+  const opt = (value: string | number | null | undefined) =>
+    value === null || value === undefined ? undefined : String(value);
   return {
     id: Number(row.id),
     app: String(row.app),

@@ -22,7 +22,13 @@ export function jobCases(target: () => Target): void {
     assert.equal(meta.lastIndex, job.ModifyIndex);
     assert.equal(meta.knownLeader, true);
     const group = job.TaskGroups![0]!;
-    assert.deepEqual(group.RestartPolicy, { Attempts: 2, Interval: 1800e9, Delay: 15e9, Mode: 'fail', RenderTemplates: false });
+    assert.deepEqual(group.RestartPolicy, {
+      Attempts: 2,
+      Interval: 1800e9,
+      Delay: 15e9,
+      Mode: 'fail',
+      RenderTemplates: false,
+    });
     assert.equal((group.Update as { MaxParallel: number }).MaxParallel, 1);
     const task = (group.Tasks as Array<Record<string, unknown>>)[0]!;
     assert.equal(task.KillTimeout, 5e9);
@@ -40,20 +46,34 @@ export function jobCases(target: () => Target): void {
     await nomad.jobs.deregister(id, { purge: true });
   });
 
-  test('EnforceIndex: a stale index, create-only on an existing job, and a missing job give Nomad\'s 500 conflicts', async () => {
+  test("EnforceIndex: a stale index, create-only on an existing job, and a missing job give Nomad's 500 conflicts", async () => {
     const { nomad, name } = target();
     const id = name('enforce');
     await nomad.jobs.register(serviceJob(id), { enforceIndex: 0 });
     const live = (await nomad.jobs.read(id)).job!;
     const stale = Number(live.JobModifyIndex) - 1;
-    await assert.rejects(nomad.jobs.register(serviceJob(id, {}, 'nginx:2'), { enforceIndex: stale }), (error: NomadAPIError) => {
-      assert.equal(error.statusCode, 500);
-      assert.equal(error.isEnforceIndexConflict, true);
-      assert.match(error.body, new RegExp(`Enforcing job modify index ${stale}: job exists with conflicting job modify index: ${String(live.JobModifyIndex)}`));
-      return true;
-    });
-    await assert.rejects(nomad.jobs.register(serviceJob(id), { enforceIndex: 0 }), /Enforcing job modify index 0: job already exists/);
-    await assert.rejects(nomad.jobs.register(serviceJob(name('enforce-missing')), { enforceIndex: 5 }), /Enforcing job modify index 5: job does not exist/);
+    await assert.rejects(
+      nomad.jobs.register(serviceJob(id, {}, 'nginx:2'), { enforceIndex: stale }),
+      (error: NomadAPIError) => {
+        assert.equal(error.statusCode, 500);
+        assert.equal(error.isEnforceIndexConflict, true);
+        assert.match(
+          error.body,
+          new RegExp(
+            `Enforcing job modify index ${stale}: job exists with conflicting job modify index: ${String(live.JobModifyIndex)}`,
+          ),
+        );
+        return true;
+      },
+    );
+    await assert.rejects(
+      nomad.jobs.register(serviceJob(id), { enforceIndex: 0 }),
+      /Enforcing job modify index 0: job already exists/,
+    );
+    await assert.rejects(
+      nomad.jobs.register(serviceJob(name('enforce-missing')), { enforceIndex: 5 }),
+      /Enforcing job modify index 5: job does not exist/,
+    );
     const ok = await nomad.jobs.register(serviceJob(id, {}, 'nginx:2'), { enforceIndex: Number(live.JobModifyIndex) });
     assert.ok(ok.JobModifyIndex > Number(live.JobModifyIndex));
     await nomad.jobs.deregister(id, { purge: true });
@@ -82,12 +102,15 @@ export function jobCases(target: () => Target): void {
     assert.equal(withMeta.jobs[0]!.ParentID, '');
     assert.deepEqual((await nomad.jobs.list({ prefix: `${id}-nope` })).jobs, []);
     const filtered = await nomad.jobs.list({ filter: `ID == "${id}"` });
-    assert.deepEqual(filtered.jobs.map((j) => j.ID), [id]);
+    assert.deepEqual(
+      filtered.jobs.map((j) => j.ID),
+      [id],
+    );
     assert.ok((await nomad.jobs.list({ namespace: '*', prefix: id })).jobs.length === 1);
     await nomad.jobs.deregister(id, { purge: true });
   });
 
-  test('validation failures answer 500 in Nomad\'s multi-error style; validate reports them in the body', async () => {
+  test("validation failures answer 500 in Nomad's multi-error style; validate reports them in the body", async () => {
     const { nomad, name } = target();
     const bad = { ID: name('invalid'), TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Config: {} }] }] };
     await assert.rejects(nomad.jobs.register(bad), (error: NomadAPIError) => {
@@ -114,7 +137,10 @@ export function jobCases(target: () => Target): void {
     const same = await nomad.jobs.plan(serviceJob(id));
     assert.equal(same.Diff?.Type, 'None');
     assert.equal(same.JobModifyIndex, registered.JobModifyIndex);
-    assert.deepEqual(same.Diff?.TaskGroups?.map((g) => [g.Name, g.Type]), [['web', 'None']]);
+    assert.deepEqual(
+      same.Diff?.TaskGroups?.map((g) => [g.Name, g.Type]),
+      [['web', 'None']],
+    );
 
     const scaled = await nomad.jobs.plan(serviceJob(id, {}, 'nginx:1.27', 3));
     const group = scaled.Diff!.TaskGroups![0]!;
@@ -128,12 +154,18 @@ export function jobCases(target: () => Target): void {
     assert.deepEqual(task.Annotations, ['forces create/destroy update']);
     const config = task.Objects!.find((o) => o.Name === 'Config')!;
     assert.equal(config.Type, 'Edited');
-    assert.deepEqual(config.Fields!.find((f) => f.Name === 'image'), { Type: 'Edited', Name: 'image', Old: 'nginx:1.27', New: 'nginx:1.28', Annotations: null });
+    assert.deepEqual(
+      config.Fields!.find((f) => f.Name === 'image'),
+      { Type: 'Edited', Name: 'image', Old: 'nginx:1.27', New: 'nginx:1.28', Annotations: null },
+    );
     assert.equal(image.Annotations?.DesiredTGUpdates?.web?.DestructiveUpdate, 1);
     assert.deepEqual(image.Diff!.TaskGroups![0]!.Updates, { 'create/destroy update': 1 });
 
     const meta = await nomad.jobs.plan(serviceJob(id, { Meta: { 'drover.app': 'contract', team: 'a' } }));
-    assert.deepEqual(meta.Diff!.Fields!.map((f) => [f.Type, f.Name, f.New]), [['Added', 'Meta[team]', 'a']]);
+    assert.deepEqual(
+      meta.Diff!.Fields!.map((f) => [f.Type, f.Name, f.New]),
+      [['Added', 'Meta[team]', 'a']],
+    );
     const noDiff = await nomad.jobs.plan(serviceJob(id, {}, 'nginx:1.28'), { diff: false });
     assert.equal(noDiff.Diff, null);
     await nomad.jobs.deregister(id, { purge: true });
@@ -144,7 +176,10 @@ export function jobCases(target: () => Target): void {
     const id = name('versions');
     for (let i = 0; i < 8; i++) await nomad.jobs.register(serviceJob(id, {}, `nginx:1.${i}`));
     const { versions, diffs, meta } = await nomad.jobs.versions(id, { diffs: true });
-    assert.deepEqual(versions.map((v) => v.Version), [7, 6, 5, 4, 3, 2]);
+    assert.deepEqual(
+      versions.map((v) => v.Version),
+      [7, 6, 5, 4, 3, 2],
+    );
     assert.equal(diffs?.length, 5);
     assert.equal(diffs![0]!.Type, 'Edited');
     assert.ok(meta.lastIndex > 0);
@@ -154,7 +189,10 @@ export function jobCases(target: () => Target): void {
     assert.equal(now.Version, 8);
     assert.equal((now.TaskGroups![0]!.Tasks as Array<{ Config: { image: string } }>)[0]!.Config.image, 'nginx:1.5');
     await assert.rejects(nomad.jobs.revert(id, 8), (e: NomadAPIError) => e.statusCode === 500);
-    await assert.rejects(nomad.jobs.revert(id, 2, { enforcePriorVersion: 3 }), (e: NomadAPIError) => e.statusCode === 500);
+    await assert.rejects(
+      nomad.jobs.revert(id, 2, { enforcePriorVersion: 3 }),
+      (e: NomadAPIError) => e.statusCode === 500,
+    );
     const before = (await nomad.jobs.read(id)).job!;
     await nomad.jobs.stable(id, 8, true);
     const after = (await nomad.jobs.read(id)).job!;
@@ -180,7 +218,9 @@ export function jobCases(target: () => Target): void {
     const { nomad, name } = target();
     const id = name('submission');
     const source = `job "${id}" {}`;
-    await nomad.jobs.register(serviceJob(id), { submission: { Source: source, Format: 'hcl2', VariableFlags: { env: 'prod' }, Variables: 'x = 1' } });
+    await nomad.jobs.register(serviceJob(id), {
+      submission: { Source: source, Format: 'hcl2', VariableFlags: { env: 'prod' }, Variables: 'x = 1' },
+    });
     const { submission } = await nomad.jobs.submission(id, 0);
     assert.equal(submission?.Source, source);
     assert.equal(submission?.Format, 'hcl2');
@@ -209,7 +249,10 @@ export function jobCases(target: () => Target): void {
     const id = name('missing');
     assert.equal((await nomad.jobs.read(id)).job, undefined);
     assert.equal((await nomad.jobs.summary(id)).summary, undefined);
-    await assert.rejects(nomad.jobs.versions(id), (e: NomadAPIError) => e.statusCode === 404 && e.body === 'job versions not found');
+    await assert.rejects(
+      nomad.jobs.versions(id),
+      (e: NomadAPIError) => e.statusCode === 404 && e.body === 'job versions not found',
+    );
     assert.deepEqual((await nomad.jobs.allocations(id)).allocations, []);
     assert.deepEqual((await nomad.jobs.evaluations(id)).evaluations, []);
     assert.deepEqual((await nomad.jobs.deployments(id)).deployments, []);

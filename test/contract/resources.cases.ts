@@ -13,7 +13,10 @@ export function resourceCases(target: () => Target): void {
     assert.ok(written.lastIndex > 0);
     const { namespace } = await nomad.namespaces.info(ns);
     assert.deepEqual([namespace.Name, namespace.Description, namespace.Meta], [ns, 'contract', { owner: 'drover' }]);
-    assert.deepEqual((await nomad.namespaces.list({ prefix: ns })).namespaces.map((n) => n.Name), [ns]);
+    assert.deepEqual(
+      (await nomad.namespaces.list({ prefix: ns })).namespaces.map((n) => n.Name),
+      [ns],
+    );
     const id = name('in-ns');
     await nomad.jobs.register(serviceJob(id), { namespace: ns });
     assert.equal((await nomad.jobs.read(id, { namespace: ns })).job?.Namespace, ns);

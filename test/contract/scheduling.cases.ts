@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { NomadJob } from '../../src/domain/job.js';
 import { control, serviceJob, until, type Target } from './target.js';
 
-const needsSim = (target: Target) => (target.kind === 'sim' ? false : 'needs jobs that can run and the simulator\'s fault injection');
+const needsSim = (target: Target) =>
+  target.kind === 'sim' ? false : "needs jobs that can run and the simulator's fault injection";
 
 /** Evaluations, allocations, deployments, summaries and job status as the scheduler moves them. */
 export function schedulingCases(target: () => Target): void {
@@ -30,7 +31,10 @@ export function schedulingCases(target: () => Target): void {
     const { allocations } = await nomad.jobs.allocations(id);
     assert.equal(allocations.length, 2);
     for (const alloc of allocations) {
-      assert.deepEqual([alloc.ClientStatus, alloc.DesiredStatus, alloc.JobVersion, alloc.TaskGroup], ['running', 'run', 0, 'web']);
+      assert.deepEqual(
+        [alloc.ClientStatus, alloc.DesiredStatus, alloc.JobVersion, alloc.TaskGroup],
+        ['running', 'run', 0, 'web'],
+      );
       assert.match(alloc.Name, new RegExp(`^${id}\\.web\\[\\d\\]$`));
       assert.equal(alloc.TaskStates?.server?.State, 'running');
       assert.equal(alloc.DeploymentStatus?.Healthy, true);
@@ -42,16 +46,24 @@ export function schedulingCases(target: () => Target): void {
     assert.ok((await nomad.deployments.list()).deployments.some((d) => d.ID === deployment.ID));
     const alloc = (await nomad.allocations.info(allocations[0]!.ID)).allocation;
     assert.equal((alloc.Job as NomadJob | null)?.ID, id);
-    assert.ok((await nomad.allocations.list({ prefix: alloc.ID.slice(0, 8) })).allocations.some((a) => a.ID === alloc.ID));
+    assert.ok(
+      (await nomad.allocations.list({ prefix: alloc.ID.slice(0, 8) })).allocations.some((a) => a.ID === alloc.ID),
+    );
     assert.equal((await nomad.evaluations.info(registered.EvalID)).evaluation.JobID, id);
     assert.equal((await nomad.evaluations.allocations(registered.EvalID)).allocations.length, 2);
     assert.ok((await nomad.evaluations.list()).evaluations.some((e) => e.ID === registered.EvalID));
 
     const rolling = await nomad.jobs.plan(serviceJob(id, {}, 'nginx:1.28', 2));
-    assert.deepEqual(rolling.Diff!.TaskGroups![0]!.Updates, { ignore: 1, 'create/destroy update': 1 }, 'max_parallel 1 replaces one at a time');
+    assert.deepEqual(
+      rolling.Diff!.TaskGroups![0]!.Updates,
+      { ignore: 1, 'create/destroy update': 1 },
+      'max_parallel 1 replaces one at a time',
+    );
     await nomad.jobs.register(serviceJob(id, {}, 'nginx:1.28', 2));
     const midway = await until('the rollout in progress', async () => {
-      const versions = (await nomad.jobs.allocations(id)).allocations.filter((a) => a.DesiredStatus === 'run').map((a) => a.JobVersion);
+      const versions = (await nomad.jobs.allocations(id)).allocations
+        .filter((a) => a.DesiredStatus === 'run')
+        .map((a) => a.JobVersion);
       return versions.includes(1) ? versions : undefined;
     });
     assert.deepEqual(midway.sort(), [0, 1], 'one old allocation keeps running while the first new one starts');
@@ -61,7 +73,10 @@ export function schedulingCases(target: () => Target): void {
     });
     assert.equal(second[0]!.JobVersion, 1, 'deployments are newest first');
     const live = (await nomad.jobs.allocations(id)).allocations.filter((a) => a.ClientStatus === 'running');
-    assert.deepEqual(live.map((a) => a.JobVersion), [1, 1]);
+    assert.deepEqual(
+      live.map((a) => a.JobVersion),
+      [1, 1],
+    );
     await nomad.jobs.deregister(id);
     await until('a dead job', async () => (await nomad.jobs.read(id)).job?.Status === 'dead');
     assert.ok((await nomad.jobs.allocations(id)).allocations.every((a) => a.DesiredStatus === 'stop'));
@@ -77,7 +92,9 @@ export function schedulingCases(target: () => Target): void {
     await until('a stable v0', async () => (await nomad.jobs.read(id)).job?.Stable === true);
     await control(target(), '/faults/allocations', { job: id, task: 'server' });
     await nomad.jobs.register(job('nginx:broken'));
-    const failed = await until('a failed deployment', async () => (await nomad.jobs.deployments(id)).deployments.find((d) => d.JobVersion === 1 && d.Status === 'failed'));
+    const failed = await until('a failed deployment', async () =>
+      (await nomad.jobs.deployments(id)).deployments.find((d) => d.JobVersion === 1 && d.Status === 'failed'),
+    );
     assert.equal(failed.StatusDescription, 'Failed due to unhealthy allocations - rolling back to job version 0');
     const reverted = await until('the reverted version', async () => {
       const current = (await nomad.jobs.read(id)).job;
@@ -109,9 +126,15 @@ export function schedulingCases(target: () => Target): void {
     const running = (await nomad.jobs.allocations(id)).allocations.filter((a) => a.ClientStatus === 'running');
     assert.deepEqual(running.map((a) => a.JobVersion).sort(), [0, 0, 1]);
     await nomad.deployments.promote(waiting.ID);
-    await until('a promoted, successful deployment', async () => (await nomad.deployments.info(waiting.ID)).deployment.Status === 'successful');
+    await until(
+      'a promoted, successful deployment',
+      async () => (await nomad.deployments.info(waiting.ID)).deployment.Status === 'successful',
+    );
     const after = (await nomad.jobs.allocations(id)).allocations.filter((a) => a.ClientStatus === 'running');
-    assert.deepEqual(after.map((a) => a.JobVersion), [1, 1]);
+    assert.deepEqual(
+      after.map((a) => a.JobVersion),
+      [1, 1],
+    );
     await nomad.jobs.deregister(id, { purge: true });
   });
 
@@ -129,8 +152,11 @@ export function schedulingCases(target: () => Target): void {
     });
     await nomad.deployments.fail(waiting.ID);
     const failed = (await nomad.deployments.info(waiting.ID)).deployment;
-    assert.deepEqual([failed.Status, failed.StatusDescription], ['failed', 'Deployment marked as failed - rolling back to job version 0']);
-    await until('the revert to v0\'s spec', async () => (await nomad.jobs.read(id)).job?.Version === 2);
+    assert.deepEqual(
+      [failed.Status, failed.StatusDescription],
+      ['failed', 'Deployment marked as failed - rolling back to job version 0'],
+    );
+    await until("the revert to v0's spec", async () => (await nomad.jobs.read(id)).job?.Version === 2);
     await assert.rejects(nomad.deployments.fail(waiting.ID), /500/);
     await nomad.jobs.deregister(id, { purge: true });
   });
@@ -151,7 +177,9 @@ export function schedulingCases(target: () => Target): void {
     await nomad.jobs.register(serviceJob(system, { Type: 'system' }));
     const allocs = await until('system allocations', async () => {
       const { allocations } = await nomad.jobs.allocations(system);
-      return allocations.length === 2 && allocations.every((a) => a.ClientStatus === 'running') ? allocations : undefined;
+      return allocations.length === 2 && allocations.every((a) => a.ClientStatus === 'running')
+        ? allocations
+        : undefined;
     });
     assert.equal(new Set(allocs.map((a) => a.NodeID)).size, 2);
     assert.equal((await nomad.jobs.read(system)).job?.Status, 'running');
@@ -163,11 +191,19 @@ export function schedulingCases(target: () => Target): void {
     if (needsSim(target())) return t.skip(String(needsSim(target())));
     const { nomad, name } = target();
     const periodic = name('cron');
-    const registered = await nomad.jobs.register(serviceJob(periodic, { Type: 'batch', Periodic: { Spec: '*/5 * * * *', SpecType: 'cron' } }));
+    const registered = await nomad.jobs.register(
+      serviceJob(periodic, { Type: 'batch', Periodic: { Spec: '*/5 * * * *', SpecType: 'cron' } }),
+    );
     assert.equal(registered.EvalID, '');
     const parent = (await nomad.jobs.read(periodic)).job!;
     assert.equal(parent.Status, 'running');
-    assert.deepEqual(parent.Periodic, { Spec: '*/5 * * * *', SpecType: 'cron', Enabled: true, ProhibitOverlap: false, TimeZone: 'UTC' });
+    assert.deepEqual(parent.Periodic, {
+      Spec: '*/5 * * * *',
+      SpecType: 'cron',
+      Enabled: true,
+      ProhibitOverlap: false,
+      TimeZone: 'UTC',
+    });
     const forced = await nomad.jobs.periodicForce(periodic);
     assert.notEqual(forced.EvalID, '');
     const children = (await nomad.jobs.list({ prefix: `${periodic}/periodic-` })).jobs;
@@ -176,12 +212,20 @@ export function schedulingCases(target: () => Target): void {
     await until('the child to finish', async () => (await nomad.jobs.summary(periodic)).summary?.Children?.Dead === 1);
 
     const param = name('param');
-    await nomad.jobs.register(serviceJob(param, { Type: 'batch', ParameterizedJob: { Payload: 'optional', MetaRequired: ['who'] } }));
+    await nomad.jobs.register(
+      serviceJob(param, { Type: 'batch', ParameterizedJob: { Payload: 'optional', MetaRequired: ['who'] } }),
+    );
     await assert.rejects(nomad.jobs.dispatch(param, {}), /required meta keys/);
-    const dispatched = await nomad.jobs.dispatch(param, { meta: { who: 'me' }, payload: new TextEncoder().encode('hi') });
+    const dispatched = await nomad.jobs.dispatch(param, {
+      meta: { who: 'me' },
+      payload: new TextEncoder().encode('hi'),
+    });
     assert.match(dispatched.DispatchedJobID, new RegExp(`^${param}/dispatch-\\d+-[0-9a-f]{8}$`));
     const child = (await nomad.jobs.read(dispatched.DispatchedJobID)).job!;
-    assert.deepEqual([child.ParentID, child.Dispatched, child.Payload, (child.Meta as Record<string, string>).who], [param, true, Buffer.from('hi').toString('base64'), 'me']);
+    assert.deepEqual(
+      [child.ParentID, child.Dispatched, child.Payload, (child.Meta as Record<string, string>).who],
+      [param, true, Buffer.from('hi').toString('base64'), 'me'],
+    );
     await nomad.jobs.deregister(periodic, { purge: true });
     await nomad.jobs.deregister(param, { purge: true });
   });
@@ -190,7 +234,8 @@ export function schedulingCases(target: () => Target): void {
     const { nomad, name } = target();
     const id = name('blocking');
     // A periodic parent: no evaluation, so nothing but our own writes moves its index.
-    const job = (priority: number) => serviceJob(id, { Type: 'batch', Priority: priority, Periodic: { Spec: '0 0 1 1 *', SpecType: 'cron' } });
+    const job = (priority: number) =>
+      serviceJob(id, { Type: 'batch', Priority: priority, Periodic: { Spec: '0 0 1 1 *', SpecType: 'cron' } });
     await nomad.jobs.register(job(50));
     const { meta } = await nomad.jobs.read(id);
     const timedOut = await nomad.jobs.read(id, { index: meta.lastIndex + 1000, wait: '50ms' });
@@ -198,7 +243,9 @@ export function schedulingCases(target: () => Target): void {
     const waiting = nomad.jobs.read(id, { index: meta.lastIndex, wait: '30s' });
     const listWait = nomad.jobs.list({ index: (await nomad.jobs.list()).meta.lastIndex, wait: '30s' });
     let settled = false;
-    void waiting.then(() => { settled = true; });
+    void waiting.then(() => {
+      settled = true;
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(settled, false, 'the blocking read is still waiting before any write');
     await nomad.jobs.register(job(60));

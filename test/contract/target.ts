@@ -20,9 +20,17 @@ export const CONTRACT_SIM: SimOptions = { allocDelayMs: 20, heartbeatMs: 100, no
 
 export async function simTarget(options: SimOptions = CONTRACT_SIM): Promise<Target> {
   const sim = await startSim({ ...options, port: 0 });
-  const nomad = new NomadClient({ address: sim.url, token: options.aclBootstrapToken, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+  const nomad = new NomadClient({
+    address: sim.url,
+    token: options.aclBootstrapToken,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
   return {
-    kind: 'sim', nomad, address: sim.url, sim, name: (base) => base,
+    kind: 'sim',
+    nomad,
+    address: sim.url,
+    sim,
+    name: (base) => base,
     close: async () => {
       await nomad.close();
       await sim.close();
@@ -34,20 +42,39 @@ export function nomadTarget(): Target {
   const options = nomadOptionsFromEnv();
   const nomad = new NomadClient({ ...options, retry: { baseDelayMs: 50, maxDelayMs: 500 } });
   const run = randomBytes(3).toString('hex');
-  return { kind: 'nomad', nomad, address: options.address, name: (base) => `drover-contract-${run}-${base}`, close: () => nomad.close() };
+  return {
+    kind: 'nomad',
+    nomad,
+    address: options.address,
+    name: (base) => `drover-contract-${run}-${base}`,
+    close: () => nomad.close(),
+  };
 }
 
 /** A small valid service job. */
 export function serviceJob(id: string, overrides: Partial<NomadJob> = {}, image = 'nginx:1.27', count = 1): NomadJob {
   return {
-    ID: id, Type: 'service', Datacenters: ['*'], Meta: { 'drover.app': 'contract' },
-    TaskGroups: [{ Name: 'web', Count: count, Tasks: [{ Name: 'server', Driver: 'docker', Config: { image }, Resources: { CPU: 100, MemoryMB: 64 } }] }],
+    ID: id,
+    Type: 'service',
+    Datacenters: ['*'],
+    Meta: { 'drover.app': 'contract' },
+    TaskGroups: [
+      {
+        Name: 'web',
+        Count: count,
+        Tasks: [{ Name: 'server', Driver: 'docker', Config: { image }, Resources: { CPU: 100, MemoryMB: 64 } }],
+      },
+    ],
     ...overrides,
   };
 }
 
 /** Polls `probe` until it returns a value (a guard against hanging, not a timing assertion). */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -59,7 +86,11 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
 
 /** Posts to the simulator's `/_sim` control API. */
 export async function control(target: Target, path: string, body: unknown = {}): Promise<unknown> {
-  const response = await fetch(`${target.address}/_sim${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${target.address}/_sim${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`/_sim${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }

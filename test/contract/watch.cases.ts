@@ -5,7 +5,8 @@ import { control, serviceJob, type Target } from './target.js';
 
 /** The client's blocking-query loop (`watch`) against the target. */
 export function watchCases(target: () => Target): void {
-  const job = (id: string, priority: number) => serviceJob(id, { Type: 'batch', Priority: priority, Periodic: { Spec: '0 0 1 1 *', SpecType: 'cron' } });
+  const job = (id: string, priority: number) =>
+    serviceJob(id, { Type: 'batch', Priority: priority, Periodic: { Spec: '0 0 1 1 *', SpecType: 'cron' } });
 
   test('watch yields the first answer, then one per change, and stops with the signal', async () => {
     const { nomad, name } = target();
@@ -23,12 +24,16 @@ export function watchCases(target: () => Target): void {
   });
 
   test('watch retries failed reads and reports them', async (t) => {
-    if (target().kind !== 'sim') return t.skip('needs the simulator\'s request fault injection');
+    if (target().kind !== 'sim') return t.skip("needs the simulator's request fault injection");
     await control(target(), '/faults/errors', { path: '/v1/jobs', method: 'GET', status: 500, count: 3 });
     const errors: unknown[] = [];
     const abort = new AbortController();
     const client = new NomadClient({ address: target().address, retry: { attempts: 1 } });
-    for await (const { meta } of watch((o) => client.jobs.list(o), { signal: abort.signal, retry: { baseDelayMs: 1, maxDelayMs: 2 }, onError: (e) => errors.push(e) })) {
+    for await (const { meta } of watch((o) => client.jobs.list(o), {
+      signal: abort.signal,
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+      onError: (e) => errors.push(e),
+    })) {
       assert.ok(meta.lastIndex > 0);
       abort.abort();
     }

@@ -5,9 +5,25 @@ import { Stack, serviceJob } from '../helpers/stack.js';
 describe('an emptied source with allow_empty', () => {
   let stack: Stack;
   before(async () => {
-    stack = await Stack.start({
-      apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true, allow_empty: true } } },
-    }, (repo) => { repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).write('README.md', 'jobs live in jobs/').commit('a and b'); });
+    stack = await Stack.start(
+      {
+        apps: {
+          web: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'jobs',
+            sync: { automated: true, prune: true, allow_empty: true },
+          },
+        },
+      },
+      (repo) => {
+        repo
+          .write('jobs/a.json', serviceJob('a'))
+          .write('jobs/b.json', serviceJob('b'))
+          .write('README.md', 'jobs live in jobs/')
+          .commit('a and b');
+      },
+    );
     await stack.refresh('web');
   });
   after(() => stack.stop());
@@ -15,7 +31,10 @@ describe('an emptied source with allow_empty', () => {
   test('when every job file is removed, then every owned job is stopped (not purged) and the app is Synced with no jobs', async () => {
     const sha = stack.repo.remove('jobs/a.json').remove('jobs/b.json').commit('retire the app');
     const { body: app } = await stack.refresh('web');
-    assert.deepEqual(app.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]).sort(), [['a', 'prune'], ['b', 'prune']]);
+    assert.deepEqual(app.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]).sort(), [
+      ['a', 'prune'],
+      ['b', 'prune'],
+    ]);
     assert.equal(app.status.sync.status, 'Synced');
     assert.equal(app.status.sync.revision, sha);
     for (const id of ['a', 'b']) {

@@ -5,7 +5,23 @@ import { join } from 'node:path';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
 
-type AppsResponse = { apps: Array<{ name: string; source: { repoURL: string; revision: string; path: string }; status: { sync: { status: string; revision?: string }; jobs: Array<{ id: string; namespace: string; file?: string; status: string; health?: { status: string; message?: string } }>; conditions: Array<{ type: string; message: string }> } }> };
+type AppsResponse = {
+  apps: Array<{
+    name: string;
+    source: { repoURL: string; revision: string; path: string };
+    status: {
+      sync: { status: string; revision?: string };
+      jobs: Array<{
+        id: string;
+        namespace: string;
+        file?: string;
+        status: string;
+        health?: { status: string; message?: string };
+      }>;
+      conditions: Array<{ type: string; message: string }>;
+    };
+  }>;
+};
 
 type NomadJobJSON = {
   Meta: Record<string, string>;
@@ -34,11 +50,13 @@ describe('commit to running job', () => {
   let nomad: string;
   let drover: string;
 
-  const app = async () => (await getJSON<AppsResponse>(`${drover}/api/v1/apps`)).body.apps.find((a) => a.name === 'web')!;
-  const syncedAt = (sha: string) => waitFor(`app synced at ${sha.slice(0, 8)}`, async () => {
-    const current = await app();
-    return current.status.sync.status === 'Synced' && current.status.sync.revision === sha ? current : undefined;
-  });
+  const app = async () =>
+    (await getJSON<AppsResponse>(`${drover}/api/v1/apps`)).body.apps.find((a) => a.name === 'web')!;
+  const syncedAt = (sha: string) =>
+    waitFor(`app synced at ${sha.slice(0, 8)}`, async () => {
+      const current = await app();
+      return current.status.sync.status === 'Synced' && current.status.sync.revision === sha ? current : undefined;
+    });
 
   before(async () => {
     sim = await startDrover(['sim', '--port', '0'], /listening on (http:\/\/\S+)/);
@@ -52,25 +70,34 @@ describe('commit to running job', () => {
   });
 
   test('given a committed job file, when the server starts, then the job is registered with the ownership meta', async () => {
-    repo.write('jobs/web.json', webJob(1)).write('jobs/api.json', { ...webJob(1), Job: { ...webJob(1).Job, ID: 'api' } }).write('README.md', 'not a job');
+    repo
+      .write('jobs/web.json', webJob(1))
+      .write('jobs/api.json', { ...webJob(1), Job: { ...webJob(1).Job, ID: 'api' } })
+      .write('README.md', 'not a job');
     const first = repo.commit('add web');
     const config = join(dir.path, 'drover.json');
-    writeFileSync(config, JSON.stringify({
-      listen: '127.0.0.1:0',
-      data_dir: join(dir.path, 'data'),
-      cluster: { default: { address: nomad } },
-      repository: { jobs: { url: repo.path, poll_interval: '300ms' } },
-      app: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true } } },
-    }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        listen: '127.0.0.1:0',
+        data_dir: join(dir.path, 'data'),
+        cluster: { default: { address: nomad } },
+        repository: { jobs: { url: repo.path, poll_interval: '300ms' } },
+        app: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true } } },
+      }),
+    );
     server = await startDrover(['server', '--config', config], /listening on (http:\/\/\S+)/);
     drover = server.match[1]!;
 
     const synced = await syncedAt(first);
     assert.deepEqual(synced.source, { repoURL: repo.path, revision: 'main', path: 'jobs' });
-    assert.deepEqual(synced.status.jobs.map(({ id, namespace, file, status }) => ({ id, namespace, file, status })), [
-      { id: 'api', namespace: 'default', file: 'jobs/api.json', status: 'Synced' },
-      { id: 'web', namespace: 'default', file: 'jobs/web.json', status: 'Synced' },
-    ]);
+    assert.deepEqual(
+      synced.status.jobs.map(({ id, namespace, file, status }) => ({ id, namespace, file, status })),
+      [
+        { id: 'api', namespace: 'default', file: 'jobs/api.json', status: 'Synced' },
+        { id: 'web', namespace: 'default', file: 'jobs/web.json', status: 'Synced' },
+      ],
+    );
 
     const { status, body: job } = await getJSON<NomadJobJSON>(`${nomad}/v1/job/web`);
     assert.equal(status, 200);
@@ -86,13 +113,30 @@ describe('commit to running job', () => {
     assert.equal(job.TaskGroups[0]!.Count, 3);
     assert.equal(job.TaskGroups[0]!.Tasks[0]!.Config.image, 'nginx:1.28');
     assert.equal(job.Version, 1);
-    assert.deepEqual(job.Meta, { team: 'platform', 'drover.app': 'web', 'drover.job': 'default/web' }, 'no revision-dependent meta');
+    assert.deepEqual(
+      job.Meta,
+      { team: 'platform', 'drover.app': 'web', 'drover.job': 'default/web' },
+      'no revision-dependent meta',
+    );
 
-    const history = await getJSON<{ history: Array<{ revision: string; author: string; subject: string; jobs: Array<{ id: string; action: string }> }> }>(`${drover}/api/v1/apps/web/history`);
+    const history = await getJSON<{
+      history: Array<{
+        revision: string;
+        author: string;
+        subject: string;
+        jobs: Array<{ id: string; action: string }>;
+      }>;
+    }>(`${drover}/api/v1/apps/web/history`);
     assert.equal(history.body.history[0]!.revision, second);
     assert.equal(history.body.history[0]!.subject, 'scale web to 3');
     assert.equal(history.body.history[0]!.author, 'Test Author');
-    assert.deepEqual(history.body.history[0]!.jobs.map((j) => [j.id, j.action]), [['api', 'unchanged'], ['web', 'update']]);
+    assert.deepEqual(
+      history.body.history[0]!.jobs.map((j) => [j.id, j.action]),
+      [
+        ['api', 'unchanged'],
+        ['web', 'update'],
+      ],
+    );
   });
 
   test('when a commit breaks a job file, then the app is Unknown with the file named and nothing is pruned', async () => {

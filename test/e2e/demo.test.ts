@@ -26,5 +26,11 @@ test('given a fresh folder, when `drover demo` runs, then both example jobs are 
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<title>Drover<\/title>/);
   const { body } = await getJSON<Array<{ ID: string; Meta: Record<string, string> }>>(`${nomad}/v1/jobs?meta=true`);
-  assert.deepEqual(body.map((j) => [j.ID, j.Meta['drover.app'], j.Meta['drover.job']]), [['hello-cache', 'hello', 'default/hello-cache'], ['hello-web', 'hello', 'default/hello-web']]);
+  assert.deepEqual(
+    body.map((j) => [j.ID, j.Meta['drover.app'], j.Meta['drover.job']]),
+    [
+      ['hello-cache', 'hello', 'default/hello-cache'],
+      ['hello-web', 'hello', 'default/hello-web'],
+    ],
+  );
 });

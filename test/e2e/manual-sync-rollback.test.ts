@@ -6,15 +6,18 @@ describe('manual sync, dry-run, rollback and unpin', () => {
   let stack: Stack;
   const revisions: string[] = [];
   before(async () => {
-    stack = await Stack.start({
-      apps: {
-        manual: { repository: 'jobs', revision: 'main', path: 'manual', sync: { automated: false, prune: true } },
-        auto: { repository: 'jobs', revision: 'main', path: 'auto', sync: { automated: true, prune: true } },
+    stack = await Stack.start(
+      {
+        apps: {
+          manual: { repository: 'jobs', revision: 'main', path: 'manual', sync: { automated: false, prune: true } },
+          auto: { repository: 'jobs', revision: 'main', path: 'auto', sync: { automated: true, prune: true } },
+        },
       },
-    }, (repo) => {
-      repo.write('manual/a.json', serviceJob('man-a')).write('manual/b.json', serviceJob('man-b'));
-      revisions.push(repo.write('auto/web.json', serviceJob('roll', { image: 'app:v1' })).commit('v1'));
-    });
+      (repo) => {
+        repo.write('manual/a.json', serviceJob('man-a')).write('manual/b.json', serviceJob('man-b'));
+        revisions.push(repo.write('auto/web.json', serviceJob('roll', { image: 'app:v1' })).commit('v1'));
+      },
+    );
     await stack.refresh('auto');
   });
   after(() => stack.stop());
@@ -22,14 +25,26 @@ describe('manual sync, dry-run, rollback and unpin', () => {
   test('given a manual app, a refresh only reports; a dry-run plans; a selected sync writes only those jobs', async () => {
     const { body: refreshed } = await stack.refresh('manual');
     assert.equal(refreshed.status.sync.status, 'OutOfSync');
-    assert.deepEqual(refreshed.status.jobs.map((j: { status: string }) => j.status), ['Missing', 'Missing']);
+    assert.deepEqual(
+      refreshed.status.jobs.map((j: { status: string }) => j.status),
+      ['Missing', 'Missing'],
+    );
 
     const { body: plan } = await stack.api('/api/v1/apps/manual/sync', { json: { dryRun: true } });
-    assert.deepEqual(plan.actions.map((a: { id: string; action: string; result: string }) => [a.id, a.action, a.result]), [['man-a', 'create', 'planned'], ['man-b', 'create', 'planned']]);
+    assert.deepEqual(
+      plan.actions.map((a: { id: string; action: string; result: string }) => [a.id, a.action, a.result]),
+      [
+        ['man-a', 'create', 'planned'],
+        ['man-b', 'create', 'planned'],
+      ],
+    );
     assert.equal((await stack.nomad('/v1/job/man-a')).status, 404, 'a dry-run writes nothing');
 
     const { body: synced } = await stack.api('/api/v1/apps/manual/sync', { json: { jobs: ['man-a'] } });
-    assert.deepEqual(synced.run.jobs.map((a: { id: string; action: string }) => [a.id, a.action]), [['man-a', 'create']]);
+    assert.deepEqual(
+      synced.run.jobs.map((a: { id: string; action: string }) => [a.id, a.action]),
+      [['man-a', 'create']],
+    );
     assert.equal((await stack.nomad('/v1/job/man-a')).status, 200);
     assert.equal((await stack.nomad('/v1/job/man-b')).status, 404);
     assert.equal(synced.status.sync.status, 'OutOfSync');

@@ -12,13 +12,27 @@ describe('Nomad answering errors', () => {
   before(async () => {
     sim = await startSim({ port: 0 });
     proxy = await NomadProxy.start(sim.url);
-    stack = await Stack.start({
-      nomadAddress: proxy.url,
-      apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true, retry: { limit: 0 } } } },
-    }, (repo) => { repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).commit('a and b'); });
+    stack = await Stack.start(
+      {
+        nomadAddress: proxy.url,
+        apps: {
+          web: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'jobs',
+            sync: { automated: true, prune: true, retry: { limit: 0 } },
+          },
+        },
+      },
+      (repo) => {
+        repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).commit('a and b');
+      },
+    );
     await stack.refresh('web');
     // Let the reconciles that follow allocations starting (health) finish, so each test sees only its own.
-    await waitFor('a and b running', async () => ((await stack.api('/api/v1/apps/web')).body.status.health.status === 'Healthy' ? true : undefined));
+    await waitFor('a and b running', async () =>
+      (await stack.api('/api/v1/apps/web')).body.status.health.status === 'Healthy' ? true : undefined,
+    );
   });
   after(async () => {
     await stack.stop();
@@ -36,21 +50,38 @@ describe('Nomad answering errors', () => {
     assert.equal(app.status.sync.status, 'Unknown');
     assert.match(app.status.conditions[0].message, /500 \(rpc error: No cluster leader\)/);
     assert.equal(proxy.count('DELETE') + proxy.count('PUT') + proxy.count('POST'), 0);
-    assert.equal((await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop, false, 'b is not pruned');
+    assert.equal(
+      (await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop,
+      false,
+      'b is not pruned',
+    );
   });
 
   test('given a register failing with 500, the run fails, and prune waits for every write to succeed', async () => {
     stack.repo.write('jobs/a.json', serviceJob('a', { count: 2 })).commit('scale a, b already removed');
-    proxy.fail(/^\/v1\/job\/a$/, 500, { method: 'PUT', body: '1 error occurred:\n\t* Task group main validation failed' });
+    proxy.fail(/^\/v1\/job\/a$/, 500, {
+      method: 'PUT',
+      body: '1 error occurred:\n\t* Task group main validation failed',
+    });
     const { body: app } = await stack.refresh('web');
     proxy.clearFaults();
     assert.equal(app.run.result, 'Failed');
     assert.match(app.run.message, /^a: .*500 \(1 error occurred:\n.*validation failed/s);
     assert.ok(app.status.conditions.some((c: { type: string }) => c.type === 'SyncError'));
-    assert.equal((await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop, false, 'no prune after a failed write');
+    assert.equal(
+      (await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop,
+      false,
+      'no prune after a failed write',
+    );
 
     const { body: retried } = await stack.api('/api/v1/apps/web/sync', { json: {} });
     assert.equal(retried.run.result, 'Succeeded');
-    assert.deepEqual(retried.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['a', 'update'], ['b', 'prune']]);
+    assert.deepEqual(
+      retried.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]),
+      [
+        ['a', 'update'],
+        ['b', 'prune'],
+      ],
+    );
   });
 });

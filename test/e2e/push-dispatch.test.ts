@@ -6,26 +6,35 @@ import { Stack, serviceJob } from '../helpers/stack.js';
 describe('a commit to a repository shared by many apps', () => {
   let stack: Stack;
   before(async () => {
-    stack = await Stack.start({
-      pollInterval: '200ms',
-      apps: {
-        web: { repository: 'jobs', revision: 'main', path: 'web', sync: { automated: true } },
-        api: { repository: 'jobs', revision: 'main', path: 'api', sync: { automated: true } },
+    stack = await Stack.start(
+      {
+        pollInterval: '200ms',
+        apps: {
+          web: { repository: 'jobs', revision: 'main', path: 'web', sync: { automated: true } },
+          api: { repository: 'jobs', revision: 'main', path: 'api', sync: { automated: true } },
+        },
       },
-    }, (repo) => {
-      repo.write('web/web.json', serviceJob('web')).write('api/api.json', serviceJob('api')).commit('two apps');
-    });
+      (repo) => {
+        repo.write('web/web.json', serviceJob('web')).write('api/api.json', serviceJob('api')).commit('two apps');
+      },
+    );
     await stack.refresh('web');
     await stack.refresh('api');
     // Health-driven reconciles settle once both jobs run; after that only the commit acts.
     await waitFor('both healthy', async () => {
-      const apps = await Promise.all(['web', 'api'].map(async (name) => (await stack.api(`/api/v1/apps/${name}`)).body));
+      const apps = await Promise.all(
+        ['web', 'api'].map(async (name) => (await stack.api(`/api/v1/apps/${name}`)).body),
+      );
       return apps.every((a) => a.status.health.status === 'Healthy') ? true : undefined;
     });
     // ...and the deployments have marked their versions stable (one more reconcile each): wait for a quiet second.
     let last = '';
     await waitFor('no more reconciles', async () => {
-      const seen = JSON.stringify(await Promise.all(['web', 'api'].map(async (name) => (await stack.api(`/api/v1/apps/${name}`)).body.status.observedAt)));
+      const seen = JSON.stringify(
+        await Promise.all(
+          ['web', 'api'].map(async (name) => (await stack.api(`/api/v1/apps/${name}`)).body.status.observedAt),
+        ),
+      );
       const quiet = seen === last;
       last = seen;
       if (!quiet) await new Promise((r) => setTimeout(r, 900));
@@ -46,13 +55,19 @@ describe('a commit to a repository shared by many apps', () => {
 
     const { body: api } = await stack.api('/api/v1/apps/api');
     assert.equal(api.status.sync.status, 'Synced');
-    assert.deepEqual([api.status.sync.revision, api.status.sync.targetRevision], [sha, sha], 'same tree: the app is in sync at the new commit');
+    assert.deepEqual(
+      [api.status.sync.revision, api.status.sync.targetRevision],
+      [sha, sha],
+      'same tree: the app is in sync at the new commit',
+    );
     assert.equal(api.status.observedAt, apiBefore.status.observedAt, 'and it was not reconciled for it');
   });
 
   test('a commit touching an app directory again reconciles it', async () => {
     const sha = stack.repo.write('api/api.json', serviceJob('api', { count: 2 })).commit('scale api');
-    await waitFor('api synced at the new commit', async () => ((await stack.api('/api/v1/apps/api')).body.status.sync.revision === sha ? true : undefined));
+    await waitFor('api synced at the new commit', async () =>
+      (await stack.api('/api/v1/apps/api')).body.status.sync.revision === sha ? true : undefined,
+    );
     assert.equal((await stack.nomad('/v1/job/api')).body.TaskGroups[0].Count, 2);
   });
 });

@@ -26,9 +26,21 @@ describe('failures of git and Nomad', () => {
   });
 
   test('given git unreachable, the app is Unknown, names the command, and nothing is pruned', async () => {
-    const stack = await Stack.start({ apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true, allow_empty: true } } } }, (repo) => {
-      repo.write('jobs/web.json', serviceJob('web')).commit('web');
-    });
+    const stack = await Stack.start(
+      {
+        apps: {
+          web: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'jobs',
+            sync: { automated: true, prune: true, allow_empty: true },
+          },
+        },
+      },
+      (repo) => {
+        repo.write('jobs/web.json', serviceJob('web')).commit('web');
+      },
+    );
     stacks.push(stack);
     await stack.refresh('web');
     const moved = `${stack.repo.path}-moved`;
@@ -43,10 +55,22 @@ describe('failures of git and Nomad', () => {
 
   test('given Nomad down at start, the app is Unknown and recovers by itself through backoff retries', async () => {
     const port = await freePort();
-    const stack = await Stack.start({
-      nomadAddress: `http://127.0.0.1:${port}`,
-      apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, retry: { limit: 50, backoff: '100ms', factor: 1.5, max_backoff: '400ms' } } } },
-    }, (repo) => { repo.write('jobs/web.json', serviceJob('web')).commit('web'); });
+    const stack = await Stack.start(
+      {
+        nomadAddress: `http://127.0.0.1:${port}`,
+        apps: {
+          web: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'jobs',
+            sync: { automated: true, retry: { limit: 50, backoff: '100ms', factor: 1.5, max_backoff: '400ms' } },
+          },
+        },
+      },
+      (repo) => {
+        repo.write('jobs/web.json', serviceJob('web')).commit('web');
+      },
+    );
     stacks.push(stack);
     const down = await waitFor('Unknown while Nomad is down', async () => {
       const { body } = await stack.api('/api/v1/apps/web');
@@ -56,7 +80,9 @@ describe('failures of git and Nomad', () => {
     const sim = await startSim({ port });
     try {
       // No trigger from here on: the controller's retry must find Nomad back (refresh interval is 1h).
-      await waitFor('synced after Nomad came back', async () => ((await stack.api('/api/v1/apps/web')).body.status.sync.status === 'Synced' ? true : undefined));
+      await waitFor('synced after Nomad came back', async () =>
+        (await stack.api('/api/v1/apps/web')).body.status.sync.status === 'Synced' ? true : undefined,
+      );
       assert.equal((await fetch(`${sim.url}/v1/job/web`)).status, 200);
     } finally {
       await stack.drover.stop();
@@ -65,20 +91,31 @@ describe('failures of git and Nomad', () => {
   });
 
   test('given a restart after a crash mid-sync and a deleted database, state is re-derived and nothing is re-registered', async () => {
-    const stack = await Stack.start({ apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true } } } }, (repo) => {
-      repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).commit('a and b');
-    });
+    const stack = await Stack.start(
+      { apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true } } } },
+      (repo) => {
+        repo.write('jobs/a.json', serviceJob('a')).write('jobs/b.json', serviceJob('b')).commit('a and b');
+      },
+    );
     stacks.push(stack);
     const { body: synced } = await stack.refresh('web');
     assert.equal(synced.status.sync.status, 'Synced');
-    const versions = async () => [(await stack.nomad('/v1/job/a')).body.JobModifyIndex, (await stack.nomad('/v1/job/b')).body.JobModifyIndex];
+    const versions = async () => [
+      (await stack.nomad('/v1/job/a')).body.JobModifyIndex,
+      (await stack.nomad('/v1/job/b')).body.JobModifyIndex,
+    ];
     const before = await versions();
 
     // A crash mid-sync leaves a Running run behind.
     await stack.drover.stop();
     const dbFile = join(stack.dir.path, 'data', 'drover.db');
     const db = openDatabase(dbFile);
-    const crashed = startSyncRun(db, { app: 'web', trigger: 'poll', revision: synced.status.sync.revision, startedAt: new Date().toISOString() });
+    const crashed = startSyncRun(db, {
+      app: 'web',
+      trigger: 'poll',
+      revision: synced.status.sync.revision,
+      startedAt: new Date().toISOString(),
+    });
     db.close();
     await stack.startDrover();
     const { body: history } = await stack.api('/api/v1/apps/web/history');

@@ -6,20 +6,38 @@ import { Stack, serviceJob } from '../helpers/stack.js';
 describe('drift made outside git', () => {
   let stack: Stack;
   before(async () => {
-    stack = await Stack.start({
-      apps: {
-        healing: { repository: 'jobs', revision: 'main', path: 'healing', sync: { automated: true, self_heal: true } },
-        watching: { repository: 'jobs', revision: 'main', path: 'watching', sync: { automated: true, self_heal: false } },
-        scaled: {
-          repository: 'jobs', revision: 'main', path: 'scaled', sync: { automated: true, self_heal: true },
-          ignore_differences: [{ job: 'scaled-*', paths: ['/TaskGroups/*/Count'] }],
+    stack = await Stack.start(
+      {
+        apps: {
+          healing: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'healing',
+            sync: { automated: true, self_heal: true },
+          },
+          watching: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'watching',
+            sync: { automated: true, self_heal: false },
+          },
+          scaled: {
+            repository: 'jobs',
+            revision: 'main',
+            path: 'scaled',
+            sync: { automated: true, self_heal: true },
+            ignore_differences: [{ job: 'scaled-*', paths: ['/TaskGroups/*/Count'] }],
+          },
         },
       },
-    }, (repo) => {
-      repo.write('healing/a.json', serviceJob('heal-a', { count: 2 })).write('watching/b.json', serviceJob('watch-b', { count: 2 }));
-      repo.write('scaled/c.json', serviceJob('scaled-c', { count: 2 }));
-      repo.commit('two apps');
-    });
+      (repo) => {
+        repo
+          .write('healing/a.json', serviceJob('heal-a', { count: 2 }))
+          .write('watching/b.json', serviceJob('watch-b', { count: 2 }));
+        repo.write('scaled/c.json', serviceJob('scaled-c', { count: 2 }));
+        repo.commit('two apps');
+      },
+    );
     await stack.refresh('healing');
     await stack.refresh('watching');
     await stack.refresh('scaled');
@@ -34,7 +52,7 @@ describe('drift made outside git', () => {
     assert.equal(res.status, 200);
   }
 
-  test('given self_heal, when a job is edited in Nomad, then Drover restores git\'s version without being asked and history says why', async () => {
+  test("given self_heal, when a job is edited in Nomad, then Drover restores git's version without being asked and history says why", async () => {
     await scaleBehindGitsBack('heal-a', 5);
     // The inventory's blocking query sees the edit and triggers the owning app: no refresh call.
     const run = await waitFor('the drift healed', async () => {
@@ -42,7 +60,10 @@ describe('drift made outside git', () => {
       const latest = history.history[0];
       return latest?.trigger === 'event' && latest.result === 'Succeeded' ? latest : undefined;
     });
-    assert.deepEqual(run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['heal-a', 'update']]);
+    assert.deepEqual(
+      run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]),
+      [['heal-a', 'update']],
+    );
     assert.equal((await stack.nomad('/v1/job/heal-a')).body.TaskGroups[0].Count, 2);
     const { body: app } = await stack.api('/api/v1/apps/healing');
     assert.equal(app.status.sync.status, 'Synced');
@@ -60,7 +81,10 @@ describe('drift made outside git', () => {
     await scaleBehindGitsBack('watch-b', 7);
     const { body: app } = await stack.refresh('watching');
     assert.equal(app.status.sync.status, 'OutOfSync');
-    assert.deepEqual(app.status.jobs.map((j: { id: string; status: string; diffCount: number }) => [j.id, j.status, j.diffCount]), [['watch-b', 'OutOfSync', 1]]);
+    assert.deepEqual(
+      app.status.jobs.map((j: { id: string; status: string; diffCount: number }) => [j.id, j.status, j.diffCount]),
+      [['watch-b', 'OutOfSync', 1]],
+    );
     assert.equal((await stack.nomad('/v1/job/watch-b')).body.TaskGroups[0].Count, 7);
     const { body: diff } = await stack.api('/api/v1/apps/watching/diff');
     assert.deepEqual(diff.jobs[0].diff, [{ path: 'TaskGroups[main].Count', desired: 2, live: 7 }]);
@@ -86,9 +110,14 @@ describe('drift made outside git', () => {
     assert.equal((await stack.nomad('/v1/job/scaled-c')).body.TaskGroups[0].Count, 6);
 
     // A real change in git is applied with PreserveCounts: the image moves, the autoscaler's count stays.
-    stack.repo.write('scaled/c.json', serviceJob('scaled-c', { count: 2, image: 'nginx:1.28' })).commit('new image for c');
+    stack.repo
+      .write('scaled/c.json', serviceJob('scaled-c', { count: 2, image: 'nginx:1.28' }))
+      .commit('new image for c');
     const { body: synced } = await stack.refresh('scaled');
-    assert.deepEqual(synced.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]), [['scaled-c', 'update']]);
+    assert.deepEqual(
+      synced.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]),
+      [['scaled-c', 'update']],
+    );
     const { body: live } = await stack.nomad('/v1/job/scaled-c');
     assert.deepEqual([live.TaskGroups[0].Count, live.TaskGroups[0].Tasks[0].Config.image], [6, 'nginx:1.28']);
     assert.equal(synced.status.sync.status, 'Synced');

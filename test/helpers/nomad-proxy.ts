@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 
 type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; body: string; remaining: number };
 
@@ -26,8 +32,19 @@ export class NomadProxy {
   }
 
   /** Answers the next `times` requests matching (path, optional query and method) with `status` and a plain-text body, as Nomad does. */
-  fail(path: RegExp, status: number, options: { method?: string; times?: number; body?: string; query?: RegExp } = {}): void {
-    this.faults.push({ path, status, method: options.method, query: options.query, body: options.body ?? 'injected failure', remaining: options.times ?? Infinity });
+  fail(
+    path: RegExp,
+    status: number,
+    options: { method?: string; times?: number; body?: string; query?: RegExp } = {},
+  ): void {
+    this.faults.push({
+      path,
+      status,
+      method: options.method,
+      query: options.query,
+      body: options.body ?? 'injected failure',
+      remaining: options.times ?? Infinity,
+    });
   }
 
   clearFaults(): void {
@@ -51,18 +68,28 @@ export class NomadProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [path = '/', query = ''] = (req.url ?? '/').split('?');
     this.calls.push({ method: req.method ?? 'GET', path, query });
-    if (this.delayMs > 0 && (!this.delayQuery || this.delayQuery.test(query))) await new Promise((r) => setTimeout(r, this.delayMs));
-    const fault = this.faults.find((f) => f.remaining > 0 && f.path.test(path) && (!f.query || f.query.test(query)) && (!f.method || f.method === req.method));
+    if (this.delayMs > 0 && (!this.delayQuery || this.delayQuery.test(query)))
+      await new Promise((r) => setTimeout(r, this.delayMs));
+    const fault = this.faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        f.path.test(path) &&
+        (!f.query || f.query.test(query)) &&
+        (!f.method || f.method === req.method),
+    );
     if (fault) {
       fault.remaining--;
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' }).end(fault.body);
       return;
     }
-    const upstream = httpRequest({ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', (error) => res.writeHead(502).end(error.message));
     req.pipe(upstream);
   }

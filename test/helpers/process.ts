@@ -9,17 +9,28 @@ export type Child = { process: ChildProcess; output(): string; stop(): Promise<v
  * Starts `drover ARGS` and resolves once a line matches `ready`. The child stops when the
  * test process dies (its stdin closes), so no server outlives a crashed run.
  */
-export function startDrover(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<Child & { match: RegExpMatchArray }> {
+export function startDrover(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Child & { match: RegExpMatchArray }> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DROVER_STOP_ON_STDIN_EOF: '1', DROVER_LOG_LEVEL: 'warn', GIT_CONFIG_GLOBAL: '/dev/null', ...env },
+    env: {
+      ...process.env,
+      DROVER_STOP_ON_STDIN_EOF: '1',
+      DROVER_LOG_LEVEL: 'warn',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
@@ -53,7 +64,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

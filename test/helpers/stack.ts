@@ -35,13 +35,17 @@ export class Stack {
   }
 
   async startDrover(): Promise<void> {
-    const config = parseConfig(JSON.stringify({
-      listen: '127.0.0.1:0',
-      data_dir: join(this.dir.path, 'data'),
-      cluster: { default: { address: this.nomadAddress } },
-      repository: { jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h' } },
-      app: this.options.apps,
-    }), join(this.dir.path, 'drover.json'), { env: {} });
+    const config = parseConfig(
+      JSON.stringify({
+        listen: '127.0.0.1:0',
+        data_dir: join(this.dir.path, 'data'),
+        cluster: { default: { address: this.nomadAddress } },
+        repository: { jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h' } },
+        app: this.options.apps,
+      }),
+      join(this.dir.path, 'drover.json'),
+      { env: {} },
+    );
     this.drover = await startDrover(config, pino({ level: 'silent' }));
   }
 
@@ -49,18 +53,33 @@ export class Stack {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes vary by route; tests assert on them
   async api<T = any>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
     const { json, ...rest } = init;
-    const response = await fetch(`${this.drover.url}${path}`, { ...rest, ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' } } : {}) });
+    const response = await fetch(`${this.drover.url}${path}`, {
+      ...rest,
+      ...(json !== undefined
+        ? { method: rest.method ?? 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
     return { status: response.status, body: (await response.json()) as T };
   }
 
   /** Calls the simulator's Nomad API. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-  async nomad<T = any>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
+  async nomad<T = any>(
+    path: string,
+    init: RequestInit & { json?: unknown } = {},
+  ): Promise<{ status: number; body: T }> {
     const { json, ...rest } = init;
-    const response = await fetch(`${this.nomadAddress}${path}`, { ...rest, ...(json !== undefined ? { method: rest.method ?? 'PUT', body: JSON.stringify(json) } : {}) });
+    const response = await fetch(`${this.nomadAddress}${path}`, {
+      ...rest,
+      ...(json !== undefined ? { method: rest.method ?? 'PUT', body: JSON.stringify(json) } : {}),
+    });
     const text = await response.text();
     let body: unknown = text;
-    try { body = JSON.parse(text); } catch { /* plain-text error body */ }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* plain-text error body */
+    }
     return { status: response.status, body: body as T };
   }
 
@@ -76,14 +95,23 @@ export class Stack {
 }
 
 /** A small service job in API JSON, wrapped as `nomad job run -output` prints it. */
-export function serviceJob(id: string, options: { count?: number; image?: string; meta?: Record<string, string> } = {}) {
+export function serviceJob(
+  id: string,
+  options: { count?: number; image?: string; meta?: Record<string, string> } = {},
+) {
   return {
     Job: {
       ID: id,
       Type: 'service',
       Datacenters: ['dc1'],
       ...(options.meta ? { Meta: options.meta } : {}),
-      TaskGroups: [{ Name: 'main', Count: options.count ?? 1, Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: options.image ?? 'nginx:1.27' } }] }],
+      TaskGroups: [
+        {
+          Name: 'main',
+          Count: options.count ?? 1,
+          Tasks: [{ Name: 'app', Driver: 'docker', Config: { image: options.image ?? 'nginx:1.27' } }],
+        },
+      ],
     },
   };
 }

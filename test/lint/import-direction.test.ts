@@ -12,14 +12,45 @@ async function violations(file: string, source: string): Promise<string[]> {
 }
 
 test('lower layers may not import upper ones', async () => {
-  assert.match((await violations('src/domain/x.ts', "import { compare } from '../reconcile/compare.js';\nexport { compare };\n"))[0] ?? '', /domain\/ is the bottom layer/);
-  assert.match((await violations('src/git/x.ts', "import { createApi } from '../server/api.js';\nexport { createApi };\n"))[0] ?? '', /may import only domain/);
-  assert.match((await violations('src/reconcile/x.ts', "import { main } from '../cli/index.js';\nexport { main };\n"))[0] ?? '', /below server\/ and cli\//);
-  assert.match((await violations('sim/x.ts', "import { createApi } from '../src/server/api.js';\nexport { createApi };\n"))[0] ?? '', /import no server code/);
+  assert.match(
+    (
+      await violations('src/domain/x.ts', "import { compare } from '../reconcile/compare.js';\nexport { compare };\n")
+    )[0] ?? '',
+    /domain\/ is the bottom layer/,
+  );
+  assert.match(
+    (await violations('src/git/x.ts', "import { createApi } from '../server/api.js';\nexport { createApi };\n"))[0] ??
+      '',
+    /may import only domain/,
+  );
+  assert.match(
+    (await violations('src/reconcile/x.ts', "import { main } from '../cli/index.js';\nexport { main };\n"))[0] ?? '',
+    /below server\/ and cli\//,
+  );
+  assert.match(
+    (await violations('sim/x.ts', "import { createApi } from '../src/server/api.js';\nexport { createApi };\n"))[0] ??
+      '',
+    /import no server code/,
+  );
 });
 
 test('imports that follow the design are allowed', async () => {
-  assert.deepEqual(await violations('src/reconcile/x.ts', "import { ownerOf } from '../domain/job.js';\nimport { MirrorSet } from '../git/mirror.js';\nexport { ownerOf, MirrorSet };\n"), []);
-  assert.deepEqual(await violations('src/server/x.ts', "import { Controller } from '../reconcile/controller.js';\nexport { Controller };\n"), []);
-  assert.deepEqual(await violations('sim/x.ts', "import { ownerOf } from '../src/domain/job.js';\nexport { ownerOf };\n"), []);
+  assert.deepEqual(
+    await violations(
+      'src/reconcile/x.ts',
+      "import { ownerOf } from '../domain/job.js';\nimport { MirrorSet } from '../git/mirror.js';\nexport { ownerOf, MirrorSet };\n",
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await violations(
+      'src/server/x.ts',
+      "import { Controller } from '../reconcile/controller.js';\nexport { Controller };\n",
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await violations('sim/x.ts', "import { ownerOf } from '../src/domain/job.js';\nexport { ownerOf };\n"),
+    [],
+  );
 });

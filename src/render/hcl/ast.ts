@@ -16,7 +16,19 @@ export type Expr =
   | { kind: 'unary'; pos: Pos; end: number; op: '!' | '-'; operand: Expr }
   | { kind: 'binary'; pos: Pos; end: number; op: string; left: Expr; right: Expr }
   | { kind: 'conditional'; pos: Pos; end: number; cond: Expr; then: Expr; else: Expr }
-  | { kind: 'for'; pos: Pos; end: number; keyVar?: string; valueVar: string; collection: Expr; key?: Expr; value: Expr; cond?: Expr; group: boolean; object: boolean }
+  | {
+      kind: 'for';
+      pos: Pos;
+      end: number;
+      keyVar?: string;
+      valueVar: string;
+      collection: Expr;
+      key?: Expr;
+      value: Expr;
+      cond?: Expr;
+      group: boolean;
+      object: boolean;
+    }
   | { kind: 'paren'; pos: Pos; end: number; inner: Expr };
 
 /** A piece of a string template or heredoc. */
@@ -35,7 +47,10 @@ export type Body = { attributes: Attribute[]; blocks: Block[]; pos: Pos; end: Po
 
 /** A parse or evaluation problem at a position. */
 export class HclError extends Error {
-  constructor(readonly pos: Pos, message: string) {
+  constructor(
+    readonly pos: Pos,
+    message: string,
+  ) {
     super(message);
     this.name = 'HclError';
   }

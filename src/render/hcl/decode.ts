@@ -23,7 +23,13 @@ export type Decoded = Record<string, unknown>;
  * Decodes a block body into the API JSON of `structName`, driven only by the schema table.
  * Problems are collected so that one render reports every bad attribute.
  */
-export function decodeBody(body: Body, structName: string, ctx: EvalContext, problems: Problem[], options: DecodeOptions = {}): Decoded {
+export function decodeBody(
+  body: Body,
+  structName: string,
+  ctx: EvalContext,
+  problems: Problem[],
+  options: DecodeOptions = {},
+): Decoded {
   const { skip = NO_SKIP, label, at = body.pos } = options;
   const spec = structSpec(structName);
   const values = new Map<string, unknown>();
@@ -39,18 +45,27 @@ export function decodeBody(body: Body, structName: string, ctx: EvalContext, pro
   for (const [type, group] of byType) {
     const attrSpec = spec.attrs.get(type);
     if (attrSpec && (attrSpec.kind === 'm' || attrSpec.kind === 'any' || attrSpec.kind === 'hm')) {
-      if (values.has(attrSpec.json)) problems.push({ pos: group[0]!.block.pos, message: `Duplicate ${type}: "${type}" is set both as an argument and as a block` });
-      else record(problems, group[0]!.block.pos, () => values.set(attrSpec.json, blockAsAttribute(group, attrSpec.kind)));
+      if (values.has(attrSpec.json))
+        problems.push({
+          pos: group[0]!.block.pos,
+          message: `Duplicate ${type}: "${type}" is set both as an argument and as a block`,
+        });
+      else
+        record(problems, group[0]!.block.pos, () => values.set(attrSpec.json, blockAsAttribute(group, attrSpec.kind)));
       continue;
     }
     const blockSpec = spec.blocks.get(type);
     if (!blockSpec) {
-      problems.push({ pos: group[0]!.block.pos, message: `Unsupported block type: blocks of type "${type}" are not expected in ${describeStruct(spec)}` });
+      problems.push({
+        pos: group[0]!.block.pos,
+        message: `Unsupported block type: blocks of type "${type}" are not expected in ${describeStruct(spec)}`,
+      });
       continue;
     }
     decodeBlocks(group, blockSpec, problems, values);
   }
-  for (const attr of spec.attrs.values()) if (attr.plain && !values.has(attr.json) && ZERO[attr.kind] !== undefined) values.set(attr.json, ZERO[attr.kind]);
+  for (const attr of spec.attrs.values())
+    if (attr.plain && !values.has(attr.json) && ZERO[attr.kind] !== undefined) values.set(attr.json, ZERO[attr.kind]);
   for (const field of spec.jsonOnly) if (!values.has(field.json)) values.set(field.json, ZERO[field.kind]);
   const out: Decoded = {};
   for (const field of spec.order) if (values.has(field)) out[field] = values.get(field);
@@ -79,11 +94,20 @@ function record(problems: Problem[], pos: Pos, fn: () => void): void {
   }
 }
 
-function decodeAttribute(attr: Attribute, spec: StructSpec, ctx: EvalContext, problems: Problem[], values: Map<string, unknown>): void {
+function decodeAttribute(
+  attr: Attribute,
+  spec: StructSpec,
+  ctx: EvalContext,
+  problems: Problem[],
+  values: Map<string, unknown>,
+): void {
   const attrSpec = spec.attrs.get(attr.name);
   if (!attrSpec) {
     const hint = spec.blocks.has(attr.name) ? `; "${attr.name}" is a block, write ${attr.name} { ... }` : '';
-    problems.push({ pos: attr.pos, message: `Unsupported argument: an argument named "${attr.name}" is not expected in ${describeStruct(spec)}${hint}` });
+    problems.push({
+      pos: attr.pos,
+      message: `Unsupported argument: an argument named "${attr.name}" is not expected in ${describeStruct(spec)}${hint}`,
+    });
     return;
   }
   record(problems, attr.expr.pos, () => {
@@ -93,7 +117,10 @@ function decodeAttribute(attr: Attribute, spec: StructSpec, ctx: EvalContext, pr
     }
     const value = evaluate(attr.expr, ctx);
     if (value === null) return;
-    values.set(attrSpec.json, guard(attr.expr.pos, () => convertAttr(value, attrSpec), `Inappropriate value for attribute "${attr.name}": `));
+    values.set(
+      attrSpec.json,
+      guard(attr.expr.pos, () => convertAttr(value, attrSpec), `Inappropriate value for attribute "${attr.name}": `),
+    );
   });
 }
 
@@ -109,8 +136,10 @@ export function convertAttr(value: Value, spec: Pick<AttrSpec, 'kind'>): unknown
       if (!Number.isInteger(n)) throw new ValueError(`a whole number is required, got ${n}`);
       return n;
     }
-    case 'f': return toNum(value);
-    case 'b': return toBool(value);
+    case 'f':
+      return toNum(value);
+    case 'b':
+      return toBool(value);
     case 'd':
       if (typeof value === 'number') return value;
       try {
@@ -118,14 +147,19 @@ export function convertAttr(value: Value, spec: Pick<AttrSpec, 'kind'>): unknown
       } catch (error) {
         throw new ValueError(`${(error as Error).message}; durations look like "30s", "5m" or "1h30m"`);
       }
-    case 'ss': return toList(value).map((item) => toStr(item, 'a list element'));
+    case 'ss':
+      return toList(value).map((item) => toStr(item, 'a list element'));
     case 'm': {
       if (!isObject(value)) throw new ValueError(`map of string required, got ${typeName(value)}`);
       return sortedStrings(value);
     }
     case 'hm': {
       if (!isObject(value)) throw new ValueError(`map of list of string required, got ${typeName(value)}`);
-      return Object.fromEntries(Object.keys(value).sort().map((key) => [key, toList(value[key]!, `header "${key}"`).map((item) => toStr(item))]));
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((key) => [key, toList(value[key]!, `header "${key}"`).map((item) => toStr(item))]),
+      );
     }
     case 'raw':
     case 'any':
@@ -134,15 +168,21 @@ export function convertAttr(value: Value, spec: Pick<AttrSpec, 'kind'>): unknown
 }
 
 function sortedStrings(value: Record<string, Value>): Record<string, string> {
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, toStr(value[key]!, `the value of "${key}"`)]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, toStr(value[key]!, `the value of "${key}"`)]),
+  );
 }
 
 /** `meta { ... }`, `env { ... }`, `config { ... }` written as blocks (jobspec2's BlocksAsAttrs). */
 function blockAsAttribute(group: ScopedBlock[], kind: AttrKind): unknown {
   if (kind === 'any') return freeFormBlocks(group, false);
-  if (group.length > 1) throw new HclError(group[1]!.block.pos, `Duplicate ${group[1]!.block.type} block: only one is allowed here`);
+  if (group.length > 1)
+    throw new HclError(group[1]!.block.pos, `Duplicate ${group[1]!.block.type} block: only one is allowed here`);
   const { block, ctx } = group[0]!;
-  if (block.labels.length > 0 || block.body.blocks.length > 0) throw new HclError(block.pos, `Invalid ${block.type} block: it holds only name = value arguments`);
+  if (block.labels.length > 0 || block.body.blocks.length > 0)
+    throw new HclError(block.pos, `Invalid ${block.type} block: it holds only name = value arguments`);
   const object: Record<string, Value> = {};
   for (const attr of block.body.attributes) object[attr.name] = evaluate(attr.expr, ctx);
   return convertAttr(object, { kind });
@@ -150,24 +190,41 @@ function blockAsAttribute(group: ScopedBlock[], kind: AttrKind): unknown {
 
 function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[], values: Map<string, unknown>): void {
   if (spec.struct === 'unsupported') {
-    problems.push({ pos: group[0]!.block.pos, message: `Unsupported block: "${spec.hcl}" is not supported by the local renderer; use render = "server" for this job` });
+    problems.push({
+      pos: group[0]!.block.pos,
+      message: `Unsupported block: "${spec.hcl}" is not supported by the local renderer; use render = "server" for this job`,
+    });
     return;
   }
   if (spec.mode === 'single' && group.length > 1) {
-    problems.push({ pos: group[1]!.block.pos, message: `Duplicate ${spec.hcl} block: only one "${spec.hcl}" block is allowed here; the first is at line ${group[0]!.block.pos.line}` });
+    problems.push({
+      pos: group[1]!.block.pos,
+      message: `Duplicate ${spec.hcl} block: only one "${spec.hcl}" block is allowed here; the first is at line ${group[0]!.block.pos.line}`,
+    });
   }
   const decoded: Array<{ block: Block; value: Decoded }> = [];
   for (const { block, ctx } of spec.mode === 'single' ? group.slice(0, 1) : group) {
     const wanted = spec.label ? 1 : 0;
     if (block.labels.length !== wanted) {
-      problems.push({ pos: block.pos, message: block.labels.length < wanted ? `Missing name for ${spec.hcl}: a "${spec.hcl}" block needs a label` : `Extraneous label for ${spec.hcl}: a "${spec.hcl}" block takes ${wanted === 0 ? 'no labels' : 'one label'}` });
+      problems.push({
+        pos: block.pos,
+        message:
+          block.labels.length < wanted
+            ? `Missing name for ${spec.hcl}: a "${spec.hcl}" block needs a label`
+            : `Extraneous label for ${spec.hcl}: a "${spec.hcl}" block takes ${wanted === 0 ? 'no labels' : 'one label'}`,
+      });
       continue;
     }
-    const label: [string, string] | undefined = spec.label && block.labels[0] !== undefined ? [spec.label, block.labels[0]] : undefined;
+    const label: [string, string] | undefined =
+      spec.label && block.labels[0] !== undefined ? [spec.label, block.labels[0]] : undefined;
     decoded.push({ block, value: decodeBody(block.body, spec.struct, ctx, problems, { label, at: block.pos }) });
   }
   if (spec.mode === 'single') {
     if (decoded[0]) values.set(spec.json, decoded[0].value);
-  } else if (spec.mode === 'list') values.set(spec.json, decoded.map((d) => d.value));
+  } else if (spec.mode === 'list')
+    values.set(
+      spec.json,
+      decoded.map((d) => d.value),
+    );
   else values.set(spec.json, Object.fromEntries(decoded.map((d) => [d.block.labels[0]!, d.value])));
 }

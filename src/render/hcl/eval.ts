@@ -62,7 +62,12 @@ export function guard<T>(pos: Pos, fn: () => T, prefix = ''): T {
 function traversalRoot(expr: Expr): Extract<Expr, { kind: 'variable' }> | undefined {
   if (expr.kind === 'variable') return expr;
   if (expr.kind === 'getattr') return traversalRoot(expr.target);
-  if (expr.kind === 'index' && (expr.key.kind === 'literal' || (expr.key.kind === 'template' && expr.key.parts.every((part) => part.kind === 'text')))) return traversalRoot(expr.target);
+  if (
+    expr.kind === 'index' &&
+    (expr.key.kind === 'literal' ||
+      (expr.key.kind === 'template' && expr.key.parts.every((part) => part.kind === 'text')))
+  )
+    return traversalRoot(expr.target);
   return undefined;
 }
 
@@ -82,7 +87,10 @@ function evalTraversal(expr: Expr, ctx: EvalContext): Value {
       throw new HclError(expr.pos, unsupportedAttribute(expr, ctx));
     }
     if (Array.isArray(target) && /^\d+$/.test(expr.name)) return indexValue(target, Number(expr.name), expr.pos);
-    throw new HclError(expr.pos, `Unsupported attribute: cannot read attribute "${expr.name}" of a ${typeName(target)} value`);
+    throw new HclError(
+      expr.pos,
+      `Unsupported attribute: cannot read attribute "${expr.name}" of a ${typeName(target)} value`,
+    );
   }
   if (expr.kind === 'index') return indexValue(evaluate(expr.target, ctx), evaluate(expr.key, ctx), expr.key.pos);
   throw new Error('unreachable');
@@ -90,7 +98,8 @@ function evalTraversal(expr: Expr, ctx: EvalContext): Value {
 
 function unsupportedAttribute(expr: Extract<Expr, { kind: 'getattr' }>, ctx: EvalContext): string {
   const owner = ctx.src.slice(expr.target.pos.offset, expr.target.end);
-  if (owner === 'var') return `Undefined variable: no variable "${expr.name}" is declared; add a variable "${expr.name}" block`;
+  if (owner === 'var')
+    return `Undefined variable: no variable "${expr.name}" is declared; add a variable "${expr.name}" block`;
   if (owner === 'local') return `Undefined local: no local value "${expr.name}" is defined in a locals block`;
   return `Unsupported attribute: ${owner} has no attribute named "${expr.name}"`;
 }
@@ -98,12 +107,17 @@ function unsupportedAttribute(expr: Extract<Expr, { kind: 'getattr' }>, ctx: Eva
 function indexValue(target: Value, key: Value, pos: Pos): Value {
   if (Array.isArray(target)) {
     const n = guard(pos, () => toNum(key, 'the index'));
-    if (!Number.isInteger(n) || n < 0 || n >= target.length) throw new HclError(pos, `Invalid index: the index ${toStr(n)} is out of range for a collection of ${target.length} elements`);
+    if (!Number.isInteger(n) || n < 0 || n >= target.length)
+      throw new HclError(
+        pos,
+        `Invalid index: the index ${toStr(n)} is out of range for a collection of ${target.length} elements`,
+      );
     return target[n]!;
   }
   if (isObject(target)) {
     const name = guard(pos, () => toStr(key, 'the key'));
-    if (!Object.hasOwn(target, name)) throw new HclError(pos, `Invalid index: the given key "${name}" does not identify an element in this map`);
+    if (!Object.hasOwn(target, name))
+      throw new HclError(pos, `Invalid index: the given key "${name}" does not identify an element in this map`);
     return target[name]!;
   }
   throw new HclError(pos, `Invalid index: a ${typeName(target)} value cannot be indexed`);
@@ -119,7 +133,11 @@ function evalSplat(expr: Extract<Expr, { kind: 'splat' }>, ctx: EvalContext): Va
 function evalCall(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Value {
   if (expr.name === 'try' || expr.name === 'can') return evalTry(expr, ctx);
   if (expr.name === 'convert') {
-    if (expr.args.length !== 2) throw new HclError(expr.pos, `Invalid function argument: convert: expected 2 arguments (value, type), got ${expr.args.length}`);
+    if (expr.args.length !== 2)
+      throw new HclError(
+        expr.pos,
+        `Invalid function argument: convert: expected 2 arguments (value, type), got ${expr.args.length}`,
+      );
     const value = evaluate(expr.args[0]!, ctx);
     const type = parseType(expr.args[1]!);
     return guard(expr.pos, () => convertTo(value, type, 'argument 1 (value)'), 'Invalid function argument: convert: ');
@@ -129,7 +147,11 @@ function evalCall(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Valu
   const args = expr.args.map((arg) => evaluate(arg, ctx));
   if (expr.expand) {
     const last = args.pop();
-    if (!Array.isArray(last)) throw new HclError(expr.args[expr.args.length - 1]!.pos, `Invalid expanding argument value: the argument to expand in a call to ${expr.name} must be a list, not ${typeName(last ?? null)}`);
+    if (!Array.isArray(last))
+      throw new HclError(
+        expr.args[expr.args.length - 1]!.pos,
+        `Invalid expanding argument value: the argument to expand in a call to ${expr.name} must be a list, not ${typeName(last ?? null)}`,
+      );
     args.push(...last);
   }
   try {
@@ -143,8 +165,13 @@ function evalCall(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Valu
 
 /** `try` returns its first argument that evaluates without error; `can` says whether one does. */
 function evalTry(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Value {
-  if (expr.name === 'can' && expr.args.length !== 1) throw new HclError(expr.pos, `Invalid function argument: can: expected 1 argument (expression), got ${expr.args.length}`);
-  if (expr.args.length === 0) throw new HclError(expr.pos, 'Invalid function argument: try: at least one argument is required');
+  if (expr.name === 'can' && expr.args.length !== 1)
+    throw new HclError(
+      expr.pos,
+      `Invalid function argument: can: expected 1 argument (expression), got ${expr.args.length}`,
+    );
+  if (expr.args.length === 0)
+    throw new HclError(expr.pos, 'Invalid function argument: try: at least one argument is required');
   let last: HclError | undefined;
   for (const arg of expr.args) {
     try {
@@ -156,7 +183,10 @@ function evalTry(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): Value
     }
   }
   if (expr.name === 'can') return false;
-  throw new HclError(expr.pos, `Error in function call: try: no expression succeeded; the last error was: ${last!.message}`);
+  throw new HclError(
+    expr.pos,
+    `Error in function call: try: no expression succeeded; the last error was: ${last!.message}`,
+  );
 }
 
 function evalObject(expr: Extract<Expr, { kind: 'object' }>, ctx: EvalContext): Value {
@@ -170,7 +200,9 @@ function evalObject(expr: Extract<Expr, { kind: 'object' }>, ctx: EvalContext): 
 
 function evalUnary(expr: Extract<Expr, { kind: 'unary' }>, ctx: EvalContext): Value {
   const value = evaluate(expr.operand, ctx);
-  return guard(expr.pos, () => (expr.op === '!' ? !toBool(value, 'the operand of "!"') : -toNum(value, 'the operand of "-"')));
+  return guard(expr.pos, () =>
+    expr.op === '!' ? !toBool(value, 'the operand of "!"') : -toNum(value, 'the operand of "-"'),
+  );
 }
 
 function evalBinary(expr: Extract<Expr, { kind: 'binary' }>, ctx: EvalContext): Value {
@@ -187,19 +219,26 @@ function evalBinary(expr: Extract<Expr, { kind: 'binary' }>, ctx: EvalContext): 
   const a = guard(expr.left.pos, () => toNum(left, `the left operand of "${op}"`));
   const b = guard(expr.right.pos, () => toNum(right, `the right operand of "${op}"`));
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
     case '/':
       if (b === 0) throw new HclError(expr.right.pos, 'Operation failed: division by zero');
       return a / b;
     case '%':
       if (b === 0) throw new HclError(expr.right.pos, 'Operation failed: modulo by zero');
       return a % b;
-    case '<': return a < b;
-    case '>': return a > b;
-    case '<=': return a <= b;
-    default: return a >= b;
+    case '<':
+      return a < b;
+    case '>':
+      return a > b;
+    case '<=':
+      return a <= b;
+    default:
+      return a >= b;
   }
 }
 
@@ -207,14 +246,30 @@ function evalFor(expr: Extract<Expr, { kind: 'for' }>, ctx: EvalContext): Value 
   const source = evaluate(expr.collection, ctx);
   let entries: Array<[Value, Value]>;
   if (Array.isArray(source)) entries = source.map((item, k) => [k, item]);
-  else if (isObject(source)) entries = Object.keys(source).sort().map((key) => [key, source[key]!]);
-  else throw new HclError(expr.collection.pos, `Iteration over non-iterable value: a for expression needs a collection, not ${typeName(source)}`);
+  else if (isObject(source))
+    entries = Object.keys(source)
+      .sort()
+      .map((key) => [key, source[key]!]);
+  else
+    throw new HclError(
+      expr.collection.pos,
+      `Iteration over non-iterable value: a for expression needs a collection, not ${typeName(source)}`,
+    );
   const tuple: Value[] = [];
   const object: Record<string, Value> = {};
   const grouped: Record<string, Value[]> = {};
   for (const [key, value] of entries) {
-    const scope = withVars(ctx, expr.keyVar ? [[expr.keyVar, key], [expr.valueVar, value]] : [[expr.valueVar, value]]);
-    if (expr.cond && !guard(expr.cond.pos, () => toBool(evaluate(expr.cond!, scope), 'the for expression condition'))) continue;
+    const scope = withVars(
+      ctx,
+      expr.keyVar
+        ? [
+            [expr.keyVar, key],
+            [expr.valueVar, value],
+          ]
+        : [[expr.valueVar, value]],
+    );
+    if (expr.cond && !guard(expr.cond.pos, () => toBool(evaluate(expr.cond!, scope), 'the for expression condition')))
+      continue;
     if (!expr.object) {
       tuple.push(evaluate(expr.value, scope));
       continue;
@@ -222,7 +277,11 @@ function evalFor(expr: Extract<Expr, { kind: 'for' }>, ctx: EvalContext): Value 
     const name = guard(expr.key!.pos, () => toStr(evaluate(expr.key!, scope), 'a for expression key'));
     const item = evaluate(expr.value, scope);
     if (expr.group) (grouped[name] ??= []).push(item);
-    else if (Object.hasOwn(object, name)) throw new HclError(expr.key!.pos, `Duplicate object key: two elements produce the key "${name}"; add "..." after the value to group them`);
+    else if (Object.hasOwn(object, name))
+      throw new HclError(
+        expr.key!.pos,
+        `Duplicate object key: two elements produce the key "${name}"; add "..." after the value to group them`,
+      );
     else object[name] = item;
   }
   if (!expr.object) return tuple;
@@ -255,11 +314,31 @@ function renderParts(parts: TemplatePart[], ctx: EvalContext): string {
       out += renderParts(cond ? part.then : part.else, ctx);
     } else {
       const source = evaluate(part.collection, ctx);
-      const entries: Array<[Value, Value]> = Array.isArray(source) ? source.map((item, k) => [k, item])
-        : isObject(source) ? Object.keys(source).sort().map((key) => [key, source[key]!])
-          : (() => { throw new HclError(part.collection.pos, `Iteration over non-iterable value: %{for} needs a collection, not ${typeName(source)}`); })();
+      const entries: Array<[Value, Value]> = Array.isArray(source)
+        ? source.map((item, k) => [k, item])
+        : isObject(source)
+          ? Object.keys(source)
+              .sort()
+              .map((key) => [key, source[key]!])
+          : (() => {
+              throw new HclError(
+                part.collection.pos,
+                `Iteration over non-iterable value: %{for} needs a collection, not ${typeName(source)}`,
+              );
+            })();
       for (const [key, value] of entries) {
-        out += renderParts(part.body, withVars(ctx, part.keyVar ? [[part.keyVar, key], [part.valueVar, value]] : [[part.valueVar, value]]));
+        out += renderParts(
+          part.body,
+          withVars(
+            ctx,
+            part.keyVar
+              ? [
+                  [part.keyVar, key],
+                  [part.valueVar, value],
+                ]
+              : [[part.valueVar, value]],
+          ),
+        );
       }
     }
   }
@@ -267,7 +346,15 @@ function renderParts(parts: TemplatePart[], ctx: EvalContext): string {
 }
 
 function interpolate(value: Value, pos: Pos): string {
-  if (value === null) throw new HclError(pos, 'Invalid template interpolation value: the expression result is null; a null value cannot be included in a string template');
-  if (typeof value === 'object') throw new HclError(pos, `Invalid template interpolation value: cannot include a ${typeName(value)} value in a string template; a string is required`);
+  if (value === null)
+    throw new HclError(
+      pos,
+      'Invalid template interpolation value: the expression result is null; a null value cannot be included in a string template',
+    );
+  if (typeof value === 'object')
+    throw new HclError(
+      pos,
+      `Invalid template interpolation value: cannot include a ${typeName(value)} value in a string template; a string is required`,
+    );
   return toStr(value);
 }

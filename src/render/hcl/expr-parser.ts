@@ -54,7 +54,8 @@ export class ExprParser extends Cursor {
   }
 
   private operatorAt(level: number): string | undefined {
-    for (const candidate of BINARY_LEVELS[level]!) if (this.startsWith(candidate) && !this.isLongerOperator(candidate)) return candidate;
+    for (const candidate of BINARY_LEVELS[level]!)
+      if (this.startsWith(candidate) && !this.isLongerOperator(candidate)) return candidate;
     return undefined;
   }
 
@@ -104,7 +105,12 @@ export class ExprParser extends Cursor {
         this.i++;
         const start = this.i;
         while (/[0-9]/.test(this.peek())) this.i++;
-        const key: Expr = { kind: 'literal', pos: this.posAt(start), end: this.i, value: Number(this.src.slice(start, this.i)) };
+        const key: Expr = {
+          kind: 'literal',
+          pos: this.posAt(start),
+          end: this.i,
+          value: Number(this.src.slice(start, this.i)),
+        };
         expr = { kind: 'index', pos: expr.pos, end: this.i, target: expr, key };
       } else if (this.peek() === '[') {
         this.i++;
@@ -122,7 +128,8 @@ export class ExprParser extends Cursor {
 
   private attrStep(target: Expr): Expr {
     const name = this.ident();
-    if (name === undefined) this.fail(`Invalid attribute name: an attribute name is required after a dot, found ${this.describe()}`);
+    if (name === undefined)
+      this.fail(`Invalid attribute name: an attribute name is required after a dot, found ${this.describe()}`);
     return { kind: 'getattr', pos: target.pos, end: this.i, target, name };
   }
 
@@ -167,7 +174,8 @@ export class ExprParser extends Cursor {
     if (c === '[') return this.parseTuple(pos);
     if (c === '{') return this.parseObject(pos);
     const name = this.ident();
-    if (name === undefined) this.fail(`Invalid expression: expected the start of an expression, found ${this.describe()}`);
+    if (name === undefined)
+      this.fail(`Invalid expression: expected the start of an expression, found ${this.describe()}`);
     if (name === 'true' || name === 'false') return { kind: 'literal', pos, end: this.i, value: name === 'true' };
     if (name === 'null') return { kind: 'literal', pos, end: this.i, value: null };
     if (this.peek() === '(' || (this.startsWith('::') && this.skipNamespace())) return this.parseCall(name, pos);
@@ -204,7 +212,8 @@ export class ExprParser extends Cursor {
       if (this.peek() === ',') {
         this.i++;
         this.skip();
-      } else if (this.peek() !== ')') this.fail(`Missing argument separator: expected "," or ")" in the call to ${name}, found ${this.describe()}`);
+      } else if (this.peek() !== ')')
+        this.fail(`Missing argument separator: expected "," or ")" in the call to ${name}, found ${this.describe()}`);
     }
     this.i++;
     this.depth--;
@@ -223,7 +232,8 @@ export class ExprParser extends Cursor {
       if (this.peek() === ',') {
         this.i++;
         this.skip();
-      } else if (this.peek() !== ']') this.fail(`Missing item separator: expected "," or "]", found ${this.describe()}`);
+      } else if (this.peek() !== ']')
+        this.fail(`Missing item separator: expected "," or "]", found ${this.describe()}`);
     }
     this.i++;
     this.depth--;
@@ -241,12 +251,16 @@ export class ExprParser extends Cursor {
       let key = this.parseExpression();
       if (key.kind === 'variable') key = { kind: 'literal', pos: key.pos, end: key.end, value: key.name };
       this.skip();
-      if (this.peek() !== '=' && this.peek() !== ':') this.fail(`Missing key/value separator: expected "=" or ":", found ${this.describe()}`);
+      if (this.peek() !== '=' && this.peek() !== ':')
+        this.fail(`Missing key/value separator: expected "=" or ":", found ${this.describe()}`);
       this.i++;
       items.push({ key, value: this.parseExpression() });
       this.skip(false);
       if (this.peek() === ',' || this.peek() === '\n') this.i++;
-      else if (this.peek() !== '}') this.fail(`Missing attribute separator: expected a newline or comma after an object item, found ${this.describe()}`);
+      else if (this.peek() !== '}')
+        this.fail(
+          `Missing attribute separator: expected a newline or comma after an object item, found ${this.describe()}`,
+        );
       this.skip();
     }
     this.i++;

@@ -17,9 +17,11 @@ export function freeForm(expr: Expr, ctx: EvalContext): unknown {
 /** The `config { ... }` block itself decodes to one object. */
 export function freeFormBlocks(group: ScopedBlock[], nested: boolean): unknown {
   if (!nested) {
-    if (group.length > 1) throw new HclError(group[1]!.block.pos, `Duplicate ${group[1]!.block.type} block: only one is allowed here`);
+    if (group.length > 1)
+      throw new HclError(group[1]!.block.pos, `Duplicate ${group[1]!.block.type} block: only one is allowed here`);
     const { block, ctx } = group[0]!;
-    if (block.labels.length > 0) throw new HclError(block.pos, `Extraneous label for ${block.type}: it takes no labels`);
+    if (block.labels.length > 0)
+      throw new HclError(block.pos, `Extraneous label for ${block.type}: it takes no labels`);
     return bodyObject(block.body, ctx);
   }
   return group.map(({ block, ctx }) => {
@@ -32,7 +34,8 @@ export function freeFormBlocks(group: ScopedBlock[], nested: boolean): unknown {
 function bodyObject(body: Body, ctx: EvalContext): Record<string, unknown> {
   const entries: Array<[string, unknown]> = body.attributes.map((attr) => [attr.name, freeForm(attr.expr, ctx)]);
   const groups = new Map<string, ScopedBlock[]>();
-  for (const scoped of expandBlocks(body, ctx, [])) groups.set(scoped.block.type, [...(groups.get(scoped.block.type) ?? []), scoped]);
+  for (const scoped of expandBlocks(body, ctx, []))
+    groups.set(scoped.block.type, [...(groups.get(scoped.block.type) ?? []), scoped]);
   for (const [type, group] of groups) entries.push([type, freeFormBlocks(group, true)]);
   return sortKeys(entries);
 }

@@ -7,7 +7,11 @@ import { renderHclJob } from './job.js';
 // Fuzz-style robustness: truncated and mutated job files must give located errors (or a job),
 // never an exception or a hang. A fixed seed keeps every run identical.
 const ROOT = 'test/fixtures/render';
-const corpus = readdirSync(ROOT).flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => /\.(hcl|nomad)$/.test(f)).map((f) => readFileSync(join(ROOT, dir, f), 'utf8')));
+const corpus = readdirSync(ROOT).flatMap((dir) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => /\.(hcl|nomad)$/.test(f))
+    .map((f) => readFileSync(join(ROOT, dir, f), 'utf8')),
+);
 
 function random(seed: number): () => number {
   let state = seed;
@@ -32,21 +36,55 @@ test('every prefix of every corpus file renders or fails cleanly', () => {
 
 test('random mutations render or fail cleanly', () => {
   const next = random(42);
-  const alphabet = ['{', '}', '[', ']', '(', ')', '"', '$', '{', '%', '~', '\n', '=', '.', '*', ',', ':', '?', '<<', '#', '/*', '\\', 'for', 'in', '0', 'x'];
+  const alphabet = [
+    '{',
+    '}',
+    '[',
+    ']',
+    '(',
+    ')',
+    '"',
+    '$',
+    '{',
+    '%',
+    '~',
+    '\n',
+    '=',
+    '.',
+    '*',
+    ',',
+    ':',
+    '?',
+    '<<',
+    '#',
+    '/*',
+    '\\',
+    'for',
+    'in',
+    '0',
+    'x',
+  ];
   for (let round = 0; round < 1500; round++) {
     const src = corpus[Math.floor(next() * corpus.length)]!;
     let mutated = src;
     for (let edits = 1 + Math.floor(next() * 4); edits > 0; edits--) {
       const at = Math.floor(next() * mutated.length);
       const piece = alphabet[Math.floor(next() * alphabet.length)]!;
-      mutated = next() < 0.5 ? mutated.slice(0, at) + piece + mutated.slice(at) : mutated.slice(0, at) + mutated.slice(at + 1 + Math.floor(next() * 5));
+      mutated =
+        next() < 0.5
+          ? mutated.slice(0, at) + piece + mutated.slice(at)
+          : mutated.slice(0, at) + mutated.slice(at + 1 + Math.floor(next() * 5));
     }
     assertClean(mutated);
   }
 });
 
 test('hostile nesting fails with an error instead of overflowing the stack', () => {
-  for (const src of [`job "x" { meta = { a = ${'('.repeat(5000)}1${')'.repeat(5000)} } }`, `job "x" { priority = ${'-'.repeat(5000)}1 }`, `job "x" { meta = ${'['.repeat(3000)} }`]) {
+  for (const src of [
+    `job "x" { meta = { a = ${'('.repeat(5000)}1${')'.repeat(5000)} } }`,
+    `job "x" { priority = ${'-'.repeat(5000)}1 }`,
+    `job "x" { meta = ${'['.repeat(3000)} }`,
+  ]) {
     const result = renderHclJob('deep.hcl', src);
     assert.match(result.problems[0]?.message ?? '', /too deeply nested/);
   }

@@ -6,7 +6,18 @@ const VERTICAL: Record<string, string> = { cpu: 'vertical_cpu', mem: 'vertical_m
 /** jobspec2 applies the shorthands in this order, so a later one wins. */
 const CONSTRAINT_SHORTHANDS = ['Version', 'Semver', 'Regexp', 'SetContains'];
 const AFFINITY_SHORTHANDS = ['Version', 'Semver', 'Regexp', 'SetContainsAny', 'SetContainsAll', 'SetContains'];
-const ALL_SHORTHANDS = ['DistinctProperty', 'DistinctHosts', 'Regexp', 'Version', 'Semver', 'SetContains', 'SetContainsAll', 'SetContainsAny', 'AttributeIsSet', 'AttributeIsNotSet'];
+const ALL_SHORTHANDS = [
+  'DistinctProperty',
+  'DistinctHosts',
+  'Regexp',
+  'Version',
+  'Semver',
+  'SetContains',
+  'SetContainsAll',
+  'SetContainsAny',
+  'AttributeIsSet',
+  'AttributeIsNotSet',
+];
 
 function snake(json: string): string {
   return json.replace(/[A-Z]/g, (c, at: number) => (at > 0 ? '_' : '') + c.toLowerCase());
@@ -15,13 +26,18 @@ function snake(json: string): string {
 /** A shorthand's value as the string jobspec2 reads (cty string conversion); empty means unset. */
 function text(value: unknown, name: string): string {
   if (value === undefined || value === null) return '';
-  if (typeof value === 'object') throw new ValueError(`Inappropriate value for attribute "${snake(name)}": string required`);
+  if (typeof value === 'object')
+    throw new ValueError(`Inappropriate value for attribute "${snake(name)}": string required`);
   return String(value);
 }
 
 /** Constraint and affinity blocks: plain string fields, shorthands folded into the operand. */
 function placement(value: Decoded, shorthands: string[], constraint: boolean): Decoded {
-  const out: Decoded = { LTarget: text(value.LTarget, 'LTarget'), RTarget: text(value.RTarget, 'RTarget'), Operand: text(value.Operand, 'Operand') };
+  const out: Decoded = {
+    LTarget: text(value.LTarget, 'LTarget'),
+    RTarget: text(value.RTarget, 'RTarget'),
+    Operand: text(value.Operand, 'Operand'),
+  };
   if (value.Weight !== undefined) out.Weight = value.Weight;
   for (const name of shorthands) {
     const given = text(value[name], name);
@@ -32,7 +48,8 @@ function placement(value: Decoded, shorthands: string[], constraint: boolean): D
   }
   if (constraint) {
     const hosts = value.DistinctHosts;
-    if (hosts !== undefined && hosts !== null && typeof hosts !== 'boolean') throw new ValueError('Inappropriate value for attribute "distinct_hosts": bool required');
+    if (hosts !== undefined && hosts !== null && typeof hosts !== 'boolean')
+      throw new ValueError('Inappropriate value for attribute "distinct_hosts": bool required');
     if (hosts === true) out.Operand = 'distinct_hosts';
     const property = text(value.DistinctProperty, 'DistinctProperty');
     if (property !== '') {
@@ -55,7 +72,8 @@ function verticalPolicies(policies: Decoded[]): Decoded[] {
     const label = String(policy.Type).toLowerCase();
     const type = VERTICAL[label];
     if (!type) throw new ValueError('Invalid scaling policy name: scaling policy name must be "cpu" or "mem"');
-    if (seen.has(label)) throw new ValueError(`Duplicate scaling "${label}" block: only one scaling ${label} block is allowed`);
+    if (seen.has(label))
+      throw new ValueError(`Duplicate scaling "${label}" block: only one scaling ${label} block is allowed`);
     seen.add(label);
     return { ...policy, Type: type };
   });
@@ -87,16 +105,36 @@ export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
     return out;
   },
   periodic: (value) => (value.Spec !== undefined || value.Specs !== undefined ? { ...value, SpecType: 'cron' } : value),
-  template: (value) => ({ ...value, ChangeMode: value.ChangeMode ?? 'restart', Splay: value.Splay ?? 5e9, Perms: value.Perms ?? '0644', ErrMissingKey: value.ErrMissingKey ?? false }),
-  change_script: (value) => ({ ...value, Args: value.Args ?? [], Timeout: value.Timeout ?? 5e9, FailOnError: value.FailOnError ?? false }),
-  vault: (value) => ({ ...value, Env: value.Env ?? true, DisableFile: value.DisableFile ?? false, ChangeMode: value.ChangeMode ?? 'restart' }),
+  template: (value) => ({
+    ...value,
+    ChangeMode: value.ChangeMode ?? 'restart',
+    Splay: value.Splay ?? 5e9,
+    Perms: value.Perms ?? '0644',
+    ErrMissingKey: value.ErrMissingKey ?? false,
+  }),
+  change_script: (value) => ({
+    ...value,
+    Args: value.Args ?? [],
+    Timeout: value.Timeout ?? 5e9,
+    FailOnError: value.FailOnError ?? false,
+  }),
+  vault: (value) => ({
+    ...value,
+    Env: value.Env ?? true,
+    DisableFile: value.DisableFile ?? false,
+    ChangeMode: value.ChangeMode ?? 'restart',
+  }),
   /** A group scaling policy is horizontal and needs a max; a group vault applies to its tasks without one. */
   group: (value) => {
     const out = { ...value };
     if (out.Scaling) {
       const scaling = out.Scaling as Decoded;
-      if (scaling.Type !== undefined && scaling.Type !== '' && scaling.Type !== 'horizontal') throw new ValueError(`Invalid group scaling type: task group scaling policy had invalid type: "${String(scaling.Type)}"`);
-      if (scaling.Max === undefined) throw new ValueError('Missing required argument: the group scaling block needs "max"');
+      if (scaling.Type !== undefined && scaling.Type !== '' && scaling.Type !== 'horizontal')
+        throw new ValueError(
+          `Invalid group scaling type: task group scaling policy had invalid type: "${String(scaling.Type)}"`,
+        );
+      if (scaling.Max === undefined)
+        throw new ValueError('Missing required argument: the group scaling block needs "max"');
       out.Scaling = { ...scaling, Type: 'horizontal' };
     }
     if (out.Vault) {
@@ -114,7 +152,11 @@ export const HOOKS: Record<string, (value: Decoded) => Decoded> = {
       const primary = all.find((identity) => identity.Name === '' || identity.Name === 'default');
       const others = all.filter((identity) => identity !== primary);
       const { Identities: _all, ...rest } = out;
-      return { ...rest, ...(primary ? { Identity: primary } : {}), ...(others.length > 0 ? { Identities: others } : {}) };
+      return {
+        ...rest,
+        ...(primary ? { Identity: primary } : {}),
+        ...(others.length > 0 ? { Identities: others } : {}),
+      };
     }
     return out;
   },

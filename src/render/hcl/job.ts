@@ -29,16 +29,32 @@ export function renderHclJob(file: string, src: string, options: HclJobOptions =
     throw error;
   }
   const problems: Problem[] = [];
-  for (const attr of body.attributes) problems.push({ pos: attr.pos, message: `Unsupported argument: an argument named "${attr.name}" is not expected at the top level of a job file` });
+  for (const attr of body.attributes)
+    problems.push({
+      pos: attr.pos,
+      message: `Unsupported argument: an argument named "${attr.name}" is not expected at the top level of a job file`,
+    });
   for (const block of body.blocks) {
-    if (!TOP_LEVEL.has(block.type)) problems.push({ pos: block.pos, message: `Unsupported block type: blocks of type "${block.type}" are not expected at the top level; expected variable, variables, locals or job` });
+    if (!TOP_LEVEL.has(block.type))
+      problems.push({
+        pos: block.pos,
+        message: `Unsupported block type: blocks of type "${block.type}" are not expected at the top level; expected variable, variables, locals or job`,
+      });
   }
-  const access: FileAccess | undefined = options.files ? { files: options.files, baseDir: posix.dirname(file) } : undefined;
+  const access: FileAccess | undefined = options.files
+    ? { files: options.files, baseDir: posix.dirname(file) }
+    : undefined;
   const base: EvalContext = { src, variables: new Map(), functions: jobspecFunctions(access) };
   const vars = resolveVariables(body, base, options, problems);
   const withVar: EvalContext = { ...base, variables: new Map([['var', vars]]) };
   const locals = resolveLocals(body, withVar, problems);
-  const ctx: EvalContext = { ...base, variables: new Map([['var', vars], ['local', locals]]) };
+  const ctx: EvalContext = {
+    ...base,
+    variables: new Map([
+      ['var', vars],
+      ['local', locals],
+    ]),
+  };
   // A bad variable or local would make every use of it fail too: report the cause only.
   const job = problems.length === 0 ? decodeJob(body, ctx, problems) : undefined;
   const located = problems.map((problem) => ({ ...problem, file: problem.file ?? file }));
@@ -48,10 +64,17 @@ export function renderHclJob(file: string, src: string, options: HclJobOptions =
 function decodeJob(body: Body, ctx: EvalContext, problems: Problem[]): Decoded | undefined {
   const blocks = body.blocks.filter((b) => b.type === 'job');
   if (blocks.length === 0) {
-    problems.push({ pos: { line: 1, column: 1, offset: 0 }, message: 'Missing job block: a job file needs one job "name" { ... } block' });
+    problems.push({
+      pos: { line: 1, column: 1, offset: 0 },
+      message: 'Missing job block: a job file needs one job "name" { ... } block',
+    });
     return undefined;
   }
-  if (blocks.length > 1) problems.push({ pos: blocks[1]!.pos, message: `Duplicate job block: only one job block is allowed per file; the first is at line ${blocks[0]!.pos.line}` });
+  if (blocks.length > 1)
+    problems.push({
+      pos: blocks[1]!.pos,
+      message: `Duplicate job block: only one job block is allowed per file; the first is at line ${blocks[0]!.pos.line}`,
+    });
   const block = blocks[0]!;
   if (block.labels.length !== 1) {
     problems.push({ pos: block.pos, message: 'Invalid job block: a job block needs exactly one label, the job ID' });
@@ -63,13 +86,21 @@ function decodeJob(body: Body, ctx: EvalContext, problems: Problem[]): Decoded |
   job.Name ??= label;
   const tasks = block.body.blocks.filter((b) => b.type === 'task');
   const extraGroups = tasks.map((task) => {
-    if (task.labels.length !== 1) problems.push({ pos: task.pos, message: 'Missing name for task: a task block needs one label' });
+    if (task.labels.length !== 1)
+      problems.push({ pos: task.pos, message: 'Missing name for task: a task block needs one label' });
     const name = task.labels[0] ?? '';
-    return { Name: name, Tasks: [decodeBody(task.body, 'task', ctx, problems, { label: ['Name', name], at: task.pos })] };
+    return {
+      Name: name,
+      Tasks: [decodeBody(task.body, 'task', ctx, problems, { label: ['Name', name], at: task.pos })],
+    };
   });
   if (extraGroups.length > 0) job.TaskGroups = [...extraGroups, ...((job.TaskGroups as Decoded[] | undefined) ?? [])];
   const vaults = block.body.blocks.filter((b) => b.type === 'vault');
-  if (vaults.length > 1) problems.push({ pos: vaults[1]!.pos, message: `Duplicate vault block: only one vault block is allowed in a job; the first is at line ${vaults[0]!.pos.line}` });
+  if (vaults.length > 1)
+    problems.push({
+      pos: vaults[1]!.pos,
+      message: `Duplicate vault block: only one vault block is allowed in a job; the first is at line ${vaults[0]!.pos.line}`,
+    });
   const jobVault = vaults[0] ? decodeBody(vaults[0].body, 'vault', ctx, problems, { at: vaults[0].pos }) : undefined;
   inheritVault(job, jobVault);
   return orderJob(job);

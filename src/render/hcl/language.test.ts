@@ -7,7 +7,19 @@ import { jobspecFunctions } from './functions/index.js';
 import type { Value } from './values.js';
 
 const vars = new Map<string, Value>([
-  ['var', { list: ['a', 'b'], objs: [{ n: 1, tags: ['x'] }, { n: 2, tags: ['y', 'z'] }], none: null, flag: true, name: 'web' }],
+  [
+    'var',
+    {
+      list: ['a', 'b'],
+      objs: [
+        { n: 1, tags: ['x'] },
+        { n: 2, tags: ['y', 'z'] },
+      ],
+      none: null,
+      flag: true,
+      name: 'web',
+    },
+  ],
 ]);
 
 /** Evaluates `v = <expr>` the way a job file's argument is evaluated. */
@@ -66,7 +78,15 @@ test('syntax and evaluation errors carry line and column', () => {
     ['block "a" "b" {\n  x = \n}\n', 2, 7, /expected the start of an expression/],
   ];
   for (const [src, line, column, message] of cases) {
-    assert.throws(() => parseHcl(src), (error: unknown) => error instanceof HclError && error.pos.line === line && error.pos.column === column && message.test(error.message), src);
+    assert.throws(
+      () => parseHcl(src),
+      (error: unknown) =>
+        error instanceof HclError &&
+        error.pos.line === line &&
+        error.pos.column === column &&
+        message.test(error.message),
+      src,
+    );
   }
   assert.throws(() => value('var.list[5]'), /Invalid index: the index 5 is out of range/);
   assert.throws(() => value('var.nope'), /Undefined variable: no variable "nope"/);

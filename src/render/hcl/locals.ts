@@ -10,9 +10,14 @@ import { localRefs, type Problem } from './variables.js';
 export function resolveLocals(body: Body, ctx: EvalContext, problems: Problem[]): ObjectValue {
   const defs = new Map<string, Attribute>();
   for (const block of body.blocks.filter((b) => b.type === 'locals')) {
-    for (const inner of block.body.blocks) problems.push({ pos: inner.pos, message: `Unsupported block type: a locals block holds only arguments, not "${inner.type}" blocks` });
+    for (const inner of block.body.blocks)
+      problems.push({
+        pos: inner.pos,
+        message: `Unsupported block type: a locals block holds only arguments, not "${inner.type}" blocks`,
+      });
     for (const attr of block.body.attributes) {
-      if (defs.has(attr.name)) problems.push({ pos: attr.pos, message: `Duplicate value in locals: "${attr.name}" is defined twice` });
+      if (defs.has(attr.name))
+        problems.push({ pos: attr.pos, message: `Duplicate value in locals: "${attr.name}" is defined twice` });
       else defs.set(attr.name, attr);
     }
   }

@@ -22,11 +22,15 @@ function parseBody(p: ExprParser, nested: boolean): Body {
     if (p.atEnd() || (nested && p.peek() === '}')) break;
     const start = p.pos();
     const name = p.ident();
-    if (name === undefined) p.fail(`Argument or block definition required: an argument or block must start with a name, found ${p.describe()}`);
+    if (name === undefined)
+      p.fail(
+        `Argument or block definition required: an argument or block must start with a name, found ${p.describe()}`,
+      );
     p.skip(false);
     if (p.peek() === '=' && p.peek(1) !== '=') {
       p.i++;
-      if (seen.has(name)) throw new HclError(start, `Attribute redefined: the argument "${name}" was already set in this block`);
+      if (seen.has(name))
+        throw new HclError(start, `Attribute redefined: the argument "${name}" was already set in this block`);
       seen.add(name);
       attributes.push({ name, pos: start, expr: p.parseExpression() });
       endOfItem(p, nested);
@@ -41,7 +45,8 @@ function parseBody(p: ExprParser, nested: boolean): Body {
 const MAX_BLOCK_DEPTH = 64;
 
 function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
-  if (p.blockDepth >= MAX_BLOCK_DEPTH) p.fail(`Blocks nested too deeply (more than ${MAX_BLOCK_DEPTH} levels)`, pos.offset);
+  if (p.blockDepth >= MAX_BLOCK_DEPTH)
+    p.fail(`Blocks nested too deeply (more than ${MAX_BLOCK_DEPTH} levels)`, pos.offset);
   const labels: string[] = [];
   for (;;) {
     p.skip(false);
@@ -49,7 +54,8 @@ function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
     if (p.peek() === '"') labels.push(readLabel(p));
     else {
       const label = p.ident();
-      if (label === undefined) p.fail(`Invalid block definition: expected a label or "{" after "${type}", found ${p.describe()}`);
+      if (label === undefined)
+        p.fail(`Invalid block definition: expected a label or "{" after "${type}", found ${p.describe()}`);
       labels.push(label);
     }
   }
@@ -58,7 +64,11 @@ function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
   const body = parseBody(p, true);
   p.blockDepth--;
   p.skip(true);
-  if (p.peek() !== '}') p.fail(`Unclosed configuration block: the "${type}" block opened at line ${pos.line} needs a closing "}"`, pos.offset);
+  if (p.peek() !== '}')
+    p.fail(
+      `Unclosed configuration block: the "${type}" block opened at line ${pos.line} needs a closing "}"`,
+      pos.offset,
+    );
   p.i++;
   return { type, labels, pos, body };
 }
@@ -72,7 +82,11 @@ function readLabel(p: ExprParser): string {
   if (!found) p.fail('Invalid block label: labels must be quoted strings without interpolation');
   p.i = start + found[0].length;
   try {
-    return JSON.parse(found[0].replace(/\\U([0-9a-fA-F]{8})/g, (_all, hex: string) => JSON.stringify(String.fromCodePoint(parseInt(hex, 16))).slice(1, -1))) as string;
+    return JSON.parse(
+      found[0].replace(/\\U([0-9a-fA-F]{8})/g, (_all, hex: string) =>
+        JSON.stringify(String.fromCodePoint(parseInt(hex, 16))).slice(1, -1),
+      ),
+    ) as string;
   } catch {
     return p.fail('Invalid block label: the label has an invalid escape sequence', start);
   }
@@ -86,5 +100,7 @@ function endOfItem(p: ExprParser, nested: boolean): void {
     return;
   }
   if (p.atEnd() || (nested && p.peek() === '}')) return;
-  p.fail(`Missing newline after argument: an argument or block definition must end with a newline, found ${p.describe()}`);
+  p.fail(
+    `Missing newline after argument: an argument or block definition must end with a newline, found ${p.describe()}`,
+  );
 }

@@ -5,7 +5,16 @@ import type { ExprParser } from './expr-parser.js';
 type Token =
   | { kind: 'text'; text: string }
   | { kind: 'interp'; expr: Expr; stripBefore: boolean; stripAfter: boolean }
-  | { kind: 'directive'; pos: Pos; word: 'if' | 'else' | 'endif' | 'for' | 'endfor'; expr?: Expr; keyVar?: string; valueVar?: string; stripBefore: boolean; stripAfter: boolean };
+  | {
+      kind: 'directive';
+      pos: Pos;
+      word: 'if' | 'else' | 'endif' | 'for' | 'endfor';
+      expr?: Expr;
+      keyVar?: string;
+      valueVar?: string;
+      stripBefore: boolean;
+      stripAfter: boolean;
+    };
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
@@ -17,7 +26,8 @@ export function parseQuotedTemplate(p: ExprParser): Expr {
   let text = '';
   for (;;) {
     const c = p.peek();
-    if (p.atEnd() || c === '\n') p.fail('Unterminated template string: a quoted string needs a closing quote on the same line', pos.offset);
+    if (p.atEnd() || c === '\n')
+      p.fail('Unterminated template string: a quoted string needs a closing quote on the same line', pos.offset);
     if (c === '"') break;
     if (c === '\\') {
       text += readEscape(p);
@@ -82,7 +92,8 @@ function readEscape(p: ExprParser): string {
   if (next === 'u' || next === 'U') {
     const len = next === 'u' ? 4 : 8;
     const hex = p.src.slice(p.i + 2, p.i + 2 + len);
-    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len) p.fail(`Invalid escape sequence: \\${next} needs ${len} hexadecimal digits`);
+    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== len)
+      p.fail(`Invalid escape sequence: \\${next} needs ${len} hexadecimal digits`);
     p.i += 2 + len;
     return String.fromCodePoint(parseInt(hex, 16));
   }
@@ -123,7 +134,8 @@ function readDirective(p: ExprParser, pos: Pos, stripBefore: boolean): Token {
   p.skip();
   const word = p.ident();
   let token: Token;
-  if (word === 'if') token = { kind: 'directive', pos, word, expr: p.parseExpression(), stripBefore, stripAfter: false };
+  if (word === 'if')
+    token = { kind: 'directive', pos, word, expr: p.parseExpression(), stripBefore, stripAfter: false };
   else if (word === 'for') {
     p.skip();
     const first = p.ident() ?? p.fail('Invalid template directive: expected a variable name after "for"');
@@ -139,9 +151,22 @@ function readDirective(p: ExprParser, pos: Pos, stripBefore: boolean): Token {
     }
     if (!p.atWord('in')) p.fail('Invalid template directive: expected "in" in the for directive');
     p.i += 2;
-    token = { kind: 'directive', pos, word, keyVar, valueVar, expr: p.parseExpression(), stripBefore, stripAfter: false };
-  } else if (word === 'else' || word === 'endif' || word === 'endfor') token = { kind: 'directive', pos, word, stripBefore, stripAfter: false };
-  else return p.fail(`Invalid template directive: expected if, else, endif, for or endfor, found ${word === undefined ? p.describe() : `"${word}"`}`);
+    token = {
+      kind: 'directive',
+      pos,
+      word,
+      keyVar,
+      valueVar,
+      expr: p.parseExpression(),
+      stripBefore,
+      stripAfter: false,
+    };
+  } else if (word === 'else' || word === 'endif' || word === 'endfor')
+    token = { kind: 'directive', pos, word, stripBefore, stripAfter: false };
+  else
+    return p.fail(
+      `Invalid template directive: expected if, else, endif, for or endfor, found ${word === undefined ? p.describe() : `"${word}"`}`,
+    );
   p.skip();
   if (p.peek() === '~') {
     token.stripAfter = true;
@@ -166,7 +191,11 @@ function nest(p: ExprParser, tokens: Token[]): TemplatePart[] {
 
 type NestState = { tokens: Token[]; k: number };
 
-function nestUntil(p: ExprParser, state: NestState, ends: string[]): { parts: TemplatePart[]; end?: Token & { kind: 'directive' } } {
+function nestUntil(
+  p: ExprParser,
+  state: NestState,
+  ends: string[],
+): { parts: TemplatePart[]; end?: Token & { kind: 'directive' } } {
   const parts: TemplatePart[] = [];
   while (state.k < state.tokens.length) {
     const token = state.tokens[state.k++]!;
@@ -177,13 +206,22 @@ function nestUntil(p: ExprParser, state: NestState, ends: string[]): { parts: Te
       const then = nestUntil(p, state, ['else', 'endif']);
       if (!then.end) p.fail('Unterminated template directive: %{if} needs a matching %{endif}', token.pos.offset);
       const otherwise = then.end.word === 'else' ? nestUntil(p, state, ['endif']) : { parts: [], end: then.end };
-      if (!otherwise.end) p.fail('Unterminated template directive: %{else} needs a matching %{endif}', token.pos.offset);
+      if (!otherwise.end)
+        p.fail('Unterminated template directive: %{else} needs a matching %{endif}', token.pos.offset);
       parts.push({ kind: 'if', pos: token.pos, cond: token.expr!, then: then.parts, else: otherwise.parts });
     } else if (token.word === 'for') {
       const body = nestUntil(p, state, ['endfor']);
       if (!body.end) p.fail('Unterminated template directive: %{for} needs a matching %{endfor}', token.pos.offset);
-      parts.push({ kind: 'for', pos: token.pos, keyVar: token.keyVar, valueVar: token.valueVar!, collection: token.expr!, body: body.parts });
-    } else p.fail(`Unexpected template directive: %{${token.word}} has no matching opening directive`, token.pos.offset);
+      parts.push({
+        kind: 'for',
+        pos: token.pos,
+        keyVar: token.keyVar,
+        valueVar: token.valueVar!,
+        collection: token.expr!,
+        body: body.parts,
+      });
+    } else
+      p.fail(`Unexpected template directive: %{${token.word}} has no matching opening directive`, token.pos.offset);
   }
   return { parts };
 }
@@ -213,7 +251,10 @@ function dedent(tokens: Token[]): void {
       atLineStart = false;
       continue;
     }
-    token.text = token.text.split('\n').map((line, n) => ((n > 0 || atLineStart) ? line.replace(new RegExp(`^[ \\t]{0,${width}}`), '') : line)).join('\n');
+    token.text = token.text
+      .split('\n')
+      .map((line, n) => (n > 0 || atLineStart ? line.replace(new RegExp(`^[ \\t]{0,${width}}`), '') : line))
+      .join('\n');
     atLineStart = token.text.endsWith('\n');
   }
 }

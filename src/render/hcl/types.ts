@@ -22,15 +22,23 @@ export function parseType(expr: Expr, evalDefault: (e: Expr) => Value = () => nu
   if (expr.kind === 'call' && expr.name === 'object' && expr.args.length === 1 && expr.args[0]!.kind === 'object') {
     const attrs: Extract<HclType, { kind: 'object' }>['attrs'] = {};
     for (const item of expr.args[0]!.items) {
-      if (item.key.kind !== 'literal' || typeof item.key.value !== 'string') throw new HclError(item.key.pos, 'Invalid type specification: object attribute names must be identifiers');
+      if (item.key.kind !== 'literal' || typeof item.key.value !== 'string')
+        throw new HclError(item.key.pos, 'Invalid type specification: object attribute names must be identifiers');
       const value = item.value;
       if (value.kind === 'call' && value.name === 'optional' && (value.args.length === 1 || value.args.length === 2)) {
-        attrs[item.key.value] = { type: parseType(value.args[0]!, evalDefault), optional: true, default: value.args[1] ? evalDefault(value.args[1]) : undefined };
+        attrs[item.key.value] = {
+          type: parseType(value.args[0]!, evalDefault),
+          optional: true,
+          default: value.args[1] ? evalDefault(value.args[1]) : undefined,
+        };
       } else attrs[item.key.value] = { type: parseType(value, evalDefault), optional: false };
     }
     return { kind: 'object', attrs };
   }
-  throw new HclError(expr.pos, 'Invalid type specification: expected string, number, bool, any, list(T), set(T), map(T), object({...}) or tuple([...])');
+  throw new HclError(
+    expr.pos,
+    'Invalid type specification: expected string, number, bool, any, list(T), set(T), map(T), object({...}) or tuple([...])',
+  );
 }
 
 /** Converts a value to a type as cty's convert does (numbers from numeric strings, etc.). */
@@ -40,30 +48,39 @@ export function convertTo(value: Value, type: HclType, what = 'value'): Value {
     case 'string':
       if (typeof value === 'object') throw new ValueError(`${what}: string required, got ${typeName(value)}`);
       return toStr(value, what);
-    case 'number': return toNum(value, what);
-    case 'bool': return toBool(value, what);
+    case 'number':
+      return toNum(value, what);
+    case 'bool':
+      return toBool(value, what);
     case 'list':
     case 'set': {
-      if (!Array.isArray(value)) throw new ValueError(`${what}: ${type.kind} of ${describe(type.elem)} required, got ${typeName(value)}`);
+      if (!Array.isArray(value))
+        throw new ValueError(`${what}: ${type.kind} of ${describe(type.elem)} required, got ${typeName(value)}`);
       const items = value.map((item, k) => convertTo(item, type.elem, `${what}[${k}]`));
-      return type.kind === 'set' ? items.filter((item, k) => items.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === k) : items;
+      return type.kind === 'set'
+        ? items.filter((item, k) => items.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === k)
+        : items;
     }
     case 'map': {
-      if (!isObject(value)) throw new ValueError(`${what}: map of ${describe(type.elem)} required, got ${typeName(value)}`);
+      if (!isObject(value))
+        throw new ValueError(`${what}: map of ${describe(type.elem)} required, got ${typeName(value)}`);
       const out: ObjectValue = {};
       for (const key of Object.keys(value)) out[key] = convertTo(value[key]!, type.elem, `${what}["${key}"]`);
       return out;
     }
     case 'tuple': {
-      if (!Array.isArray(value) || value.length !== type.elems.length) throw new ValueError(`${what}: tuple of ${type.elems.length} elements required`);
+      if (!Array.isArray(value) || value.length !== type.elems.length)
+        throw new ValueError(`${what}: tuple of ${type.elems.length} elements required`);
       return value.map((item, k) => convertTo(item, type.elems[k]!, `${what}[${k}]`));
     }
     case 'object': {
       if (!isObject(value)) throw new ValueError(`${what}: object required, got ${typeName(value)}`);
       const out: ObjectValue = {};
       for (const [name, attr] of Object.entries(type.attrs)) {
-        if (Object.hasOwn(value, name) && value[name] !== null) out[name] = convertTo(value[name]!, attr.type, `${what}.${name}`);
-        else if (attr.optional) out[name] = attr.default === undefined ? null : convertTo(attr.default, attr.type, `${what}.${name}`);
+        if (Object.hasOwn(value, name) && value[name] !== null)
+          out[name] = convertTo(value[name]!, attr.type, `${what}.${name}`);
+        else if (attr.optional)
+          out[name] = attr.default === undefined ? null : convertTo(attr.default, attr.type, `${what}.${name}`);
         else throw new ValueError(`${what}: attribute "${name}" is required`);
       }
       return out;
@@ -74,9 +91,17 @@ export function convertTo(value: Value, type: HclType, what = 'value'): Value {
 /** The type's name as written in HCL, for messages. */
 export function describe(type: HclType): string {
   switch (type.kind) {
-    case 'list': case 'set': case 'map': return `${type.kind}(${describe(type.elem)})`;
-    case 'tuple': return `tuple([${type.elems.map(describe).join(', ')}])`;
-    case 'object': return `object({${Object.entries(type.attrs).map(([k, a]) => `${k}=${describe(a.type)}`).join(', ')}})`;
-    default: return type.kind;
+    case 'list':
+    case 'set':
+    case 'map':
+      return `${type.kind}(${describe(type.elem)})`;
+    case 'tuple':
+      return `tuple([${type.elems.map(describe).join(', ')}])`;
+    case 'object':
+      return `object({${Object.entries(type.attrs)
+        .map(([k, a]) => `${k}=${describe(a.type)}`)
+        .join(', ')}})`;
+    default:
+      return type.kind;
   }
 }

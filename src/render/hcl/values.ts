@@ -37,7 +37,9 @@ export function toNum(value: Value, what = 'value'): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
   if (value === null) throw new ValueError(`${what} is null; a number is required`);
-  throw new ValueError(`${what} must be a number, not ${typeName(value)}${typeof value === 'string' ? ` ("${value}")` : ''}`);
+  throw new ValueError(
+    `${what} must be a number, not ${typeName(value)}${typeof value === 'string' ? ` ("${value}")` : ''}`,
+  );
 }
 
 export function toBool(value: Value, what = 'value'): boolean {

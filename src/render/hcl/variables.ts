@@ -29,12 +29,20 @@ export type Problem = { file?: string; pos?: Pos; message: string };
  * Builds `var` from `variable`/`variables` blocks and the inputs, with type conversion and
  * validation. Returns the object bound to `var` in expressions.
  */
-export function resolveVariables(body: Body, ctx: EvalContext, inputs: VariableInputs, problems: Problem[]): ObjectValue {
+export function resolveVariables(
+  body: Body,
+  ctx: EvalContext,
+  inputs: VariableInputs,
+  problems: Problem[],
+): ObjectValue {
   const declared = new Map<string, Declared>();
   for (const block of body.blocks) {
     if (block.type === 'variable') declareBlock(block, ctx, declared, problems);
     else if (block.type === 'variables') {
-      for (const attr of block.body.attributes) declare(declared, problems, { name: attr.name, pos: attr.pos, set: false, validations: [] }, () => evaluate(attr.expr, ctx));
+      for (const attr of block.body.attributes)
+        declare(declared, problems, { name: attr.name, pos: attr.pos, set: false, validations: [] }, () =>
+          evaluate(attr.expr, ctx),
+        );
     }
   }
   for (const [name, raw] of Object.entries(inputs.env ?? {})) {
@@ -45,26 +53,44 @@ export function resolveVariables(body: Body, ctx: EvalContext, inputs: VariableI
     for (const attr of varFile.attributes) {
       const variable = declared.get(attr.name);
       if (!variable) {
-        undeclared(inputs, problems, attr.name, { file: varFile.file, pos: attr.pos, message: `Undefined variable: "${attr.name}" is set in this var-file but no job file declares a variable "${attr.name}"` });
+        undeclared(inputs, problems, attr.name, {
+          file: varFile.file,
+          pos: attr.pos,
+          message: `Undefined variable: "${attr.name}" is set in this var-file but no job file declares a variable "${attr.name}"`,
+        });
         continue;
       }
       try {
-        assign(variable, evaluate(attr.expr, { ...ctx, src: varFile.src, variables: new Map() }), `var-file ${varFile.file}`);
+        assign(
+          variable,
+          evaluate(attr.expr, { ...ctx, src: varFile.src, variables: new Map() }),
+          `var-file ${varFile.file}`,
+        );
       } catch (error) {
-        problems.push({ file: varFile.file, pos: error instanceof HclError ? error.pos : attr.pos, message: (error as Error).message });
+        problems.push({
+          file: varFile.file,
+          pos: error instanceof HclError ? error.pos : attr.pos,
+          message: (error as Error).message,
+        });
       }
     }
   }
   for (const [name, raw] of Object.entries(inputs.vars ?? {})) {
     const variable = declared.get(name);
     if (variable) assignRaw(variable, raw, `-var ${name}`, problems);
-    else undeclared(inputs, problems, name, { message: `Undefined -var variable: "${name}" was given a value but no variable "${name}" is declared` });
+    else
+      undeclared(inputs, problems, name, {
+        message: `Undefined -var variable: "${name}" was given a value but no variable "${name}" is declared`,
+      });
   }
   for (const name of declared.keys()) inputs.shared?.declared(name);
   const out: ObjectValue = {};
   for (const variable of declared.values()) {
     if (!variable.set) {
-      problems.push({ pos: variable.pos, message: `Unset variable "${variable.name}": a used variable must be set or have a default value (--var, var_files or NOMAD_VAR_${variable.name})` });
+      problems.push({
+        pos: variable.pos,
+        message: `Unset variable "${variable.name}": a used variable must be set or have a default value (--var, var_files or NOMAD_VAR_${variable.name})`,
+      });
       continue;
     }
     out[variable.name] = variable.value ?? null;
@@ -96,15 +122,31 @@ function declare(declared: Map<string, Declared>, problems: Problem[], variable:
 function declareBlock(block: Block, ctx: EvalContext, declared: Map<string, Declared>, problems: Problem[]): void {
   const name = block.labels[0];
   if (block.labels.length !== 1 || name === undefined) {
-    problems.push({ pos: block.pos, message: 'Invalid variable block: a variable block needs exactly one label, its name' });
+    problems.push({
+      pos: block.pos,
+      message: 'Invalid variable block: a variable block needs exactly one label, its name',
+    });
     return;
   }
-  const variable: Declared = { name, pos: block.pos, set: false, validations: block.body.blocks.filter((b) => b.type === 'validation') };
+  const variable: Declared = {
+    name,
+    pos: block.pos,
+    set: false,
+    validations: block.body.blocks.filter((b) => b.type === 'validation'),
+  };
   for (const attr of block.body.attributes) {
-    if (!['type', 'default', 'description', 'sensitive'].includes(attr.name)) problems.push({ pos: attr.pos, message: `Unsupported argument: an argument named "${attr.name}" is not expected in a variable block` });
+    if (!['type', 'default', 'description', 'sensitive'].includes(attr.name))
+      problems.push({
+        pos: attr.pos,
+        message: `Unsupported argument: an argument named "${attr.name}" is not expected in a variable block`,
+      });
   }
   for (const inner of block.body.blocks) {
-    if (inner.type !== 'validation') problems.push({ pos: inner.pos, message: `Unsupported block type: blocks of type "${inner.type}" are not expected in a variable block` });
+    if (inner.type !== 'validation')
+      problems.push({
+        pos: inner.pos,
+        message: `Unsupported block type: blocks of type "${inner.type}" are not expected in a variable block`,
+      });
   }
   const typeAttr = block.body.attributes.find((a) => a.name === 'type');
   try {
@@ -128,7 +170,13 @@ function impliedType(value: Value): HclType | undefined {
 }
 
 function assign(variable: Declared, value: Value, from: string): void {
-  variable.value = variable.type ? guard(variable.pos, () => convertTo(value, variable.type!, `the value for ${variable.name} from ${from}`), `Invalid value for variable "${variable.name}": not compatible with its type ${describe(variable.type)}: `) : value;
+  variable.value = variable.type
+    ? guard(
+        variable.pos,
+        () => convertTo(value, variable.type!, `the value for ${variable.name} from ${from}`),
+        `Invalid value for variable "${variable.name}": not compatible with its type ${describe(variable.type)}: `,
+      )
+    : value;
   variable.set = true;
 }
 
@@ -146,7 +194,10 @@ function assignRaw(variable: Declared, raw: string, from: string, problems: Prob
     if (!p.atEnd()) p.fail('Extra characters after the value expression');
     assign(variable, evaluate(expr, { src: raw, variables: new Map(), functions: {} }), from);
   } catch (error) {
-    problems.push({ pos: variable.pos, message: `Invalid value for variable "${variable.name}" from ${from}: ${(error as Error).message}` });
+    problems.push({
+      pos: variable.pos,
+      message: `Invalid value for variable "${variable.name}" from ${from}: ${(error as Error).message}`,
+    });
   }
 }
 
@@ -157,12 +208,18 @@ function validate(variable: Declared, vars: ObjectValue, ctx: EvalContext, probl
     const condition = block.body.attributes.find((a) => a.name === 'condition');
     const message = block.body.attributes.find((a) => a.name === 'error_message');
     if (!condition || !message) {
-      problems.push({ pos: block.pos, message: 'Missing required argument: a validation block needs "condition" and "error_message"' });
+      problems.push({
+        pos: block.pos,
+        message: 'Missing required argument: a validation block needs "condition" and "error_message"',
+      });
       continue;
     }
     try {
       if (evaluate(condition.expr, scope) !== true) {
-        problems.push({ pos: condition.pos, message: `Invalid value for variable "${variable.name}": ${toStr(evaluate(message.expr, scope))}` });
+        problems.push({
+          pos: condition.pos,
+          message: `Invalid value for variable "${variable.name}": ${toStr(evaluate(message.expr, scope))}`,
+        });
       }
     } catch (error) {
       problems.push({ pos: error instanceof HclError ? error.pos : condition.pos, message: (error as Error).message });
@@ -179,7 +236,8 @@ export function localRefs(expr: Expr, out = new Set<string>()): Set<string> {
       for (const item of child) {
         if (item && typeof item === 'object') {
           if ('kind' in item && 'pos' in item) localRefs(item as Expr, out);
-          for (const inner of Object.values(item)) if (inner && typeof inner === 'object' && 'kind' in inner && 'pos' in inner) localRefs(inner as Expr, out);
+          for (const inner of Object.values(item))
+            if (inner && typeof inner === 'object' && 'kind' in inner && 'pos' in inner) localRefs(inner as Expr, out);
         }
       }
     }

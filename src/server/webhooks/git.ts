@@ -21,7 +21,13 @@ export type GitWebhookDeps = {
 };
 
 /** The JSON answer: which repositories and refs the push named and which apps it refreshed. */
-export type WebhookResult = { provider: string; event: string; repositories: string[]; refs: string[]; triggered: string[] };
+export type WebhookResult = {
+  provider: string;
+  event: string;
+  repositories: string[];
+  refs: string[];
+  triggered: string[];
+};
 
 /**
  * `POST /api/v1/webhooks/git`: checks size, then the signature against the secrets of the
@@ -33,7 +39,11 @@ export function gitWebhookHandler(deps: GitWebhookDeps): (c: Context) => Promise
     const body = await readLimitedBody(c.req.raw, deps.maxBodyBytes);
     const delivery = identify(c.req.raw.headers);
     if (!delivery?.proof) {
-      throw unauthorized(delivery ? `${delivery.provider} webhook without a signature or token header` : 'not a GitHub, GitLab, Gitea/Forgejo or Bitbucket Server webhook (no event header)');
+      throw unauthorized(
+        delivery
+          ? `${delivery.provider} webhook without a signature or token header`
+          : 'not a GitHub, GitLab, Gitea/Forgejo or Bitbucket Server webhook (no event header)',
+      );
     }
     const payload = parsePayload(body, c.req.header('content-type'));
     const push = readPush(delivery.provider, payload);
@@ -41,8 +51,15 @@ export function gitWebhookHandler(deps: GitWebhookDeps): (c: Context) => Promise
     const secured = deps.repositories.filter((r) => r.webhookSecret !== undefined);
     const candidates = secured.filter((r) => named.has(normalizeRepoURL(r.url)));
     const verified = (candidates.length > 0 ? candidates : secured).filter((r) => proves(deps, delivery, body, r));
-    if (verified.length === 0) throw unauthorized('the signature matches no configured repository secret for this payload');
-    const result: WebhookResult = { provider: delivery.provider, event: delivery.event, repositories: [...named], refs: push.refs, triggered: [] };
+    if (verified.length === 0)
+      throw unauthorized('the signature matches no configured repository secret for this payload');
+    const result: WebhookResult = {
+      provider: delivery.provider,
+      event: delivery.event,
+      repositories: [...named],
+      refs: push.refs,
+      triggered: [],
+    };
     if (candidates.length === 0 || !isPush(delivery)) return c.json(result, 202);
 
     const repos = new Set(verified.map((r) => normalizeRepoURL(r.url)));
@@ -57,7 +74,12 @@ export function gitWebhookHandler(deps: GitWebhookDeps): (c: Context) => Promise
   };
 }
 
-function proves(deps: GitWebhookDeps, delivery: Delivery, body: Buffer, repo: { url: string; webhookSecret?: SecretSource }): boolean {
+function proves(
+  deps: GitWebhookDeps,
+  delivery: Delivery,
+  body: Buffer,
+  repo: { url: string; webhookSecret?: SecretSource },
+): boolean {
   try {
     return verifyProof(delivery.proof!, body, readSecret(repo.webhookSecret!, repo.url));
   } catch (error) {
@@ -68,15 +90,20 @@ function proves(deps: GitWebhookDeps, delivery: Delivery, body: Buffer, repo: { 
 
 /** Whether a push moved the ref an app follows: its branch or tag, or the default branch for HEAD. */
 export function revisionPushed(revision: string, push: PushEvent): boolean {
-  return push.refs.some((ref) => ref === revision || ref === `refs/heads/${revision}` || ref === `refs/tags/${revision}`
-    || (revision === 'HEAD' && (push.defaultBranch === undefined || ref === `refs/heads/${push.defaultBranch}`)));
+  return push.refs.some(
+    (ref) =>
+      ref === revision ||
+      ref === `refs/heads/${revision}` ||
+      ref === `refs/tags/${revision}` ||
+      (revision === 'HEAD' && (push.defaultBranch === undefined || ref === `refs/heads/${push.defaultBranch}`)),
+  );
 }
 
 /** JSON, or GitHub's form encoding (`payload=<json>`). */
 function parsePayload(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   try {
     const text = contentType?.startsWith('application/x-www-form-urlencoded')
-      ? new URLSearchParams(body.toString('utf8')).get('payload') ?? ''
+      ? (new URLSearchParams(body.toString('utf8')).get('payload') ?? '')
       : body.toString('utf8');
     const value: unknown = JSON.parse(text);
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

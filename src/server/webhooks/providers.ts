@@ -33,7 +33,8 @@ export function identify(headers: Headers): Delivery | undefined {
     return { provider: 'gitlab', event: gitlab, proof: token ? { kind: 'token', token } : undefined };
   }
   const bitbucket = headers.get('x-event-key');
-  if (bitbucket) return { provider: 'bitbucket-server', event: bitbucket, proof: hmacHeader(headers.get('x-hub-signature')) };
+  if (bitbucket)
+    return { provider: 'bitbucket-server', event: bitbucket, proof: hmacHeader(headers.get('x-hub-signature')) };
   const github = headers.get('x-github-event');
   if (github) return { provider: 'github', event: github, proof: hmacHeader(headers.get('x-hub-signature-256')) };
   return undefined;
@@ -74,20 +75,30 @@ export function readPush(provider: Provider, payload: JSONObject): PushEvent {
       const project = obj(payload.project);
       return {
         refs: strings(payload.ref),
-        repoURLs: strings(project.git_http_url, project.git_ssh_url, project.web_url, repo.git_http_url, repo.git_ssh_url, repo.homepage),
+        repoURLs: strings(
+          project.git_http_url,
+          project.git_ssh_url,
+          project.web_url,
+          repo.git_http_url,
+          repo.git_ssh_url,
+          repo.homepage,
+        ),
         defaultBranch: str(project.default_branch),
       };
     }
     case 'bitbucket-server': {
       const links = obj(repo.links);
       const hrefs = [...arr(links.clone), ...arr(links.self)].map((link) => obj(link).href);
-      return { refs: strings(...arr(payload.changes).map((change) => obj(obj(change).ref).id ?? obj(change).refId)), repoURLs: strings(...hrefs) };
+      return {
+        refs: strings(...arr(payload.changes).map((change) => obj(obj(change).ref).id ?? obj(change).refId)),
+        repoURLs: strings(...hrefs),
+      };
     }
   }
 }
 
 function obj(value: unknown): JSONObject {
-  return value && typeof value === 'object' && !Array.isArray(value) ? value as JSONObject : {};
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as JSONObject) : {};
 }
 
 function arr(value: unknown): unknown[] {

@@ -30,9 +30,10 @@ export async function startGitDaemon(root: string): Promise<GitDaemon> {
   return {
     port,
     url: (repo) => `git://127.0.0.1:${port}/${repo}`,
-    stop: () => new Promise<void>((done) => {
-      for (const child of children) child.kill();
-      server.close(() => done());
-    }),
+    stop: () =>
+      new Promise<void>((done) => {
+        for (const child of children) child.kill();
+        server.close(() => done());
+      }),
   };
 }

@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { listenOnLoopback } from './listen.js';
 
 /** One request the HTTP git server answered, for tests that count round trips. */
-export type GitHTTPRequest = { method: string; path: string; query: string; user?: string; status: number; body: string };
+export type GitHTTPRequest = {
+  method: string;
+  path: string;
+  query: string;
+  user?: string;
+  status: number;
+  body: string;
+};
 
 export type GitHTTPServer = {
   port: number;
@@ -17,7 +24,10 @@ export type GitHTTPServer = {
  * every request needs HTTP basic auth with that user and password, as a git host with a
  * token would; without it the repositories are public.
  */
-export async function startGitHTTP(root: string, auth?: { username: string; password: string }): Promise<GitHTTPServer> {
+export async function startGitHTTP(
+  root: string,
+  auth?: { username: string; password: string },
+): Promise<GitHTTPServer> {
   const requests: GitHTTPRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -27,7 +37,13 @@ export async function startGitHTTP(root: string, auth?: { username: string; pass
 
   function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: GitHTTPRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), status: 0, body: body.toString('latin1') };
+    const record: GitHTTPRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.slice(1),
+      status: 0,
+      body: body.toString('latin1'),
+    };
     requests.push(record);
     const user = basicUser(req, auth);
     if (auth && !user) {
@@ -66,10 +82,11 @@ export async function startGitHTTP(root: string, auth?: { username: string; pass
     port,
     requests,
     url: (repo) => `http://127.0.0.1:${port}/${repo}`,
-    stop: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -39,8 +39,10 @@ export async function startGitSSH(root: string, authorizedKey: string): Promise<
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' || ctx.key.algo !== allowed.type) return ctx.reject(['publickey']);
       const expected = allowed.getPublicSSH();
-      if (ctx.key.data.length !== expected.length || !timingSafeEqual(ctx.key.data, expected)) return ctx.reject(['publickey']);
-      if (ctx.signature && ctx.blob && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject(['publickey']);
+      if (ctx.key.data.length !== expected.length || !timingSafeEqual(ctx.key.data, expected))
+        return ctx.reject(['publickey']);
+      if (ctx.signature && ctx.blob && allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true)
+        return ctx.reject(['publickey']);
       ctx.accept();
     });
     client.on('ready', () => {
@@ -57,7 +59,12 @@ export async function startGitSSH(root: string, authorizedKey: string): Promise<
           if (!match) return reject?.();
           const stream = accept();
           const child = spawn('git-upload-pack', [join(root, match[1]!.replace(/^\/+/, ''))], {
-            env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', ...(env.GIT_PROTOCOL ? { GIT_PROTOCOL: env.GIT_PROTOCOL } : {}) },
+            env: {
+              ...process.env,
+              GIT_CONFIG_GLOBAL: '/dev/null',
+              GIT_CONFIG_NOSYSTEM: '1',
+              ...(env.GIT_PROTOCOL ? { GIT_PROTOCOL: env.GIT_PROTOCOL } : {}),
+            },
             stdio: ['pipe', 'pipe', 'pipe'],
           });
           child.stdin.on('error', () => undefined);

@@ -4,7 +4,9 @@ import { ValueError, type Value } from '../values.js';
 export function arity(args: Value[], params: string[], variadic = false): void {
   if (args.length < params.length || (!variadic && args.length > params.length)) {
     const expected = variadic ? `at least ${params.length}` : `${params.length}`;
-    throw new ValueError(`expected ${expected} argument(s) (${params.join(', ')}${variadic ? ', ...' : ''}), got ${args.length}`);
+    throw new ValueError(
+      `expected ${expected} argument(s) (${params.join(', ')}${variadic ? ', ...' : ''}), got ${args.length}`,
+    );
   }
 }
 

@@ -8,7 +8,10 @@ export type FileAccess = { files: ReadonlyMap<string, Buffer>; baseDir: string }
 
 /** Resolves a path against the job file's folder; anything outside the repository is refused. */
 function resolvePath(access: FileAccess, path: string): string {
-  if (posix.isAbsolute(path)) throw new ValueError(`absolute path "${path}" is outside the repository; file functions read only repository files`);
+  if (posix.isAbsolute(path))
+    throw new ValueError(
+      `absolute path "${path}" is outside the repository; file functions read only repository files`,
+    );
   const resolved = posix.normalize(posix.join(access.baseDir, path));
   if (resolved === '..' || resolved.startsWith('../')) throw new ValueError(`path "${path}" leaves the repository`);
   return resolved === '.' ? '' : resolved;
@@ -50,27 +53,49 @@ export function filesystemFunctions(access: FileAccess): Record<string, HclFunct
   return {
     file: (a) => {
       const content = read(a).toString('utf8');
-      if (content.includes('\uFFFD')) throw new ValueError('contents of the file are not valid UTF-8; use filebase64 instead');
+      if (content.includes('\uFFFD'))
+        throw new ValueError('contents of the file are not valid UTF-8; use filebase64 instead');
       return content;
     },
     filebase64: (a) => read(a).toString('base64'),
     /** The file as text with `${` and `%{` escaped, for heredocs that must not interpolate it. */
-    fileescaped: (a) => read(a).toString('utf8').replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{'),
-    fileexists: (a) => { arity(a, ['path']); return access.files.has(resolvePath(access, toStr(a[0]!, arg(1, 'path')))); },
+    fileescaped: (a) =>
+      read(a)
+        .toString('utf8')
+        .replace(/\$\{/g, () => '$${')
+        .replace(/%\{/g, () => '%%{'),
+    fileexists: (a) => {
+      arity(a, ['path']);
+      return access.files.has(resolvePath(access, toStr(a[0]!, arg(1, 'path'))));
+    },
     fileset: (a) => {
       arity(a, ['path', 'pattern']);
       const root = resolvePath(access, toStr(a[0]!, arg(1, 'path')));
       const matcher = globToRegex(toStr(a[1]!, arg(2, 'pattern')));
       const prefix = root === '' ? '' : root + '/';
-      return [...access.files.keys()].filter((f) => f.startsWith(prefix) && matcher.test(f.slice(prefix.length))).map((f) => f.slice(prefix.length)).sort();
+      return [...access.files.keys()]
+        .filter((f) => f.startsWith(prefix) && matcher.test(f.slice(prefix.length)))
+        .map((f) => f.slice(prefix.length))
+        .sort();
     },
-    abspath: (a) => { arity(a, ['path']); return '/' + resolvePath(access, toStr(a[0]!, arg(1, 'path'))); },
-    basename: (a) => { arity(a, ['path']); const p = toStr(a[0]!, arg(1, 'path')); return p === '' ? '.' : posix.basename(p) || '/'; },
-    dirname: (a) => { arity(a, ['path']); return posix.dirname(toStr(a[0]!, arg(1, 'path'))); },
+    abspath: (a) => {
+      arity(a, ['path']);
+      return '/' + resolvePath(access, toStr(a[0]!, arg(1, 'path')));
+    },
+    basename: (a) => {
+      arity(a, ['path']);
+      const p = toStr(a[0]!, arg(1, 'path'));
+      return p === '' ? '.' : posix.basename(p) || '/';
+    },
+    dirname: (a) => {
+      arity(a, ['path']);
+      return posix.dirname(toStr(a[0]!, arg(1, 'path')));
+    },
     pathexpand: (a) => {
       arity(a, ['path']);
       const p = toStr(a[0]!, arg(1, 'path'));
-      if (p.startsWith('~')) throw new ValueError('pathexpand cannot expand "~" offline: the renderer has no home directory');
+      if (p.startsWith('~'))
+        throw new ValueError('pathexpand cannot expand "~" offline: the renderer has no home directory');
       return p;
     },
   };

@@ -22,7 +22,10 @@ function run(src: string): Value {
 // Every function of jobspec2's library, with a value checked by hand against the cty/go-cty-funcs docs.
 const CASES: Array<[string, Value]> = [
   ['chomp("hello\\n\\n")', 'hello'],
-  ['format("%s-%03d-%.2f-%t-%q-%x-%5s|%-4s|", "a", 7, 3.14159, true, "q", 255, "r", "l")', 'a-007-3.14-true-"q"-ff-    r|l   |'],
+  [
+    'format("%s-%03d-%.2f-%t-%q-%x-%5s|%-4s|", "a", 7, 3.14159, true, "q", 255, "r", "l")',
+    'a-007-3.14-true-"q"-ff-    r|l   |',
+  ],
   ['formatlist("%s=%d", ["a", "b"], [1, 2])', ['a=1', 'b=2']],
   ['indent(2, "a\\nb")', 'a\n  b'],
   ['join(", ", ["a", "b"], ["c"])', 'a, b, c'],
@@ -71,7 +74,13 @@ const CASES: Array<[string, Value]> = [
   ['range(1, 8, 3)', [1, 4, 7]],
   ['reverse([1, 2])', [2, 1]],
   ['setintersection(["a", "b"], ["b", "c"])', ['b']],
-  ['setproduct(["a"], [1, 2])', [['a', 1], ['a', 2]]],
+  [
+    'setproduct(["a"], [1, 2])',
+    [
+      ['a', 1],
+      ['a', 2],
+    ],
+  ],
   ['setunion(["b"], ["a", "b"])', ['a', 'b']],
   ['slice(["a", "b", "c"], 1, 3)', ['b', 'c']],
   ['sort(["c", "a", "b"])', ['a', 'b', 'c']],
@@ -83,7 +92,10 @@ const CASES: Array<[string, Value]> = [
   ['jsondecode("{\\"b\\":1,\\"a\\":[true]}")', { a: [true], b: 1 }],
   ['urlencode("a b&c/d")', 'a+b%26c%2Fd'],
   ['yamldecode("a: 1\\nb: [x, y]\\n")', { a: 1, b: ['x', 'y'] }],
-  ['yamlencode({ foo = [1, 2], bar = "baz", m = { x = true } })', '"bar": "baz"\n"foo":\n- 1\n- 2\n"m":\n  "x": true\n'],
+  [
+    'yamlencode({ foo = [1, 2], bar = "baz", m = { x = true } })',
+    '"bar": "baz"\n"foo":\n- 1\n- 2\n"m":\n  "x": true\n',
+  ],
   ['md5("hello")', '5d41402abc4b2a76b9719d911017c592'],
   ['sha1("hello")', 'aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d'],
   ['sha256("hello")', '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824'],
@@ -134,12 +146,19 @@ test('bad arguments fail with the function named and the position of the call', 
     ['zipmap(["a"], [])', /number of keys \(1\) does not match/],
   ];
   for (const [src, pattern] of bad) {
-    assert.throws(() => run(`  ${src}`), (error: unknown) => error instanceof HclError && error.pos.column === 3 && pattern.test(error.message), src);
+    assert.throws(
+      () => run(`  ${src}`),
+      (error: unknown) => error instanceof HclError && error.pos.column === 3 && pattern.test(error.message),
+      src,
+    );
   }
 });
 
 test('without repository files, file functions fail as on /v1/jobs/parse', () => {
   const src = 'file("a")';
   const p = new ExprParser(src);
-  assert.throws(() => evaluate(p.parseExpression(), { src, variables: new Map(), functions: jobspecFunctions() }), /filesystem functions disabled/);
+  assert.throws(
+    () => evaluate(p.parseExpression(), { src, variables: new Map(), functions: jobspecFunctions() }),
+    /filesystem functions disabled/,
+  );
 });

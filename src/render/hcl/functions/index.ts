@@ -26,7 +26,9 @@ const pure: Record<string, HclFunction> = Object.assign(Object.create(null) as R
 
 const disabledFs: Record<string, HclFunction> = Object.create(pure) as Record<string, HclFunction>;
 for (const name of Object.keys(filesystemFunctions({ files: new Map(), baseDir: '' }))) {
-  disabledFs[name] = () => { throw new ValueError('filesystem functions disabled'); };
+  disabledFs[name] = () => {
+    throw new ValueError('filesystem functions disabled');
+  };
 }
 
 /**

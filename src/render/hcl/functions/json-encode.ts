@@ -10,9 +10,15 @@ export function jsonEncode(value: Value): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return goString(value);
   if (Array.isArray(value)) return `[${value.map(jsonEncode).join(',')}]`;
-  return `{${Object.keys(value).sort().map((key) => `${goString(key)}:${jsonEncode(value[key]!)}`).join(',')}}`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((key) => `${goString(key)}:${jsonEncode(value[key]!)}`)
+    .join(',')}}`;
 }
 
 function goString(text: string): string {
-  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

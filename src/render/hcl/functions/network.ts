@@ -26,7 +26,8 @@ function parsePrefix(text: string): Prefix {
   const [ip, bits] = text.split('/');
   const parsed = ip === undefined ? undefined : parseIp(ip);
   const width = parsed?.v6 ? 128 : 32;
-  if (!parsed || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > width) throw new ValueError(`invalid CIDR address: ${text}`);
+  if (!parsed || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > width)
+    throw new ValueError(`invalid CIDR address: ${text}`);
   return { ...parsed, bits: Number(bits) };
 }
 
@@ -35,7 +36,10 @@ function formatIp(addr: bigint, v6: boolean): string {
   const groups = Array.from({ length: 8 }, (_v, k) => ((addr >> BigInt(112 - 16 * k)) & 0xffffn).toString(16));
   let best = { start: -1, len: 0 };
   for (let k = 0; k < 8;) {
-    if (groups[k] !== '0') { k++; continue; }
+    if (groups[k] !== '0') {
+      k++;
+      continue;
+    }
     let e = k;
     while (e < 8 && groups[e] === '0') e++;
     if (e - k > best.len && e - k > 1) best = { start: k, len: e - k };
@@ -53,8 +57,10 @@ function network(p: Prefix): bigint {
 
 function subnet(p: Prefix, newbits: number, netnum: number): Prefix {
   const width = p.v6 ? 128 : 32;
-  if (newbits < 0 || p.bits + newbits > width) throw new ValueError(`insufficient address space to extend prefix of ${p.bits} by ${newbits}`);
-  if (netnum < 0 || BigInt(netnum) >= 1n << BigInt(newbits)) throw new ValueError(`prefix extension of ${newbits} does not accommodate a subnet numbered ${netnum}`);
+  if (newbits < 0 || p.bits + newbits > width)
+    throw new ValueError(`insufficient address space to extend prefix of ${p.bits} by ${newbits}`);
+  if (netnum < 0 || BigInt(netnum) >= 1n << BigInt(newbits))
+    throw new ValueError(`prefix extension of ${newbits} does not accommodate a subnet numbered ${netnum}`);
   const bits = p.bits + newbits;
   return { v6: p.v6, bits, addr: network(p) | (BigInt(netnum) << BigInt(width - bits)) };
 }
@@ -70,7 +76,8 @@ export const networkFunctions: Record<string, HclFunction> = {
     const hostnum = BigInt(toNum(a[1]!, arg(2, 'hostnum')));
     const size = 1n << BigInt((p.v6 ? 128 : 32) - p.bits);
     const offset = hostnum < 0n ? size + hostnum : hostnum;
-    if (offset < 0n || offset >= size) throw new ValueError(`prefix of ${p.bits} does not accommodate a host numbered ${hostnum}`);
+    if (offset < 0n || offset >= size)
+      throw new ValueError(`prefix of ${p.bits} does not accommodate a host numbered ${hostnum}`);
     return formatIp(network(p) + offset, p.v6);
   },
   cidrnetmask: (a) => {
@@ -91,10 +98,16 @@ export const networkFunctions: Record<string, HclFunction> = {
     return a.slice(1).map((v, k) => {
       const newbits = toNum(v, arg(k + 2, 'newbits'));
       const bits = p.bits + newbits;
-      if (newbits < 1 || bits > width) throw new ValueError(`would extend prefix to ${bits} bits, which is too long for an IPv${p.v6 ? 6 : 4} address`);
+      if (newbits < 1 || bits > width)
+        throw new ValueError(
+          `would extend prefix to ${bits} bits, which is too long for an IPv${p.v6 ? 6 : 4} address`,
+        );
       const size = 1n << BigInt(width - bits);
       const start = ((next + size - 1n) / size) * size;
-      if (start + size > network(p) + (1n << BigInt(width - p.bits))) throw new ValueError(`not enough remaining address space for a subnet with a prefix of ${bits} bits after ${formatIp(next, p.v6)}`);
+      if (start + size > network(p) + (1n << BigInt(width - p.bits)))
+        throw new ValueError(
+          `not enough remaining address space for a subnet with a prefix of ${bits} bits after ${formatIp(next, p.v6)}`,
+        );
       next = start + size;
       return show({ v6: p.v6, bits, addr: start });
     });

@@ -7,7 +7,8 @@ function fromYaml(value: unknown): Value {
   if (value === undefined) return null;
   if (Array.isArray(value)) return value.map(fromYaml);
   if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === 'object') return sortedObject(Object.entries(value).map(([k, v]) => [k, fromYaml(v)]));
+  if (value !== null && typeof value === 'object')
+    return sortedObject(Object.entries(value).map(([k, v]) => [k, fromYaml(v)]));
   return value as Value;
 }
 
@@ -27,8 +28,10 @@ function toYaml(value: Value, indent: string): string {
 
 /** A value after `- ` or `key:`: scalars inline, collections on the following lines. */
 function nested(value: Value, indent: string, inList: boolean): string {
-  if (Array.isArray(value) && value.length > 0) return inList ? ' ' + toYaml(value, indent).trimStart() : '\n' + toYaml(value, indent.slice(2));
-  if (isObject(value) && Object.keys(value).length > 0) return inList ? ' ' + toYaml(value, indent).trimStart() : '\n' + toYaml(value, indent);
+  if (Array.isArray(value) && value.length > 0)
+    return inList ? ' ' + toYaml(value, indent).trimStart() : '\n' + toYaml(value, indent.slice(2));
+  if (isObject(value) && Object.keys(value).length > 0)
+    return inList ? ' ' + toYaml(value, indent).trimStart() : '\n' + toYaml(value, indent);
   return ' ' + toYaml(value, indent);
 }
 
@@ -49,5 +52,8 @@ export const yamlFunctions: Record<string, HclFunction> = {
       throw new ValueError(`invalid YAML: ${(error as Error).message.split('\n')[0]}`);
     }
   },
-  yamlencode: (a) => { arity(a, ['value']); return toYaml(a[0]!, ''); },
+  yamlencode: (a) => {
+    arity(a, ['value']);
+    return toYaml(a[0]!, '');
+  },
 };
