@@ -1,15 +1,14 @@
 import type { Logger } from 'pino';
-import type { AppSpec, AppStatus, Condition, Health, LastSync } from '../domain/app.js';
-import { worseHealth } from '../domain/app.js';
+import type { AppSpec, AppStatus, LastSync } from '../domain/app.js';
 import type { Snapshot } from '../domain/commit.js';
-import { DroverError, type ErrorKind } from '../domain/errors.js';
+import type { ErrorKind } from '../domain/errors.js';
+import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { getPin } from '../store/pins.js';
 import {
-  attachDeployments,
   finishSyncRun,
   getSyncRun,
   startSyncRun,
@@ -20,8 +19,9 @@ import {
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
-import { applyComparison, pruneBlocked, type SyncSelection } from './sync.js';
 import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
+import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
+import { applyComparison, type SyncOutcome, type SyncSelection } from './sync.js';
 
 export type ReconcileDeps = {
   mirrors: MirrorSet;
@@ -75,81 +75,61 @@ export type ReconcileOutcome = {
 
 const DEFAULT_DEADLINES = { source: 300_000, observe: 60_000, sync: 300_000 };
 
+/** What every step of one reconcile reads: the app, the request and what the store knew before. */
+type Cycle = {
+  deps: ReconcileDeps;
+  app: AppSpec;
+  request: ReconcileRequest;
+  now: () => Date;
+  deadlines: typeof DEFAULT_DEADLINES;
+  log: Logger;
+  previous: AppStatus | undefined;
+  pin: AppStatus['pin'];
+  nomad: NomadClient;
+  tracker: HealthTracker;
+};
+
+/** The result of the first look: git's jobs at the revision, the cluster's, and how they compare. */
+type Loaded = {
+  snapshot: Snapshot;
+  desired: DesiredJob[];
+  stubs: Map<string, JobListStub>;
+  comparison: ComparisonResult;
+  revision: string;
+  digest: string;
+};
+
+/** What a sync wrote, and the run that records it. */
+type Written = { runId: number; outcome: SyncOutcome & { message?: string }; lastSync: LastSync; message?: string };
+
 /**
- * One reconcile of one app, as a list of steps: source, render, observe, compare, decide,
- * sync, summarize. A failure before compare leaves the app Unknown and touches nothing.
+ * One reconcile of one app, as a list of steps: load and compare, decide, sync, look again,
+ * summarize. A failure before compare leaves the app Unknown and touches nothing.
  */
 export async function reconcileApp(
   deps: ReconcileDeps,
   app: AppSpec,
   request: ReconcileRequest,
 ): Promise<ReconcileOutcome> {
-  const now = deps.now ?? (() => new Date());
-  const deadlines = { ...DEFAULT_DEADLINES, ...deps.deadlines };
-  const log = deps.logger.child({ app: app.name });
-  const previous = getAppStatus(deps.db, app.name);
-  const pin = getPin(deps.db, app.name);
-  const nomad = deps.nomadFor(app.destination.cluster);
-  const wanted = request.sync?.revision ?? pin?.revision ?? app.source.revision;
-
-  let snapshot: Snapshot;
-  let comparison: ComparisonResult;
-  let desired;
-  let observation;
+  const cycle = beginCycle(deps, app, request);
+  let loaded: Loaded;
   try {
-    snapshot = await withDeadline(
-      'git fetch and snapshot',
-      deadlines.source,
-      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
-    );
-    desired = await renderDesired(app, snapshot, nomad);
-    observation = await withDeadline(
-      'observing Nomad',
-      deadlines.observe,
-      observe(nomad, deps.inventory, deps.db, app, desired, {
-        cachedReads: true,
-        cachedList: !ASKED_BY_USER.has(request.trigger),
-      }),
-    );
-    comparison = compare({
-      app: app.name,
-      desired,
-      live: observation.live,
-      ignoreDifferences: app.ignoreDifferences,
-      adopt: app.syncPolicy.adopt,
-      unchanged: observation.unchanged,
-    });
+    loaded = await loadAndCompare(cycle);
   } catch (error) {
-    return failed(deps, app, previous, pin, now, error);
+    return failed(deps, app, cycle.previous, cycle.pin, cycle.now, error);
   }
-  const revision = snapshot.revision;
-  const digest = contentDigest(desired);
-  log.debug({ revision, sync: comparison.status }, 'compared');
-
-  const tracker = deps.health ?? new HealthTracker();
+  const { comparison, revision, digest } = loaded;
+  const { previous, pin, now } = cycle;
   const lastRun =
     previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
-  const assessHealth = async (result: ComparisonResult, stubs: Map<string, JobListStub>, run: SyncRun | undefined) => {
-    const readings = await tracker.assess(nomad, app.destination.cluster, result, stubs, writesOf(run));
-    if (run) recordDeployments(deps.db, run, readings);
-    return readings;
-  };
-  const health = await assessHealth(comparison, observation.stubs, lastRun);
-  // A write whose deployment failed (and that Nomad may have rolled back) is not repeated
-  // automatically for the same content: a commit that changes it, or a manual sync, tries again.
-  const held =
-    request.trigger === 'sync' || request.trigger === 'rollback'
-      ? new Map<string, string>()
-      : heldBack(comparison, health, previous, revision, digest);
+  const health = await assessHealth(cycle, comparison, loaded.stubs, lastRun);
+  const held = holdsFor(cycle, loaded, health);
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
-    const outcome = await applyComparison(nomad, app, comparison, { ...request.sync, hold: held });
-    return {
-      status: summarize(app, comparison, { revision, digest, previous, pin, now, health, held }),
-      comparison,
-      actions: outcome.actions,
-    };
+    const outcome = await applyComparison(cycle.nomad, app, comparison, { ...request.sync, hold: held });
+    const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
+    return { status, comparison, actions: outcome.actions };
   }
   if (!shouldSync(app, request, comparison, previous, digest, pin !== undefined, held)) {
     rememberApplied(deps.db, app, revision, comparison);
@@ -157,7 +137,82 @@ export async function reconcileApp(
     saveAppStatus(deps.db, app.name, status);
     return { status, comparison };
   }
+  const written = await syncAndRecord(cycle, loaded, held);
+  return lookAgainAndSummarize(cycle, loaded, written);
+}
 
+function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Cycle {
+  return {
+    deps,
+    app,
+    request,
+    now: deps.now ?? (() => new Date()),
+    deadlines: { ...DEFAULT_DEADLINES, ...deps.deadlines },
+    log: deps.logger.child({ app: app.name }),
+    previous: getAppStatus(deps.db, app.name),
+    pin: getPin(deps.db, app.name),
+    nomad: deps.nomadFor(app.destination.cluster),
+    tracker: deps.health ?? new HealthTracker(),
+  };
+}
+
+/** Step: read git at the wanted revision, render it, observe the cluster and compare. Throws on any failure. */
+async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
+  const { deps, app, request, deadlines, nomad } = cycle;
+  const wanted = request.sync?.revision ?? cycle.pin?.revision ?? app.source.revision;
+  const snapshot = await withDeadline(
+    'git fetch and snapshot',
+    deadlines.source,
+    loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
+  );
+  const desired = await renderDesired(app, snapshot, nomad);
+  const observation = await withDeadline(
+    'observing Nomad',
+    deadlines.observe,
+    observe(nomad, deps.inventory, deps.db, app, desired, {
+      cachedReads: true,
+      cachedList: !ASKED_BY_USER.has(request.trigger),
+    }),
+  );
+  const comparison = compare({
+    app: app.name,
+    desired,
+    live: observation.live,
+    ignoreDifferences: app.ignoreDifferences,
+    adopt: app.syncPolicy.adopt,
+    unchanged: observation.unchanged,
+  });
+  const revision = snapshot.revision;
+  cycle.log.debug({ revision, sync: comparison.status }, 'compared');
+  return { snapshot, desired, stubs: observation.stubs, comparison, revision, digest: contentDigest(desired) };
+}
+
+/** Step: each job's health, tying the run's writes to the deployments they started. */
+async function assessHealth(
+  cycle: Cycle,
+  result: ComparisonResult,
+  stubs: Map<string, JobListStub>,
+  run: SyncRun | undefined,
+): Promise<Map<string, HealthReading>> {
+  const readings = await cycle.tracker.assess(cycle.nomad, cycle.app.destination.cluster, result, stubs, writesOf(run));
+  if (run) recordDeployments(cycle.deps.db, run, readings);
+  return readings;
+}
+
+/**
+ * A write whose deployment failed (and that Nomad may have rolled back) is not repeated
+ * automatically for the same content: a commit that changes it, or a manual sync, tries again.
+ */
+function holdsFor(cycle: Cycle, loaded: Loaded, health: Map<string, HealthReading>): Map<string, string> {
+  const { trigger } = cycle.request;
+  if (trigger === 'sync' || trigger === 'rollback') return new Map<string, string>();
+  return heldBack(loaded.comparison, health, cycle.previous, loaded.revision, loaded.digest);
+}
+
+/** Step: write to Nomad under a sync run that history keeps. */
+async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, string>): Promise<Written> {
+  const { deps, app, request, now, log } = cycle;
+  const { snapshot, revision } = loaded;
   const started = now();
   const runId = startSyncRun(deps.db, {
     app: app.name,
@@ -170,24 +225,18 @@ export async function reconcileApp(
     commitDate: snapshot.commit.date,
   });
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
-  let outcome;
+  let outcome: Written['outcome'];
   try {
-    outcome = await withDeadline(
-      'sync',
-      deadlines.sync,
-      applyComparison(nomad, app, comparison, { ...request.sync, hold: held }),
-    );
+    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...request.sync, hold: held });
+    outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
   const finished = now();
-  const message = outcome.failed
-    ? 'message' in outcome
-      ? outcome.message
-      : failureMessage(outcome.actions)
-    : undefined;
+  const message = outcome.failed ? (outcome.message ?? failureMessage(outcome.actions)) : undefined;
+  const result = outcome.failed ? 'Failed' : 'Succeeded';
   finishSyncRun(deps.db, runId, {
-    result: outcome.failed ? 'Failed' : 'Succeeded',
+    result,
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     message,
@@ -200,58 +249,50 @@ export async function reconcileApp(
     trigger: request.trigger,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
-    result: outcome.failed ? 'Failed' : 'Succeeded',
+    result,
     message,
-    contentDigest: digest,
+    contentDigest: loaded.digest,
   };
-  log.info(
-    {
-      revision,
-      run: runId,
-      result: lastSync.result,
-      actions: outcome.actions.filter((a) => a.action !== 'unchanged').length,
-    },
-    'synced',
-  );
+  const changed = outcome.actions.filter((a) => a.action !== 'unchanged').length;
+  log.info({ revision, run: runId, result, actions: changed }, 'synced');
+  return { runId, outcome, lastSync, message };
+}
 
-  // Look again, reading every job, with a list that includes Drover's own writes, so the status reflects what Nomad now holds.
+/**
+ * Step: look again, reading every job, with a list that includes Drover's own writes, so the
+ * status reflects what Nomad now holds; then summarize.
+ */
+async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Written): Promise<ReconcileOutcome> {
+  const { deps, app, previous, pin, now } = cycle;
+  const { runId, outcome, lastSync, message } = written;
   let after: ComparisonResult;
   let healthAfter: Map<string, HealthReading>;
   try {
+    const atLeast = Math.max(0, ...outcome.actions.map((a) => a.jobModifyIndex ?? 0));
     const seen = await withDeadline(
       'observing Nomad',
-      deadlines.observe,
-      observe(nomad, deps.inventory, deps.db, app, desired, {
+      cycle.deadlines.observe,
+      observe(cycle.nomad, deps.inventory, deps.db, app, loaded.desired, {
         cachedReads: false,
-        cachedList: { atLeast: Math.max(0, ...outcome.actions.map((a) => a.jobModifyIndex ?? 0)) },
+        cachedList: { atLeast },
       }),
     );
     after = compare({
       app: app.name,
-      desired,
+      desired: loaded.desired,
       live: seen.live,
       ignoreDifferences: app.ignoreDifferences,
       adopt: app.syncPolicy.adopt,
     });
-    healthAfter = await assessHealth(after, seen.stubs, getSyncRun(deps.db, app.name, runId));
+    healthAfter = await assessHealth(cycle, after, seen.stubs, getSyncRun(deps.db, app.name, runId));
   } catch (error) {
-    return {
-      ...failed(deps, app, { ...(previous ?? baseStatus()), lastSync }, pin, now, error),
-      runId,
-      actions: outcome.actions,
-    };
+    const base = { ...(previous ?? baseStatus()), lastSync };
+    return { ...failed(deps, app, base, pin, now, error), runId, actions: outcome.actions };
   }
-  rememberApplied(deps.db, app, revision, after);
-  const status = summarize(app, after, {
-    revision,
-    digest,
-    previous,
-    pin,
-    now,
-    lastSync,
-    health: healthAfter,
-    held: new Map(),
-  });
+  rememberApplied(deps.db, app, loaded.revision, after);
+  const { revision, digest } = loaded;
+  const health = healthAfter;
+  const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
   if (outcome.failed) status.conditions.push({ type: 'SyncError', message: message ?? 'sync failed' });
   saveAppStatus(deps.db, app.name, status);
   return {
@@ -284,186 +325,6 @@ function shouldSync(
   if (request.trigger === 'retry') return true;
   // Automated sync acts when a commit changed this app's jobs; self-heal also acts on drift.
   return previous?.sync.contentDigest !== digest || app.syncPolicy.selfHeal;
-}
-
-type SummaryContext = {
-  revision: string;
-  digest: string;
-  previous: AppStatus | undefined;
-  pin: AppStatus['pin'];
-  now: () => Date;
-  lastSync?: LastSync;
-  health: Map<string, HealthReading>;
-  /** Jobs whose failed write is not repeated automatically, with why. */
-  held: Map<string, string>;
-};
-
-/** The JobModifyIndex of each job the run wrote. */
-function writesOf(run: SyncRun | undefined): Map<string, number> {
-  const writes = new Map<string, number>();
-  for (const action of run?.jobs ?? []) {
-    if (
-      (action.action === 'create' || action.action === 'update') &&
-      action.result === 'ok' &&
-      action.jobModifyIndex !== undefined
-    )
-      writes.set(`${action.namespace}/${action.id}`, action.jobModifyIndex);
-  }
-  return writes;
-}
-
-/** Out-of-sync jobs whose last write, of this same content, ended in a failed deployment. */
-function heldBack(
-  comparison: ComparisonResult,
-  health: Map<string, HealthReading>,
-  previous: AppStatus | undefined,
-  revision: string,
-  digest: string,
-): Map<string, string> {
-  const held = new Map<string, string>();
-  // Held only while git still asks for exactly what that sync applied.
-  const same = previous?.lastSync?.contentDigest
-    ? previous.lastSync.contentDigest === digest
-    : previous?.lastSync?.revision === revision;
-  if (!same) return held;
-  for (const job of comparison.jobs) {
-    const key = `${job.namespace}/${job.id}`;
-    const write = health.get(key)?.write;
-    if (write?.status === 'failed' && (job.status === 'OutOfSync' || job.status === 'Missing')) {
-      held.set(
-        key,
-        `the deployment of ${(previous?.lastSync?.revision ?? revision).slice(0, 12)} failed; not re-applied automatically until a commit changes it or a manual sync`,
-      );
-    }
-  }
-  return held;
-}
-
-/** Turns a comparison into the app's status (design.md, "Flux": one summarizer). */
-function summarize(app: AppSpec, comparison: ComparisonResult, ctx: SummaryContext): AppStatus {
-  const blocked = pruneBlocked(app, comparison);
-  const conditions: Condition[] = [...comparison.conditions];
-  if (blocked) conditions.push({ type: 'PruneSkipped', message: blocked });
-  for (const [key, reading] of ctx.health) {
-    if (reading.write?.status !== 'failed') continue;
-    const w = reading.write;
-    const now =
-      reading.deployment && reading.deployment.id !== w.id
-        ? `; Nomad has since moved to version ${reading.deployment.jobVersion}`
-        : '';
-    const hold = ctx.held.get(key);
-    conditions.push({
-      type: 'DeploymentFailed',
-      message: `${key}: deployment ${w.id.slice(0, 8)} of version ${w.jobVersion} failed (${w.statusDescription})${now}${hold ? `; ${hold}` : ''}`,
-    });
-  }
-  if (ctx.pin)
-    conditions.push({
-      type: 'Pinned',
-      message: `pinned to ${ctx.pin.revision.slice(0, 12)} (${ctx.pin.reason}); automated sync is suspended until unpinned`,
-    });
-  const jobs = comparison.jobs.map(({ id, namespace, file, status, diffCount }) => {
-    const health = ctx.health.get(`${namespace}/${id}`)?.health;
-    return {
-      id,
-      namespace,
-      ...(file ? { file } : {}),
-      status,
-      ...(health ? { health } : {}),
-      ...(diffCount ? { diffCount } : {}),
-    };
-  });
-  const status: AppStatus = {
-    sync: {
-      status: comparison.status,
-      revision: comparison.status === 'Synced' ? ctx.revision : ctx.previous?.sync.revision,
-      targetRevision: ctx.revision,
-      contentDigest: ctx.digest,
-    },
-    health: appHealth(jobs),
-    jobs,
-    conditions,
-    lastSync: ctx.lastSync ?? ctx.previous?.lastSync,
-    ...(ctx.pin ? { pin: ctx.pin } : {}),
-    observedAt: ctx.now().toISOString(),
-  };
-  return status;
-}
-
-/** The worst health of the app's jobs (jobs of other owners have none and do not count). */
-function appHealth(jobs: Array<{ id: string; health?: Health }>): Health {
-  const assessed = jobs.filter((job) => job.health);
-  if (assessed.length === 0) return { status: 'Healthy', message: 'no jobs' };
-  let worst: Health = { status: 'Healthy' };
-  let worstJob = '';
-  for (const job of assessed) {
-    if (worseHealth(worst.status, job.health!.status) !== worst.status) {
-      worst = job.health!;
-      worstJob = job.id;
-    }
-  }
-  if (worst.status === 'Healthy') return { status: 'Healthy', message: `${assessed.length} job(s) healthy` };
-  return { status: worst.status, message: `${worstJob}: ${worst.message ?? worst.status}` };
-}
-
-/** Ties the run's writes to the deployments Nomad created for them (once; later reconciles find them recorded). */
-function recordDeployments(db: DB, run: SyncRun, readings: Map<string, HealthReading>): void {
-  const recorded = new Set(run.jobs.filter((a) => a.deploymentId).map((a) => `${a.namespace}/${a.id}`));
-  const deployments = [...readings].flatMap(([key, reading]) => {
-    // The deployment the write started, which after an auto-revert is no longer the latest.
-    if (!reading.write || recorded.has(key)) return [];
-    const slash = key.indexOf('/');
-    return [
-      {
-        namespace: key.slice(0, slash),
-        id: key.slice(slash + 1),
-        deploymentId: reading.write.id,
-        jobSpecModifyIndex: reading.write.jobSpecModifyIndex,
-      },
-    ];
-  });
-  if (deployments.length > 0 && run.id !== undefined) attachDeployments(db, run.id, deployments);
-}
-
-function failureMessage(actions: JobAction[]): string {
-  return actions
-    .filter((a) => a.result === 'failed')
-    .map((a) => `${a.id}: ${a.message}`)
-    .join('; ');
-}
-
-function baseStatus(): AppStatus {
-  return { sync: { status: 'Unknown' }, health: { status: 'Unknown' }, jobs: [], conditions: [] };
-}
-
-/** Nothing was changed: the app is Unknown with the reason, and the controller decides on retries. */
-function failed(
-  deps: ReconcileDeps,
-  app: AppSpec,
-  previous: AppStatus | undefined,
-  pin: AppStatus['pin'],
-  now: () => Date,
-  error: unknown,
-): ReconcileOutcome {
-  const kind: ErrorKind = error instanceof DroverError ? error.kind : 'transient';
-  const message = (error as Error).message;
-  const status: AppStatus = {
-    sync: {
-      status: 'Unknown',
-      revision: previous?.sync.revision,
-      targetRevision: previous?.sync.targetRevision,
-      contentDigest: previous?.sync.contentDigest,
-    },
-    health: { status: 'Unknown', message: 'the app could not be compared' },
-    jobs: previous?.jobs ?? [],
-    conditions: [{ type: 'ComparisonError', message }],
-    lastSync: previous?.lastSync,
-    ...(pin ? { pin } : {}),
-    observedAt: now().toISOString(),
-  };
-  saveAppStatus(deps.db, app.name, status);
-  deps.logger.warn({ app: app.name, err: message }, 'reconcile failed; nothing was changed');
-  return { status, error: { kind, message } };
 }
 
 export type { SyncRun };
