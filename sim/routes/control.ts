@@ -41,7 +41,8 @@ export function controlRoutes(app: Hono, sim: Sim): void {
     sim.faults.latency = { ms, ...(path ? { path } : {}) };
     return c.json(sim.faults.describe());
   });
-  // {"job": "web", "namespace": "default", "group": "g", "task": "t", "image": "nginx:broken"}: new allocations of that job (group, task, image) fail.
+  // {"job": "web", "namespace": "default", "group": "g", "task": "t", "image": "nginx:broken"}:
+  // new allocations of that job (group, task, image) fail.
   app.post('/_sim/faults/allocations', async (c) => {
     const body = await readOptionalBody(c);
     const job = String(field(body, 'job') ?? '');

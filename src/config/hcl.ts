@@ -68,7 +68,8 @@ function bodyObject(
       const first = positions.get(blockPath.join('.'));
       throw new DroverError(
         'DROVER_ERR_CONFIG',
-        `${file}:${block.pos.line}:${block.pos.column}: duplicate ${keys.join(' ')} block${first ? `; the first is at line ${first.line}` : ''}`,
+        `${file}:${block.pos.line}:${block.pos.column}: duplicate ${keys.join(' ')} block` +
+          (first ? `; the first is at line ${first.line}` : ''),
         { file },
       );
     }

@@ -209,7 +209,7 @@ test('HCL config errors name file, line and field', () => {
   assert.throws(() => parseConfig('bogus "x" {}\n', 'drover.hcl'), /Error: drover\.hcl:1:1: .*bogus/);
 });
 
-test('HCL: ignore_differences blocks repeat into a list, nested sync.retry and cluster TLS read as in JSON, errors point at the line', () => {
+test('HCL: ignore_differences blocks repeat into a list; sync.retry and cluster TLS read as in JSON; errors point at the line', () => {
   const hcl = `
 cluster "prod" {
   address = "https://nomad:4646"

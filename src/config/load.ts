@@ -44,10 +44,10 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) =>
-        `${where(file, positions, 'keys' in issue ? [...issue.path, String(issue.keys[0])] : issue.path)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
+    const lines = parsed.error.issues.map((issue) => {
+      const at = where(file, positions, 'keys' in issue ? [...issue.path, String(issue.keys[0])] : issue.path);
+      return `${at}: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
+    });
     throw new DroverError('DROVER_ERR_CONFIG', lines.join('\n'), { file, issues: parsed.error.issues });
   }
   return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);

@@ -50,9 +50,10 @@ export class CommitVerifier {
     try {
       mtime = (await stat(this.options.keyringFile)).mtimeMs;
     } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new DroverError(
         'DROVER_ERR_GIT_SIGNATURE',
-        `keyring for ${redactURL(this.options.repoURL)}: cannot read ${this.options.keyringFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        `keyring for ${redactURL(this.options.repoURL)}: cannot read ${this.options.keyringFile}: ${code}`,
       );
     }
     if (mtime === this.importedMtime) return;

@@ -126,7 +126,8 @@ function checkLimits(entries: TreeEntry[], limits: SnapshotLimits, url: string, 
       throw snapshotError(`${where} contains the path "${entry.path}" with ".."`, entry.path);
     if (entry.size > limits.maxFileBytes) {
       throw snapshotError(
-        `file "${entry.path}" at ${sha.slice(0, 12)} in ${redactURL(url)} is ${entry.size} bytes, more than the limit of ${limits.maxFileBytes}`,
+        `file "${entry.path}" at ${sha.slice(0, 12)} in ${redactURL(url)} is ${entry.size} bytes, ` +
+          `more than the limit of ${limits.maxFileBytes}`,
         entry.path,
       );
     }

@@ -33,7 +33,8 @@ const emptyToNull = (obj: Obj, keys: string[]) => {
  * What a Nomad server does to a job on register and plan (reference §3.1 region rule, §3.2
  * mutators, then validation): canonicalize, store it in the agent's region, fill server
  * defaults (node pool, datacenters, identity, service namespaces, check names), append the
- * implied constraints, add every key the server struct sends (zero values), and validate. Pure. `errors` non-empty means Nomad would answer 500.
+ * implied constraints, add every key the server struct sends (zero values), and validate.
+ * Pure. `errors` non-empty means Nomad would answer 500.
  */
 export function admitJob(input: NomadJob, context: AdmitContext): AdmitResult {
   const job = canonicalizeJob(input) as Obj;

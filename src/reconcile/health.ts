@@ -111,9 +111,10 @@ function deploymentHealth(job: NomadJob, deployment: DeploymentInfo | null | und
   const version = `version ${deployment.JobVersion}`;
   if (ACTIVE_DEPLOYMENT.has(deployment.Status)) {
     const waitingPromotion = groups.some((g) => (g.DesiredCanaries ?? 0) > 0 && !g.Promoted);
+    const state = waitingPromotion ? 'waiting for canary promotion' : 'running';
     return {
       status: 'Progressing',
-      message: `deployment of ${version} ${waitingPromotion ? 'waiting for canary promotion' : 'running'}: ${healthy}/${desired} allocs healthy`,
+      message: `deployment of ${version} ${state}: ${healthy}/${desired} allocs healthy`,
     };
   }
   if (deployment.Status === 'paused') return { status: 'Suspended', message: `deployment of ${version} is paused` };

@@ -31,7 +31,10 @@ export async function withDeadline<T>(step: string, ms: number, work: Promise<T>
   }
 }
 
-/** Step: fetch the repository (shared per URL; skipped when the trigger already fetched or is a drift event), resolve the revision and read the app's files. */
+/**
+ * Step: fetch the repository (shared per URL; skipped when the trigger already fetched or is a
+ * drift event), resolve the revision and read the app's files.
+ */
 export async function loadSource(
   mirrors: MirrorSet,
   app: AppSpec,

@@ -31,11 +31,15 @@ async function load() {
   const { apps } = await res.json();
   document.getElementById('apps').innerHTML = apps.map((a) => {
     const s = a.status;
-    const jobs = s.jobs.map((j) => '<div><code>' + esc(j.id) + '</code> <span class="' + esc(j.status) + '">' + esc(j.status) + '</span></div>').join('');
+    const job = (j) => '<div><code>' + esc(j.id) + '</code> <span class="' + esc(j.status) + '">' + esc(j.status) + '</span></div>';
+    const jobs = s.jobs.map(job).join('');
     const conds = s.conditions.map((c) => '<div class="cond">' + esc(c.type) + ': ' + esc(c.message) + '</div>').join('');
     const last = s.lastSync ? esc(s.lastSync.result) + ' ' + esc(s.lastSync.finishedAt) : '';
-    return '<tr data-app="' + esc(a.name) + '"><td><b>' + esc(a.name) + '</b></td><td><code>' + esc(a.source.repoURL) + '</code><br>' + esc(a.source.revision) + ' · ' + esc(a.source.path) +
-      '</td><td class="' + esc(s.sync.status) + '">' + esc(s.sync.status) + conds + '</td><td><code>' + esc((s.sync.revision || '').slice(0, 12)) + '</code></td><td>' + jobs + '</td><td>' + last + '</td></tr>';
+    const source = '<code>' + esc(a.source.repoURL) + '</code><br>' + esc(a.source.revision) + ' · ' + esc(a.source.path);
+    const sync = '<td class="' + esc(s.sync.status) + '">' + esc(s.sync.status) + conds + '</td>';
+    const revision = '<code>' + esc((s.sync.revision || '').slice(0, 12)) + '</code>';
+    return '<tr data-app="' + esc(a.name) + '"><td><b>' + esc(a.name) + '</b></td><td>' + source + '</td>' + sync +
+      '<td>' + revision + '</td><td>' + jobs + '</td><td>' + last + '</td></tr>';
   }).join('') || '<tr><td colspan="6">No apps configured.</td></tr>';
 }
 load(); setInterval(load, 2000);

@@ -13,7 +13,8 @@ export function saveAppStatus(db: DB, app: string, status: AppStatus, now = new 
   )
     return false;
   db.prepare(
-    'INSERT INTO app_status (app, status_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at',
+    `INSERT INTO app_status (app, status_json, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT(app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at`,
   ).run(app, JSON.stringify(status), now.toISOString());
   return true;
 }

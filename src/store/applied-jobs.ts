@@ -14,7 +14,8 @@ export type AppliedJob = {
 export function recordAppliedJob(db: DB, job: AppliedJob): void {
   db.prepare(
     `INSERT INTO applied_jobs (app, namespace, job_id, revision, content_hash, job_modify_index) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT(app, namespace, job_id) DO UPDATE SET revision = excluded.revision, content_hash = excluded.content_hash, job_modify_index = excluded.job_modify_index`,
+    ON CONFLICT(app, namespace, job_id) DO UPDATE SET revision = excluded.revision,
+      content_hash = excluded.content_hash, job_modify_index = excluded.job_modify_index`,
   ).run(job.app, job.namespace, job.jobId, job.revision, job.contentHash, job.jobModifyIndex);
 }
 

@@ -4,7 +4,8 @@ import type { DB } from './db.js';
 /** Pins an app to a revision (a rollback), replacing any earlier pin. */
 export function setPin(db: DB, app: string, pin: Pin): void {
   db.prepare(
-    'INSERT INTO app_pins (app, revision, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(app) DO UPDATE SET revision = excluded.revision, reason = excluded.reason, created_at = excluded.created_at',
+    `INSERT INTO app_pins (app, revision, reason, created_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT(app) DO UPDATE SET revision = excluded.revision, reason = excluded.reason, created_at = excluded.created_at`,
   ).run(app, pin.revision, pin.reason, pin.at);
 }
 

@@ -42,7 +42,8 @@ type Row = Record<string, string | number | null | undefined>;
 export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): number {
   const info = db
     .prepare(
-      `INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date, started_at, finished_at, result, message, jobs_json)
+      `INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date,
+      started_at, finished_at, result, message, jobs_json)
     VALUES (@app, @trigger, @revision, @author, @committer, @subject, @commitDate, @startedAt, @startedAt, 'Running', NULL, '[]')`,
     )
     .run({

@@ -199,7 +199,9 @@ function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[]
   if (spec.mode === 'single' && group.length > 1) {
     problems.push({
       pos: group[1]!.block.pos,
-      message: `Duplicate ${spec.hcl} block: only one "${spec.hcl}" block is allowed here; the first is at line ${group[0]!.block.pos.line}`,
+      message:
+        `Duplicate ${spec.hcl} block: only one "${spec.hcl}" block is allowed here; ` +
+        `the first is at line ${group[0]!.block.pos.line}`,
     });
   }
   const decoded: Array<{ block: Block; value: Decoded }> = [];

@@ -38,7 +38,9 @@ export function renderHclJob(file: string, src: string, options: HclJobOptions =
     if (!TOP_LEVEL.has(block.type))
       problems.push({
         pos: block.pos,
-        message: `Unsupported block type: blocks of type "${block.type}" are not expected at the top level; expected variable, variables, locals or job`,
+        message:
+          `Unsupported block type: blocks of type "${block.type}" are not expected at the top level; ` +
+          'expected variable, variables, locals or job',
       });
   }
   const access: FileAccess | undefined = options.files

@@ -47,23 +47,45 @@ export function pascal(name: string): string {
 
 /** Shorthand arguments jobspec2 reads into Operand/RTarget (or LTarget); see hooks.ts. */
 const CONSTRAINT =
-  'attribute=LTarget value=RTarget operator=Operand distinct_property:raw distinct_hosts:raw regexp:raw version:raw semver:raw set_contains:raw set_contains_all:raw set_contains_any:raw attribute_is_set:raw attribute_is_not_set:raw';
+  'attribute=LTarget value=RTarget operator=Operand distinct_property:raw distinct_hosts:raw ' +
+  'regexp:raw version:raw semver:raw set_contains:raw set_contains_all:raw set_contains_any:raw ' +
+  'attribute_is_set:raw attribute_is_not_set:raw';
 const AFFINITY =
-  'attribute=LTarget value=RTarget operator=Operand weight:i version:raw semver:raw regexp:raw set_contains_any:raw set_contains_all:raw set_contains:raw';
+  'attribute=LTarget value=RTarget operator=Operand weight:i version:raw semver:raw regexp:raw ' +
+  'set_contains_any:raw set_contains_all:raw set_contains:raw';
 const TASK_COMMON =
-  'name! driver! user! @lifecycle:lifecycle config:any @constraint*=Constraints:constraint @affinity*=Affinities:affinity env:m @service*=Services:service @resources:resources @restart=RestartPolicy:restart meta:m kill_timeout:d @logs=LogConfig:logs @artifact*=Artifacts:artifact @vault:vault @consul:consul @template*=Templates:template @dispatch_payload:dispatch_payload @volume_mount*=VolumeMounts:volume_mount @csi_plugin=CSIPluginConfig:csi_plugin leader:b! shutdown_delay:d! kill_signal! kind! @scaling*=ScalingPolicies:scaling/Type @identity*=Identities:identity @action*=Actions:action/Name @schedule:schedule @secret*=Secrets:secret/Name';
+  'name! driver! user! @lifecycle:lifecycle config:any @constraint*=Constraints:constraint ' +
+  '@affinity*=Affinities:affinity env:m @service*=Services:service @resources:resources ' +
+  '@restart=RestartPolicy:restart meta:m kill_timeout:d @logs=LogConfig:logs ' +
+  '@artifact*=Artifacts:artifact @vault:vault @consul:consul @template*=Templates:template ' +
+  '@dispatch_payload:dispatch_payload @volume_mount*=VolumeMounts:volume_mount ' +
+  '@csi_plugin=CSIPluginConfig:csi_plugin leader:b! shutdown_delay:d! kill_signal! kind! ' +
+  '@scaling*=ScalingPolicies:scaling/Type @identity*=Identities:identity ' +
+  '@action*=Actions:action/Name @schedule:schedule @secret*=Secrets:secret/Name';
 
 const STRUCTS: Record<string, string> = {
-  job: 'region namespace id=ID name type priority:i all_at_once:b datacenters:ss node_pool @constraint*=Constraints:constraint @affinity*=Affinities:affinity @group*=TaskGroups:group/Name @update:update @multiregion:multiregion @spread*=Spreads:spread @periodic:periodic @parameterized=ParameterizedJob:parameterized @reschedule:reschedule @migrate:migrate meta:m @ui=UI:ui -Dispatched:b',
+  job:
+    'region namespace id=ID name type priority:i all_at_once:b datacenters:ss node_pool ' +
+    '@constraint*=Constraints:constraint @affinity*=Affinities:affinity ' +
+    '@group*=TaskGroups:group/Name @update:update @multiregion:multiregion @spread*=Spreads:spread ' +
+    '@periodic:periodic @parameterized=ParameterizedJob:parameterized @reschedule:reschedule ' +
+    '@migrate:migrate meta:m @ui=UI:ui -Dispatched:b',
   group:
-    'name count:i @constraint*=Constraints:constraint @affinity*=Affinities:affinity @task*=Tasks:task/Name @spread*=Spreads:spread @volume#=Volumes:volume/Name @restart=RestartPolicy:restart @disconnect:disconnect @reschedule=ReschedulePolicy:reschedule @ephemeral_disk:ephemeral_disk @update:update @migrate:migrate @network*=Networks:network meta:m @service*=Services:service shutdown_delay:d stop_after_client_disconnect:d max_client_disconnect:d @scaling:scaling @consul:consul prevent_reschedule_on_lost:b @vault:vault',
+    'name count:i @constraint*=Constraints:constraint @affinity*=Affinities:affinity ' +
+    '@task*=Tasks:task/Name @spread*=Spreads:spread @volume#=Volumes:volume/Name ' +
+    '@restart=RestartPolicy:restart @disconnect:disconnect @reschedule=ReschedulePolicy:reschedule ' +
+    '@ephemeral_disk:ephemeral_disk @update:update @migrate:migrate @network*=Networks:network ' +
+    'meta:m @service*=Services:service shutdown_delay:d stop_after_client_disconnect:d ' +
+    'max_client_disconnect:d @scaling:scaling @consul:consul prevent_reschedule_on_lost:b ' +
+    '@vault:vault',
   task: TASK_COMMON,
   constraint: CONSTRAINT,
   affinity: AFFINITY,
   spread: 'attribute! weight:i @target*=SpreadTarget:spread_target/Value',
   spread_target: 'value! percent:i!',
   update:
-    'stagger:d max_parallel:i health_check min_healthy_time:d healthy_deadline:d progress_deadline:d canary:i auto_revert:b auto_promote:b',
+    'stagger:d max_parallel:i health_check min_healthy_time:d healthy_deadline:d progress_deadline:d ' +
+    'canary:i auto_revert:b auto_promote:b',
   multiregion: '@strategy:multiregion_strategy @region*=Regions:multiregion_region/Name',
   multiregion_strategy: 'max_parallel:i on_failure',
   multiregion_region: 'name! count:i datacenters:ss node_pool! meta:m',
@@ -85,9 +107,16 @@ const STRUCTS: Record<string, string> = {
   dns: 'servers:ss searches:ss options:ss',
   cni: 'args:m',
   service:
-    'name! tags:ss canary_tags:ss enable_tag_override:b! port=PortLabel! address_mode! address! @check*=Checks:check @check_restart:check_restart @connect:connect meta:m canary_meta:m tagged_addresses:m task=TaskName! on_update! @identity:identity @weights:weights provider! cluster! kind!',
+    'name! tags:ss canary_tags:ss enable_tag_override:b! port=PortLabel! address_mode! address! ' +
+    '@check*=Checks:check @check_restart:check_restart @connect:connect meta:m canary_meta:m ' +
+    'tagged_addresses:m task=TaskName! on_update! @identity:identity @weights:weights provider! ' +
+    'cluster! kind!',
   check:
-    'name! type! command! args:ss path! protocol! port=PortLabel! expose:b! address_mode! advertise! interval:d! timeout:d! initial_status! notes! tls_server_name=TLSServerName! tls_skip_verify:b=TLSSkipVerify! header:hm method! @check_restart:check_restart grpc_service=GRPCService! grpc_use_tls:b=GRPCUseTLS! task=TaskName! success_before_passing:i! failures_before_critical:i! failures_before_warning:i! body! on_update!',
+    'name! type! command! args:ss path! protocol! port=PortLabel! expose:b! address_mode! advertise! ' +
+    'interval:d! timeout:d! initial_status! notes! tls_server_name=TLSServerName! ' +
+    'tls_skip_verify:b=TLSSkipVerify! header:hm method! @check_restart:check_restart ' +
+    'grpc_service=GRPCService! grpc_use_tls:b=GRPCUseTLS! task=TaskName! success_before_passing:i! ' +
+    'failures_before_critical:i! failures_before_warning:i! body! on_update!',
   check_restart: 'limit:i! grace:d ignore_warnings:b!',
   weights: 'passing:i! warning:i!',
   connect: 'native:b! @gateway:unsupported @sidecar_service:sidecar_service @sidecar_task:sidecar_task',
@@ -96,22 +125,31 @@ const STRUCTS: Record<string, string> = {
   expose: '@path*=Paths:expose_path',
   expose_path: 'path! protocol! local_path_port:i! listener_port!',
   upstream:
-    'destination_name! destination_peer! destination_type! destination_namespace! destination_partition! local_bind_port:i! datacenter! local_bind_address! local_bind_socket_path! local_bind_socket_mode! @mesh_gateway:mesh_gateway config:any',
+    'destination_name! destination_peer! destination_type! destination_namespace! ' +
+    'destination_partition! local_bind_port:i! datacenter! local_bind_address! ' +
+    'local_bind_socket_path! local_bind_socket_mode! @mesh_gateway:mesh_gateway config:any',
   mesh_gateway: 'mode!',
   sidecar_task:
-    'name driver user config:any env:m @resources:resources meta:m kill_timeout:d @logs=LogConfig:logs shutdown_delay:d kill_signal',
+    'name driver user config:any env:m @resources:resources meta:m kill_timeout:d ' +
+    '@logs=LogConfig:logs shutdown_delay:d kill_signal',
   unsupported: '',
   resources:
-    'cpu:i=CPU cores:i memory:i=MemoryMB memory_max:i=MemoryMaxMB disk:i=DiskMB @network*=Networks:network @device*=Devices:device/Name @numa=NUMA:numa secrets:i=SecretsMB iops:i=IOPS',
+    'cpu:i=CPU cores:i memory:i=MemoryMB memory_max:i=MemoryMaxMB disk:i=DiskMB ' +
+    '@network*=Networks:network @device*=Devices:device/Name @numa=NUMA:numa secrets:i=SecretsMB ' +
+    'iops:i=IOPS',
   device: 'name! count:i @constraint*=Constraints:constraint @affinity*=Affinities:affinity',
   numa: 'affinity! devices:ss',
   logs: 'max_files:i max_file_size:i=MaxFileSizeMB disabled:b enabled:b',
   artifact:
-    'source=GetterSource options:m=GetterOptions headers:m=GetterHeaders mode=GetterMode insecure:b=GetterInsecure destination=RelativeDest chown:b!',
+    'source=GetterSource options:m=GetterOptions headers:m=GetterHeaders mode=GetterMode ' +
+    'insecure:b=GetterInsecure destination=RelativeDest chown:b!',
   vault: 'policies:ss role! namespace cluster! env:b disable_file:b change_mode change_signal allow_token_expiration:b',
   consul: 'cluster! namespace! partition!',
   template:
-    'source=SourcePath destination=DestPath data=EmbeddedTmpl change_mode @change_script:change_script change_signal splay:d perms uid:i gid:i left_delimiter=LeftDelim right_delimiter=RightDelim env:b=Envvars vault_grace:d=VaultGrace @wait:wait error_on_missing_key:b=ErrMissingKey once:b',
+    'source=SourcePath destination=DestPath data=EmbeddedTmpl change_mode ' +
+    '@change_script:change_script change_signal splay:d perms uid:i gid:i left_delimiter=LeftDelim ' +
+    'right_delimiter=RightDelim env:b=Envvars vault_grace:d=VaultGrace @wait:wait ' +
+    'error_on_missing_key:b=ErrMissingKey once:b',
   change_script: 'command args:ss timeout:d fail_on_error:b',
   wait: 'min:d max:d',
   dispatch_payload: 'file!',

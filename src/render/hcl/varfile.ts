@@ -19,7 +19,8 @@ export function parseVarFile(file: string, src: string): { varFile?: VarFile; pr
       pos: block.pos,
       message:
         block.type === 'variable'
-          ? `Variable declaration in a var-file: declare variable "${block.labels[0] ?? ''}" in a job file; here write ${block.labels[0] ?? 'name'} = <value>`
+          ? `Variable declaration in a var-file: declare variable "${block.labels[0] ?? ''}" in a job file; ` +
+            `here write ${block.labels[0] ?? 'name'} = <value>`
           : `Unexpected "${block.type}" block: a var-file holds only name = value arguments`,
     }));
     return problems.length > 0 ? { problems } : { varFile: { file, attributes: body.attributes, src }, problems: [] };

@@ -89,7 +89,9 @@ export function resolveVariables(
     if (!variable.set) {
       problems.push({
         pos: variable.pos,
-        message: `Unset variable "${variable.name}": a used variable must be set or have a default value (--var, var_files or NOMAD_VAR_${variable.name})`,
+        message:
+          `Unset variable "${variable.name}": a used variable must be set or have a default value ` +
+          `(--var, var_files or NOMAD_VAR_${variable.name})`,
       });
       continue;
     }
