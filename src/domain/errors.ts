@@ -43,6 +43,12 @@ export const ERRORS = {
   DROVER_ERR_TIMEOUT: { status: 504, kind: 'transient', summary: 'A reconcile step did not finish in time.' },
   DROVER_ERR_BAD_REQUEST: { status: 400, kind: 'stalled', summary: 'The request is malformed.' },
   DROVER_ERR_CONFLICT: { status: 409, kind: 'stalled', summary: "The request conflicts with the app's state." },
+  DROVER_ERR_UNAUTHENTICATED: {
+    status: 401,
+    kind: 'stalled',
+    summary: 'The request carries no valid token or session.',
+  },
+  DROVER_ERR_FORBIDDEN: { status: 403, kind: 'stalled', summary: "The caller's role does not allow this action." },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
