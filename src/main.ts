@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { DroverError } from './domain/errors.js';
 import type { Config } from './config/config.js';
 import { MirrorSet } from './git/mirror.js';
 import { RepoPoller } from './git/poller.js';
@@ -12,7 +13,11 @@ import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { openDatabase } from './store/db.js';
+import { isLoopbackHost } from './config/load.js';
 import { createApi } from './server/api.js';
+import type { AuthOptions } from './server/auth/authenticate.js';
+import { OidcLogin } from './server/auth/oidc.js';
+import { OriginGuard } from './server/auth/origin.js';
 import { listen } from './server/listen.js';
 
 export type RunningDrover = {
@@ -33,6 +38,26 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
     },
     pino.destination({ dest: 2, sync: false }),
   );
+}
+
+/** Tokens, sessions and the Host/Origin guard; refuses to run without auth beyond loopback. */
+function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): AuthOptions {
+  if (config.auth.disabled) {
+    if (!isLoopbackHost(config.listen.host)) {
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
+      );
+    }
+    logger.warn({ listen: config.listen }, 'auth is disabled: anyone who can reach this port is an admin');
+  }
+  return {
+    config: config.auth,
+    db,
+    guard: new OriginGuard(config.listen.host, config.externalURL),
+    sessions: { ttlMs: config.auth.sessionTtlMs, secure: config.externalURL?.startsWith('https://') ?? false },
+    logger,
+  };
 }
 
 /** The composition root: the only place that constructs Drover's services. */
@@ -99,7 +124,16 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     trigger: (name: string) => pushes.add(name),
     logger,
   };
-  const server = await listen(createApi({ controller, db, logger, webhooks }), config.listen.host, config.listen.port);
+  const auth = authOptions(config, db, logger);
+  const oidc = config.auth.oidc
+    ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
+        externalURL: config.externalURL,
+        secure: auth.sessions.secure,
+      })
+    : undefined;
+  const api = createApi({ controller, db, logger, webhooks, auth, oidc });
+  const server = await listen(api, config.listen.host, config.listen.port);
+  auth.guard.setPort(Number(new URL(server.url).port));
   controller.start();
   poller.start();
   logger.info({ url: server.url, apps: config.apps.length }, 'drover started');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseLifetimeMs } from './duration.js';
 
 test('parses Go durations into nanoseconds', () => {
   assert.equal(parseDuration('30s'), 30e9);
@@ -15,4 +15,12 @@ test('rejects what Go rejects', () => {
   for (const bad of ['', '10', '5 m', '1d', 's', '1h-2m']) {
     assert.throws(() => parseDuration(bad), /invalid duration/, bad);
   }
+});
+
+test('parseLifetimeMs reads days and weeks as well as Go durations, and refuses zero or junk', () => {
+  assert.equal(parseLifetimeMs('30d'), 30 * 86_400_000);
+  assert.equal(parseLifetimeMs('2w'), 14 * 86_400_000);
+  assert.equal(parseLifetimeMs('1d12h'), 36 * 3_600_000);
+  assert.equal(parseLifetimeMs('90m'), 90 * 60_000);
+  for (const bad of ['', 'd', '0s', '0d', '-1h', '3 days', '1x']) assert.throws(() => parseLifetimeMs(bad), /duration/);
 });

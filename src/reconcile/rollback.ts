@@ -13,7 +13,7 @@ export async function rollback(
   controller: Controller,
   db: DB,
   app: string,
-  target: { runId?: number; revision?: string },
+  target: { runId?: number; revision?: string; requestedBy?: string },
 ): Promise<ReconcileOutcome> {
   let revision = target.revision;
   let reason = `rollback to ${revision ?? ''}`;
@@ -30,14 +30,23 @@ export async function rollback(
     );
   }
   setPin(db, app, { revision, reason, at: new Date().toISOString() });
-  const outcome = await controller.trigger(app, { trigger: 'rollback', sync: { revision } });
+  const outcome = await controller.trigger(app, {
+    trigger: 'rollback',
+    sync: { revision },
+    requestedBy: target.requestedBy,
+  });
   const resolved = outcome.status.sync.targetRevision;
   if (resolved && resolved !== revision) setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
   return outcome;
 }
 
 /** Removes an app's pin and reconciles it, so automated sync resumes from the configured revision. */
-export async function unpin(controller: Controller, db: DB, app: string): Promise<ReconcileOutcome> {
+export async function unpin(
+  controller: Controller,
+  db: DB,
+  app: string,
+  requestedBy?: string,
+): Promise<ReconcileOutcome> {
   if (!clearPin(db, app)) throw new DroverError('DROVER_ERR_CONFLICT', `app "${app}" is not pinned`);
-  return controller.trigger(app, { trigger: 'refresh' });
+  return controller.trigger(app, { trigger: 'refresh', requestedBy });
 }

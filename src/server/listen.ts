@@ -1,10 +1,10 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 
 export type Listening = { url: string; close(): Promise<void> };
 
 /** Serves a Hono app on host:port; port 0 picks a free one. */
-export function listen(app: Hono, host: string, port: number): Promise<Listening> {
+export function listen<E extends Env>(app: Hono<E>, host: string, port: number): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server: ServerType = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       resolve({

@@ -20,14 +20,28 @@ export function uiPage(): string {
 </head>
 <body>
 <h1>Drover</h1>
-<table>
+<form id="signin" hidden>
+  <p>Sign in with an API token (<code>drover token create</code>; the demo prints one as <code>DROVER_TOKEN</code>).</p>
+  <input id="token" type="password" autocomplete="off" placeholder="drv_..." size="60" aria-label="API token">
+  <button type="submit">Sign in</button> <span id="signin-error" class="cond"></span>
+</form>
+<table id="table">
   <thead><tr><th>App</th><th>Source</th><th>Sync</th><th>Revision</th><th>Jobs</th><th>Last sync</th></tr></thead>
   <tbody id="apps"><tr><td colspan="6">Loading…</td></tr></tbody>
 </table>
 <script>
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
+const form = document.getElementById('signin');
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const res = await fetch('/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: document.getElementById('token').value.trim() }) });
+  if (!res.ok) { document.getElementById('signin-error').textContent = (await res.json()).error.message; return; }
+  form.hidden = true; document.getElementById('table').hidden = false; load();
+});
 async function load() {
   const res = await fetch('/api/v1/apps');
+  if (res.status === 401) { form.hidden = false; document.getElementById('table').hidden = true; return; }
   const { apps } = await res.json();
   document.getElementById('apps').innerHTML = apps.map((a) => {
     const s = a.status;
