@@ -40,15 +40,9 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
   );
 }
 
-/** Tokens, sessions and the Host/Origin guard; refuses to run without auth beyond loopback. */
+/** Tokens, sessions and the Host/Origin guard. */
 function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): AuthOptions {
   if (config.auth.disabled) {
-    if (!isLoopbackHost(config.listen.host)) {
-      throw new DroverError(
-        'DROVER_ERR_CONFIG',
-        `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
-      );
-    }
     logger.warn({ listen: config.listen }, 'auth is disabled: anyone who can reach this port is an admin');
   }
   return {
@@ -62,6 +56,13 @@ function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger
 
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
+  // However it was turned off (config or --insecure-no-auth), no auth means loopback only.
+  if (config.auth.disabled && !isLoopbackHost(config.listen.host)) {
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
+    );
+  }
   const db = openDatabase(join(config.dataDir, 'drover.db'));
   const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
   const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);

@@ -161,6 +161,23 @@ describe('auth turned off', () => {
     );
   });
 
+  test('given --insecure-no-auth (auth turned off after loading) on a wildcard listener, then Drover does not start', async () => {
+    const dir = tempDir('drover-noauth-');
+    const loaded = parseConfig(
+      JSON.stringify({ listen: '0.0.0.0:0', data_dir: join(dir.path, 'data') }),
+      join(dir.path, 'd.json'),
+      {
+        env: {},
+      },
+    );
+    const config = { ...loaded, auth: { ...loaded.auth, disabled: true } };
+    await assert.rejects(
+      startDrover(config, pino({ level: 'silent' })),
+      /only on a loopback listener, not on "0\.0\.0\.0"/,
+    );
+    dir.cleanup();
+  });
+
   test('given auth.disabled on loopback, then requests need no token and each write is logged as a warning', async () => {
     const dir = tempDir('drover-noauth-');
     const sim = await startSim({ port: 0 });
