@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { startSim } from '../../sim/server.js';
 import { parseConfig } from '../config/load.js';
 import { createLogger, startDrover } from '../main.js';
-import { createApiToken } from '../server/auth/tokens.js';
+import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/tokens.js';
 import { openDatabase, type DB } from '../store/db.js';
 import type { Config } from '../config/config.js';
 import { onShutdown } from './shutdown.js';
@@ -43,9 +43,13 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   );
   const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
   // Auth stays on in the demo: an admin token, printed once, as Argo CD prints its initial password.
-  const { secret } = withDatabase(config, (db) =>
-    createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' }),
-  );
+  // Earlier runs' demo tokens are revoked, so only the one printed now works.
+  const { secret } = withDatabase(config, (db) => {
+    for (const token of listApiTokens(db)) {
+      if (token.createdBy === 'drover demo' && token.status === 'active') revokeApiToken(db, token.id);
+    }
+    return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
+  });
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
 
   const out = process.stdout;

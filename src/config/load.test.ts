@@ -316,4 +316,8 @@ test('auth errors name the file, line and field: a secret written inline, an unk
     /d\.json: auth\.oidc\.client_secret_file: cannot read \/nope: ENOENT/,
   );
   assert.throws(() => parseConfig('{"external_url": "ftp://x"}', 'd.json'), /external_url/);
+  assert.throws(
+    () => parseConfig('listen = "0.0.0.0:8080"\nauth {\n  disabled = true\n}\n', 'drover.hcl'),
+    /^DroverError: drover\.hcl:3:3: auth\.disabled: allowed only on a loopback listener \(listen is "0\.0\.0\.0"\)/,
+  );
 });

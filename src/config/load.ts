@@ -50,6 +50,17 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     });
     throw new DroverError('DROVER_ERR_CONFIG', lines.join('\n'), { file, issues: parsed.error.issues });
   }
+  if (parsed.data.auth.disabled) {
+    const host = parseListen(parsed.data.listen, file).host;
+    if (!isLoopbackHost(host)) {
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `${where(file, positions, ['auth', 'disabled'])}: auth.disabled: allowed only on a loopback listener ` +
+          `(listen is "${host}"); use tokens or OIDC instead`,
+        { file },
+      );
+    }
+  }
   return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
 }
 
@@ -157,7 +168,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
   return deepFreeze({
     listen,
     ...(data.external_url ? { externalURL: data.external_url.replace(/\/+$/, '') } : {}),
-    auth: buildAuth(data.auth, listen.host, baseDir, file),
+    auth: buildAuth(data.auth, baseDir, file),
     dataDir: resolve(baseDir, data.data_dir),
     refreshIntervalMs: durationMs(data.refresh_interval),
     webhookMaxBodyBytes: data.webhook_max_body_bytes,
@@ -168,14 +179,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
   });
 }
 
-function buildAuth(auth: ConfigFile['auth'], host: string, baseDir: string, file: string): AuthConfig {
-  if (auth.disabled && !isLoopbackHost(host)) {
-    throw new DroverError(
-      'DROVER_ERR_CONFIG',
-      `${file}: auth.disabled: allowed only on a loopback listener (listen is "${host}"); use tokens or OIDC instead`,
-      { file },
-    );
-  }
+function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): AuthConfig {
   const oidc = auth.oidc;
   return {
     disabled: auth.disabled,
