@@ -18,7 +18,7 @@ export type AuditEntry = {
   message?: string;
 };
 
-export type AuditQuery = { app?: string; limit?: number; before?: number };
+export type AuditQuery = { app?: string; actor?: string; limit?: number; before?: number };
 
 type Row = Record<string, string | number | null>;
 
@@ -54,6 +54,10 @@ export function listAudit(db: DB, query: AuditQuery = {}): AuditEntry[] {
   if (query.app !== undefined) {
     where.push('app = ?');
     params.push(query.app);
+  }
+  if (query.actor !== undefined) {
+    where.push('actor_id = ?');
+    params.push(query.actor);
   }
   if (query.before !== undefined) {
     where.push('id < ?');

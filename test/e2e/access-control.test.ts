@@ -103,6 +103,11 @@ describe('access control: every route against every role', () => {
     }
     assert.match((await call(ROUTES[0]!, secrets.expired)).body.error.message, /expired/);
     assert.match((await call(ROUTES[0]!, secrets.revoked)).body.error.message, /revoked/);
+    const revokedId = secrets.revoked!.slice(4, 16);
+    const tried = (await stack.api(`/api/v1/audit?actor=${revokedId}`)).body.entries;
+    assert.ok(tried.length > 0, 'writes with a revoked token are audited under its ID');
+    assert.ok(tried.every((e: { outcome: string; actor: { kind: string } }) => e.outcome === 'denied'));
+    assert.equal(tried[0].actor.kind, 'unauthenticated');
     const history = (await stack.api('/api/v1/apps/web/history')).body.history;
     assert.ok(
       history.every((run: { requestedBy?: string }) => !run.requestedBy),

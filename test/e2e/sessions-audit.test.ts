@@ -145,6 +145,19 @@ describe('browser sessions, CSRF, Host and Origin checks, and the audit', () => 
     );
     assert.ok(!JSON.stringify(body).includes(viewer.secret), 'no secret in the audit');
     assert.equal((await stack.api('/api/v1/audit?app=web&limit=1')).body.entries[0].action, 'app.rollback');
+    const mine = (await stack.api(`/api/v1/audit?actor=${operator.id}`)).body.entries;
+    assert.deepEqual(
+      mine.map((e: { action: string; outcome: string }) => `${e.action} ${e.outcome}`),
+      [
+        'app.sync success',
+        'session.delete success',
+        'app.refresh success',
+        'app.refresh denied',
+        'app.refresh denied',
+        'session.create success',
+      ],
+      "the operator's actions, newest first, the ones refused for a missing CSRF token included",
+    );
     assert.equal(
       (await stack.api('/api/v1/audit', { headers: { authorization: `Bearer ${operator.secret}` } })).status,
       403,

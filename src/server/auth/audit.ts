@@ -26,6 +26,12 @@ export function actionOf(method: string, path: string): Pick<AuditEntry, 'action
   return { action: `${method} ${path}` };
 }
 
+/** A refused caller; a token's public ID is kept when one was presented (a revoked token still in use, say). */
+function refusedActor(authorization: string | undefined): AuditEntry['actor'] {
+  const id = /^Bearer\s+drv_([0-9a-f]{12})_/i.exec(authorization ?? '')?.[1];
+  return { kind: 'unauthenticated', ...(id ? { id } : {}) };
+}
+
 /** The caller's network address, when the request came over a socket. */
 export function clientAddress(c: Context): string | undefined {
   try {
@@ -52,7 +58,7 @@ export function auditWrites(db: DB, logger: Logger): MiddlewareHandler<AuthEnv> 
       at: new Date().toISOString(),
       actor: principal
         ? { kind: principal.kind, id: principal.id, name: principal.name, email: principal.email }
-        : { kind: 'unauthenticated' },
+        : refusedActor(c.req.header('authorization')),
       ...actionOf(method, path),
       address: clientAddress(c),
       outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',

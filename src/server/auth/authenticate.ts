@@ -88,10 +88,11 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<AuthEnv> {
         'authentication required: send "Authorization: Bearer drv_..." or sign in (POST /api/v1/session)',
       );
     }
+    // Set first, so the audit names who was refused for a missing CSRF token.
+    c.set('principal', session.session.principal);
     if (!isSafeMethod(c.req.method) && !csrfMatches(c.req.header('x-csrf-token'), session.session.csrfToken)) {
       throw new DroverError('DROVER_ERR_CSRF', 'this request needs the X-CSRF-Token header of your session');
     }
-    c.set('principal', session.session.principal);
     await next();
   };
 }

@@ -66,7 +66,8 @@ export function mountAdminRoutes(api: Hono<AuthEnv>, options: AuthOptions): void
     assertUnscoped(c.get('principal'));
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     const before = c.req.query('before') ? Number(c.req.query('before')) : undefined;
-    return c.json({ entries: listAudit(db, { app: c.req.query('app'), limit, before }) });
+    const entries = listAudit(db, { app: c.req.query('app'), actor: c.req.query('actor'), limit, before });
+    return c.json({ entries });
   });
 }
 

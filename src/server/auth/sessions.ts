@@ -16,6 +16,9 @@ export type SessionView = { principal: Principal; csrfToken: string; expiresAt: 
 
 /** Starts a session for a principal and sets its cookie (HttpOnly, SameSite=Strict, Secure with TLS). */
 export function startSession(c: Context, db: DB, principal: Principal, options: SessionOptions): SessionView {
+  // Signing in again replaces the browser's previous session rather than leaving it alive.
+  const previous = getCookie(c, SESSION_COOKIE);
+  if (previous) deleteSession(db, sha256(previous));
   const id = randomBytes(32).toString('base64url');
   const now = new Date();
   const expiresAt = new Date(now.getTime() + options.ttlMs).toISOString();
