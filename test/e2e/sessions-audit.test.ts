@@ -86,6 +86,8 @@ describe('browser sessions, CSRF, Host and Origin checks, and the audit', () => 
     assert.equal(rebound.status, 403);
     assert.equal(JSON.parse(rebound.body).error.code, 'DROVER_ERR_ORIGIN');
     assert.doesNotMatch(rebound.body, /"web"/, 'no app data');
+    const probe = await rawRequest(`${stack.drover.url}/healthz`, { headers: { host: '10.9.8.7:28080' } });
+    assert.equal(probe.status, 200, 'a probe through a mapped port is answered');
     const port = new URL(stack.drover.url).port;
     assert.equal((await rawRequest(url, { headers: { ...auth, host: `localhost:${port}` } })).status, 200);
 
