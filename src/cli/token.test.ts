@@ -5,6 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listAudit } from '../store/audit.js';
+import { openDatabase } from '../store/db.js';
+
+const grafanaId = (list: { tokens: Array<{ name: string; id?: string }> }) =>
+  list.tokens.find((tk) => tk.name === 'grafana')!.id;
 
 const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
 const drover = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -29,7 +34,7 @@ test('drover token create|list|revoke work offline on the data dir; the secret i
   assert.match(list.stdout, /^ID\s+NAME\s+ROLE\s+APPS\s+STATUS\s+EXPIRES\s+LAST USED\n/);
   assert.match(list.stdout, new RegExp(`${id}\\s+token-${id}\\s+operator\\s+web-\\*\\s+active\\s+-`));
   const json = JSON.parse(drover('token', 'list', '-c', config, '--json').stdout) as {
-    tokens: Array<{ name: string; expiresAt?: string }>;
+    tokens: Array<{ id: string; name: string; expiresAt?: string }>;
   };
   const grafana = json.tokens.find((tk) => tk.name === 'grafana')!;
   const days = (Date.parse(grafana.expiresAt!) - Date.now()) / 86_400_000;
@@ -42,6 +47,14 @@ test('drover token create|list|revoke work offline on the data dir; the secret i
   assert.equal(revoked.status, 0, revoked.stderr);
   assert.match(drover('token', 'list', '-c', config).stdout, new RegExp(`${id}.*revoked`));
   assert.match(drover('token', 'revoke', id, '-c', config).stderr, /already revoked/);
+
+  const db = openDatabase(join(dir, 'data', 'drover.db'));
+  const audit = listAudit(db).map((e) => [e.action, e.target, e.actor.kind]);
+  db.close();
+  assert.deepEqual(audit.slice(0, 2), [
+    ['token.revoke', id, 'cli'],
+    ['token.create', grafanaId(json), 'cli'],
+  ]);
 
   const bad = drover('token', 'create', '-c', config, '--role', 'root');
   assert.equal(bad.status, 1);

@@ -4,7 +4,9 @@ import { parseLifetimeMs } from '../domain/duration.js';
 import { DroverError } from '../domain/errors.js';
 import { ROLES, type Role } from '../server/auth/principal.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/tokens.js';
+import { recordAudit } from '../store/audit.js';
 import { openDatabase, type DB } from '../store/db.js';
+import { userInfo } from 'node:os';
 
 export type TokenCreateFlags = { config: string; role: string; apps?: string[]; name?: string; expires?: string };
 
@@ -17,6 +19,18 @@ function withDatabase<T>(configFile: string, work: (db: DB) => T): T {
   } finally {
     db.close();
   }
+}
+
+/** Offline token changes are audited too: by the OS user who ran the command. */
+function auditLocal(db: DB, action: string, target: string): void {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    /* no passwd entry (a container): keep "unknown" */
+  }
+  const at = new Date().toISOString();
+  recordAudit(db, { at, actor: { kind: 'cli', name }, action, target, outcome: 'success', status: 0 });
 }
 
 /**
@@ -38,15 +52,17 @@ export function tokenCreateCommand(flags: TokenCreateFlags, out = process.stdout
       );
     }
   }
-  const { token, secret } = withDatabase(flags.config, (db) =>
-    createApiToken(db, {
+  const { token, secret } = withDatabase(flags.config, (db) => {
+    const created = createApiToken(db, {
       role: flags.role as Role,
       apps: flags.apps ?? [],
       name: flags.name,
       expiresInMs,
       createdBy: 'drover token create (offline)',
-    }),
-  );
+    });
+    auditLocal(db, 'token.create', created.token.id);
+    return created;
+  });
   const scope = token.apps.length ? token.apps.join(', ') : 'all apps';
   err.write(`Created ${token.role} token ${token.id} "${token.name}" for ${scope}`);
   err.write(`${token.expiresAt ? `, expires ${token.expiresAt}` : ', never expires'}. The secret is shown once:\n`);
@@ -82,6 +98,10 @@ export function tokenListCommand(flags: { config: string; json?: boolean }, out 
 
 /** `drover token revoke ID`: the token stops working at once, and so do its browser sessions. */
 export function tokenRevokeCommand(id: string, flags: { config: string }, out = process.stdout): void {
-  const token = withDatabase(flags.config, (db) => revokeApiToken(db, id));
+  const token = withDatabase(flags.config, (db) => {
+    const revoked = revokeApiToken(db, id);
+    auditLocal(db, 'token.revoke', id);
+    return revoked;
+  });
   out.write(`Revoked token ${token.id} "${token.name}"\n`);
 }
