@@ -47,8 +47,8 @@ export function renderHclJob(file: string, src: string, options: HclJobOptions =
     ? { files: options.files, baseDir: posix.dirname(file) }
     : undefined;
   const base: EvalContext = { src, variables: new Map(), functions: jobspecFunctions(access) };
-  const vars = resolveVariables(body, base, options, problems);
-  const withVar: EvalContext = { ...base, variables: new Map([['var', vars]]) };
+  const { values: vars, unset } = resolveVariables(body, base, options, problems);
+  const withVar: EvalContext = { ...base, variables: new Map([['var', vars]]), unset };
   const locals = resolveLocals(body, withVar, problems);
   const ctx: EvalContext = {
     ...base,
