@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { canonicalizeJob } from '../nomad/canonicalize.js';
-import { localSnapshot } from '../render/local.js';
-import { renderSnapshot, type RenderOptions } from '../render/render.js';
+import { localFiles } from '../render/local.js';
+import { renderSnapshot, type RenderOptions, type RenderResult } from '../render/render.js';
 import { formatIssue } from '../render/errors.js';
 
 /** Where a command writes (stdout and stderr, or a test sink). */
@@ -32,7 +32,8 @@ export function renderCommand(
   out: Output = process.stdout,
   err: Output = process.stderr,
 ): number {
-  const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
+  const result = renderPaths(paths, flags, err);
+  if (!result) return 1;
   if (result.issues.length > 0) {
     for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
     return 1;
@@ -49,8 +50,20 @@ export function validateCommand(
   out: Output = process.stdout,
   err: Output = process.stderr,
 ): number {
-  const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
+  const result = renderPaths(paths, flags, err);
+  if (!result) return 1;
   for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
   if (result.issues.length === 0) out.write(`${result.jobs.length} job(s) valid\n`);
   return result.issues.length === 0 ? 0 : 1;
+}
+
+/** Renders the named paths; undefined (after printing why) when a path is missing or holds no job file. */
+function renderPaths(paths: string[], flags: RenderFlags, err: Output): RenderResult | undefined {
+  const { snapshot, explicit, problems } = localFiles(paths);
+  if (problems.length > 0) {
+    for (const problem of problems) err.write(`drover: ${problem}\n`);
+    return undefined;
+  }
+  const options = renderOptions(flags);
+  return renderSnapshot(snapshot, { ...options, select: { explicit } });
 }
