@@ -3,7 +3,16 @@ import type { Context, Hono } from 'hono';
 import type { NomadJob } from '../../src/domain/job.js';
 import { jobDiff } from '../../src/nomad/job-diff.js';
 import type { Sim } from '../context.js';
-import { blockingRead, field, jsonWrite, namespaceOf, readBody, readOptionalBody, uintParam } from '../http.js';
+import {
+  blockingRead,
+  boolParam,
+  field,
+  jsonWrite,
+  namespaceOf,
+  readBody,
+  readOptionalBody,
+  uintParam,
+} from '../http.js';
 import { SimError } from '../state.js';
 import { deregister, plan, readJob, register } from './jobs.js';
 
@@ -19,7 +28,10 @@ const ROUTES: Route[] = [
   {
     suffix: '/allocations',
     methods: ['GET'],
-    handler: (c, sim, id) => listOf(c, sim, () => sim.state.allocsOf(namespaceOf(c), id).map(stubOf), 'allocs'),
+    handler: (c, sim, id) => {
+      boolParam(c, 'all'); // every allocation is kept: `all` changes nothing here
+      return listOf(c, sim, () => sim.state.allocsOf(namespaceOf(c), id).map(stubOf), 'allocs');
+    },
   },
   {
     suffix: '/evaluations',
@@ -41,6 +53,12 @@ const ROUTES: Route[] = [
   { suffix: '/submission', methods: ['GET'], handler: submission },
 ];
 
+/**
+ * Sub-resources Nomad serves that the simulator does not: 404, never read as part of a job ID
+ * (`POST /v1/job/x/evaluate` must not register a job named `x/evaluate`).
+ */
+const NOT_IMPLEMENTED = ['/evaluate', '/scale', '/services', '/actions', '/action', '/tag'];
+
 export function jobItemRoutes(app: Hono, sim: Sim): void {
   app.all('/v1/job/*', async (c) => {
     const path = decodeURIComponent(new URL(c.req.url).pathname).slice('/v1/job/'.length);
@@ -50,6 +68,8 @@ export function jobItemRoutes(app: Hono, sim: Sim): void {
       if (!route.methods.includes(method)) return c.text('Invalid method', 405);
       return route.handler(c, sim, path.slice(0, -route.suffix.length));
     }
+    const missing = NOT_IMPLEMENTED.find((suffix) => path.endsWith(suffix) && path.length > suffix.length);
+    if (missing) return c.text(`Invalid URL: the simulator does not implement ${method} /v1/job/:id${missing}`, 404);
     if (method === 'GET') return readJob(c, sim, path);
     if (method === 'PUT' || method === 'POST') return register(c, sim, path);
     if (method === 'DELETE') return deregister(c, sim, path);
@@ -96,7 +116,7 @@ function summary(c: Context, sim: Sim, id: string): Promise<Response> {
 }
 
 function versions(c: Context, sim: Sim, id: string): Promise<Response> {
-  const withDiffs = ['true', '1', ''].includes(c.req.query('diffs') ?? 'false');
+  const withDiffs = boolParam(c, 'diffs');
   return blockingRead(c, sim.state, () => {
     const list = sim.state.jobVersions(namespaceOf(c), id);
     if (list.length === 0) throw new SimError(404, 'job versions not found');
