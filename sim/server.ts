@@ -15,6 +15,9 @@ import { controlRoutes } from './routes/control.js';
 import { eventRoutes } from './routes/events.js';
 import { jobItemRoutes } from './routes/job.js';
 import { jobRoutes } from './routes/jobs.js';
+import { nodeRoutes } from './routes/nodes.js';
+import { operationRoutes } from './routes/operations.js';
+import { scalingRoutes } from './routes/scale.js';
 import { systemRoutes } from './routes/system.js';
 import { variableRoutes } from './routes/vars.js';
 import { registerParseRoute } from './parse-route.js';
@@ -48,6 +51,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     ID: randomUUID(),
     Name: `sim-node-${i + 1}`,
     Datacenter: 'dc1',
+    SchedulingEligibility: 'eligible',
   }));
   const faults = new Faults();
   for (const fault of options.failAllocations ?? []) faults.addAllocFault(fault);
@@ -87,6 +91,9 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
   jobRoutes(app, sim);
   jobItemRoutes(app, sim);
   clusterRoutes(app, sim);
+  nodeRoutes(app, sim);
+  operationRoutes(app, sim);
+  scalingRoutes(app, sim);
   systemRoutes(app, sim);
   variableRoutes(app, sim);
   eventRoutes(app, sim);

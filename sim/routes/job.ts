@@ -15,6 +15,7 @@ import {
 } from '../http.js';
 import { SimError } from '../state.js';
 import { deregister, plan, readJob, register } from './jobs.js';
+import { evaluateJob, scaleJob, scaleStatus } from './scale.js';
 
 type Handler = (c: Context, sim: Sim, id: string) => Response | Promise<Response>;
 type Route = { suffix: string; methods: string[]; handler: Handler };
@@ -51,13 +52,19 @@ const ROUTES: Route[] = [
   { suffix: '/revert', methods: ['PUT', 'POST'], handler: revert },
   { suffix: '/stable', methods: ['PUT', 'POST'], handler: stable },
   { suffix: '/submission', methods: ['GET'], handler: submission },
+  { suffix: '/evaluate', methods: ['PUT', 'POST'], handler: evaluateJob },
+  {
+    suffix: '/scale',
+    methods: ['GET', 'PUT', 'POST'],
+    handler: (c, sim, id) => (c.req.method === 'GET' ? scaleStatus(c, sim, id) : scaleJob(c, sim, id)),
+  },
 ];
 
 /**
  * Sub-resources Nomad serves that the simulator does not: 404, never read as part of a job ID
  * (`POST /v1/job/x/evaluate` must not register a job named `x/evaluate`).
  */
-const NOT_IMPLEMENTED = ['/evaluate', '/scale', '/services', '/actions', '/action', '/tag'];
+const NOT_IMPLEMENTED = ['/services', '/actions', '/action', '/tag'];
 
 export function jobItemRoutes(app: Hono, sim: Sim): void {
   app.all('/v1/job/*', async (c) => {

@@ -1,6 +1,7 @@
 import { errorCases } from './errors.cases.js';
 import { eventCases } from './events.cases.js';
 import { jobCases } from './jobs.cases.js';
+import { operationCases, simOperationCases } from './operations.cases.js';
 import { paramCases, unimplementedCases } from './params.cases.js';
 import { resourceCases } from './resources.cases.js';
 import { schedulingCases } from './scheduling.cases.js';
@@ -19,4 +20,6 @@ export function contractCases(target: () => Target): void {
   watchCases(target);
   paramCases(target);
   unimplementedCases(target);
+  operationCases(target);
+  simOperationCases(target);
 }

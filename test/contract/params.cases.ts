@@ -57,11 +57,23 @@ export function unimplementedCases(target: () => Target): void {
     assert.equal(response.status, 404);
   });
 
-  test('POST /v1/job/x/evaluate is not a register of a job named "x/evaluate"', async (t) => {
-    if (target().kind !== 'sim') return t.skip('a real agent serves /evaluate');
+  test('POST /v1/job/x/evaluate is not a register of a job named "x/evaluate"', async () => {
     const { nomad, address } = target();
-    const response = await fetch(`${address}/v1/job/x/evaluate`, { method: 'POST', body: '{}' });
+    const headers: Record<string, string> =
+      process.env.NOMAD_TOKEN && target().kind === 'nomad' ? { 'X-Nomad-Token': process.env.NOMAD_TOKEN } : {};
+    const response = await fetch(`${address}/v1/job/${target().name('absent')}/evaluate`, {
+      method: 'POST',
+      headers,
+      body: '{}',
+    });
+    assert.ok(response.status >= 400, 'evaluating a missing job fails');
+    const listed = (await nomad.jobs.list({ prefix: target().name('absent') })).jobs;
+    assert.deepEqual(listed, [], 'no job was registered');
+  });
+
+  test('a job sub-resource the simulator does not serve answers 404', async (t) => {
+    if (target().kind !== 'sim') return t.skip('a real agent serves /services');
+    const response = await fetch(`${target().address}/v1/job/web/services`);
     assert.equal(response.status, 404);
-    assert.equal((await nomad.jobs.read('x/evaluate')).job, undefined);
   });
 }
