@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { ACL } from './acl.js';
+import { requirementOf } from './acl-policy.js';
+import { aclRoutes } from './routes/acl.js';
 import type { Sim } from './context.js';
 import { Faults, type AllocFault, type RequestFault } from './faults.js';
-import { textError } from './http.js';
+import { namespaceOf, textError } from './http.js';
 import { JobStore } from './jobs.js';
 import { Lifecycle } from './lifecycle.js';
 import { Scheduler, type SimNode } from './scheduler.js';
@@ -28,6 +30,8 @@ export type SimOptions = {
   region?: string;
   /** Turns ACLs on, with this secret as the bootstrap management token. */
   aclBootstrapToken?: string;
+  /** Turns ACLs on without a token: `POST /v1/acl/bootstrap` creates the first one. */
+  acl?: boolean;
   /** Number of simulated client nodes (system jobs run one allocation on each). Default 1. */
   nodes?: number;
   /** How long allocations stay pending, and running before they report health. Default 200 ms. */
@@ -65,7 +69,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     scheduler,
     lifecycle: new Lifecycle(state, scheduler, jobs),
     variables: new VariableStore(state),
-    acl: new ACL(options.aclBootstrapToken),
+    acl: new ACL(options.aclBootstrapToken, options.acl),
     faults,
     nodes,
     version: options.version ?? '1.10.5',
@@ -84,7 +88,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const fault = faults.takeRequestFault(c.req.method, path);
     if (fault) return textError(c, fault.status, fault.body ?? 'injected fault');
-    if (!path.startsWith('/v1/status/') && path !== '/v1/acl/token/self') sim.acl.check(c);
+    if (path !== '/v1/acl/token/self') sim.acl.authorize(c, requirementOf(c.req.method, path, namespaceOf(c)));
     await next();
   });
   registerParseRoute(app);
@@ -95,6 +99,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
   operationRoutes(app, sim);
   scalingRoutes(app, sim);
   systemRoutes(app, sim);
+  aclRoutes(app, sim); // after systemRoutes: /v1/acl/token/self before /v1/acl/token/:accessor
   variableRoutes(app, sim);
   eventRoutes(app, sim);
   controlRoutes(app, sim);

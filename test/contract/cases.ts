@@ -1,3 +1,4 @@
+import { aclCases } from './acl.cases.js';
 import { errorCases } from './errors.cases.js';
 import { eventCases } from './events.cases.js';
 import { jobCases } from './jobs.cases.js';
@@ -22,4 +23,5 @@ export function contractCases(target: () => Target): void {
   unimplementedCases(target);
   operationCases(target);
   simOperationCases(target);
+  aclCases(target);
 }
