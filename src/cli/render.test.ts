@@ -78,7 +78,12 @@ test('validate exits 0 when every file renders, 1 with file:line:col lines other
   const err = sink();
   assert.equal(validateCommand([dir], {}, sink().stream, err.stream), 1);
   assert.match(err.text(), /web\.nomad\.hcl:1:1: Unset variable "image"/);
-  assert.throws(() => validateCommand([dir], { var: ['novalue'] }), /--var "novalue": expected name=value/);
+  const bad = sink();
+  assert.equal(validateCommand([dir], { var: ['novalue'] }, sink().stream, bad.stream), 1);
+  assert.equal(bad.text(), 'drover: --var "novalue": expected name=value\n', 'a one-line error, no stack trace');
+  const missing = sink();
+  assert.equal(validateCommand([dir], { varFile: [join(dir, 'nope.vars.hcl')] }, sink().stream, missing.stream), 1);
+  assert.equal(missing.text(), `drover: --var-file ${join(dir, 'nope.vars.hcl')}: no such file\n`);
 });
 
 test('validate reads a file named explicitly whatever its extension', () => {

@@ -18,8 +18,20 @@ export function renderOptions(flags: RenderFlags, env: NodeJS.ProcessEnv = proce
     if (eq <= 0) throw new Error(`--var "${item}": expected name=value`);
     vars[item.slice(0, eq)] = item.slice(eq + 1);
   }
-  const varFiles = (flags.varFile ?? []).map((file) => ({ file, content: readFileSync(file, 'utf8') }));
+  const varFiles = (flags.varFile ?? []).map((file) => ({ file, content: readVarFile(file) }));
   return { defaultNamespace: 'default', vars, varFiles, env };
+}
+
+/** A --var-file's text; a missing or unreadable file is a one-line error, not a stack trace. */
+function readVarFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`--var-file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -64,6 +76,12 @@ function renderPaths(paths: string[], flags: RenderFlags, err: Output): RenderRe
     for (const problem of problems) err.write(`drover: ${problem}\n`);
     return undefined;
   }
-  const options = renderOptions(flags);
+  let options: RenderOptions;
+  try {
+    options = renderOptions(flags);
+  } catch (error) {
+    err.write(`drover: ${(error as Error).message}\n`);
+    return undefined;
+  }
   return renderSnapshot(snapshot, { ...options, select: { explicit } });
 }
