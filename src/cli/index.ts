@@ -1,6 +1,13 @@
 import { Command } from 'commander';
-import { DroverError } from '../domain/errors.js';
+import { appCommand, connectionOptions } from './app/index.js';
+import { processIO } from './app/io.js';
+import { completionScript } from './completion.js';
+import { contextCommand } from './context.js';
 import { demoCommand } from './demo.js';
+import { CliError, errorLine } from './exit.js';
+import { login, logout } from './login.js';
+import { droverVersion } from '../domain/version.js';
+import { versionCommand } from './version.js';
 import { renderCommand, validateCommand, type RenderFlags } from './render.js';
 import { serverCommand } from './server.js';
 import { simCommand } from './sim.js';
@@ -8,7 +15,8 @@ import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, type TokenCre
 
 /** Builds the `drover` command line. */
 export function buildProgram(): Command {
-  const program = new Command('drover').description('GitOps continuous delivery for HashiCorp Nomad').version('0.1.0');
+  const program = new Command('drover').description('GitOps continuous delivery for HashiCorp Nomad');
+  program.version(droverVersion(), '--version', "print the client's version");
 
   program
     .command('server')
@@ -68,6 +76,8 @@ export function buildProgram(): Command {
       process.exitCode = validateCommand(paths, flags);
     });
   addTokenCommands(program, collect);
+  program.addCommand(appCommand());
+  clientCommands(program);
   return program;
 }
 
@@ -96,13 +106,50 @@ function addTokenCommands(program: Command, collect: (value: string, previous?: 
     .action((id: string, flags: { config: string }) => tokenRevokeCommand(id, flags));
 }
 
+/** Sign-in, contexts, version and shell completion. */
+function clientCommands(program: Command): void {
+  connectionOptions(program.command('login').description('save a server and its token as the current context'))
+    .option('--name <context>', 'name of the saved context (default: the server host:port)')
+    .action(async (flags) => {
+      process.exitCode = await login(flags, processIO());
+    });
+  program
+    .command('logout')
+    .description("forget the current context's token")
+    .option('--context <name>', 'log out of this context instead')
+    .action((flags) => {
+      process.exitCode = logout(flags, processIO());
+    });
+  program
+    .command('context')
+    .description('list saved servers, or switch to one')
+    .argument('[name]')
+    .option('--delete', 'delete the named context')
+    .action((name: string | undefined, flags) => {
+      process.exitCode = contextCommand(name, flags, processIO());
+    });
+  connectionOptions(program.command('version').description("print the client's and the server's versions")).action(
+    async (flags) => {
+      process.exitCode = await versionCommand(flags, processIO());
+    },
+  );
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) => {
+      process.stdout.write(completionScript(program, shell));
+    });
+}
+
 /** Entry point used by bin/drover.js. */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    const message = error instanceof DroverError ? error.message : ((error as Error).stack ?? String(error));
-    process.stderr.write(`drover: ${message}\n`);
-    process.exitCode = 1;
+    // One line, never a stack trace (DROVER_DEBUG=1 shows it, for bug reports).
+    process.stderr.write(errorLine(error) + '\n');
+    if (process.env.DROVER_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }

@@ -63,6 +63,8 @@ export type ReconcileRequest = {
   fetch?: boolean;
   /** Who asked, for history (API callers); automatic triggers leave it out. */
   requestedBy?: string;
+  /** Files to compare instead of git's (a dry-run of a local tree, as `drover app diff --local`). */
+  local?: Snapshot;
 };
 
 export type ReconcileOutcome = {
@@ -162,11 +164,14 @@ function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest
 async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const { deps, app, request, deadlines, nomad } = cycle;
   const wanted = request.sync?.revision ?? cycle.pin?.revision ?? app.source.revision;
-  const snapshot = await withDeadline(
-    'git fetch and snapshot',
-    deadlines.source,
-    loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
-  );
+  if (request.local && !request.sync?.dryRun) throw new Error('local files can only be compared (dry-run)');
+  const snapshot =
+    request.local ??
+    (await withDeadline(
+      'git fetch and snapshot',
+      deadlines.source,
+      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
+    ));
   const desired = await renderDesired(app, snapshot, nomad);
   const observation = await withDeadline(
     'observing Nomad',

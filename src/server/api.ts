@@ -8,12 +8,14 @@ import type { OidcLogin } from './auth/oidc.js';
 import { inScope, requireRole, type AuthEnv } from './auth/principal.js';
 import { mountAdminRoutes, mountSessionRoutes } from './auth/routes.js';
 import { body } from './json-body.js';
+import { droverVersion } from '../domain/version.js';
 import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
 import type { DB } from '../store/db.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { toAppView, toDiffView } from './app-view.js';
+import { localDiffBody, localSnapshot } from './local-diff.js';
 import { uiPage } from './ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 
@@ -31,6 +33,8 @@ const syncBody = z.strictObject({
   jobs: z.array(z.string().min(1)).min(1).optional(),
   dryRun: z.boolean().optional(),
   prune: z.boolean().optional(),
+  /** Answer 202 at once instead of waiting for the sync; follow it with the app's status or events. */
+  async: z.boolean().optional(),
   revision: z
     .string()
     .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
@@ -115,10 +119,23 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     return c.json(withRun(spec.name, await controller.trigger(spec.name, { trigger: 'refresh', requestedBy: who(c) })));
   });
 
+  // A dry-run of job files sent by the caller (drover app diff --local): no commit needed.
+  api.post('/api/v1/apps/:name/diff', viewer, async (c) => {
+    const spec = requireApp(c);
+    const { files } = await body(c, localDiffBody);
+    const request = { trigger: 'refresh' as const, sync: { dryRun: true }, local: localSnapshot(spec, files) };
+    return c.json(toDiffView(await controller.trigger(spec.name, request)));
+  });
+
   api.post('/api/v1/apps/:name/sync', operator, async (c) => {
     const spec = requireApp(c);
-    const options = await body(c, syncBody);
-    const outcome = await controller.trigger(spec.name, { trigger: 'sync', sync: options, requestedBy: who(c) });
+    const { async: detached, ...options } = await body(c, syncBody);
+    const request = { trigger: 'sync' as const, sync: options, requestedBy: who(c) };
+    if (detached && !options.dryRun) {
+      void controller.trigger(spec.name, request).catch(() => undefined);
+      return c.json({ accepted: true, app: spec.name }, 202);
+    }
+    const outcome = await controller.trigger(spec.name, request);
     return c.json(options.dryRun ? toDiffView(outcome) : withRun(spec.name, outcome));
   });
 
@@ -142,6 +159,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   mountAdminRoutes(api, deps.auth);
   if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
 
+  api.get('/api/v1/version', viewer, (c) => c.json({ version: droverVersion() }));
   api.get('/healthz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
   api.notFound((c) =>

@@ -1,0 +1,67 @@
+import { createInterface } from 'node:readline';
+import type { AppView } from '../server/app-view.js';
+import { ApiClient } from './connect/client.js';
+import { contextName, readClientConfig, writeClientConfig, configPath } from './connect/config-file.js';
+import { normalizeServer, resolveConnection, type ConnectionFlags } from './connect/connection.js';
+import { CliError } from './exit.js';
+import type { IO } from './app/io.js';
+
+export type LoginFlags = ConnectionFlags & { name?: string };
+
+/**
+ * `drover login`: checks a token against the server and saves it as a context in
+ * `$XDG_CONFIG_HOME/drover/config.json` (mode 0600), made current. The token comes from
+ * `--token`, `DROVER_TOKEN`, or a prompt (read without echo on a terminal, else one line of stdin).
+ */
+export async function login(flags: LoginFlags, io: IO, input: NodeJS.ReadStream = process.stdin): Promise<number> {
+  const config = readClientConfig(configPath(io.env));
+  const base = resolveConnection(flags, io.env, config);
+  const server = normalizeServer(base.server);
+  const token = flags.token || io.env.DROVER_TOKEN || (await promptToken(input, io));
+  if (!token) throw new CliError('no token given');
+  const client = new ApiClient({ ...base, server, token });
+  const { apps } = await client.get<{ apps: AppView[] }>('/api/v1/apps');
+  const name = flags.name ?? contextName(server);
+  config.contexts[name] = {
+    server,
+    token,
+    ...(flags.caFile ? { caFile: flags.caFile } : {}),
+    ...(flags.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+  };
+  config.current = name;
+  writeClientConfig(config, configPath(io.env));
+  io.out.write(`Logged in to ${server} (context "${name}", ${apps.length} app(s) visible)\n`);
+  return 0;
+}
+
+/** `drover logout`: forgets the current (or named) context's token. */
+export function logout(flags: { context?: string }, io: IO): number {
+  const file = configPath(io.env);
+  const config = readClientConfig(file);
+  const name = flags.context ?? config.current;
+  const context = name ? config.contexts[name] : undefined;
+  if (!name || !context) throw new CliError(name ? `no context named "${name}"` : 'not logged in');
+  delete context.token;
+  writeClientConfig(config, file);
+  io.out.write(`Logged out of ${context.server} (context "${name}")\n`);
+  return 0;
+}
+
+async function promptToken(input: NodeJS.ReadStream, io: IO): Promise<string> {
+  const rl = createInterface({ input, output: input.isTTY ? process.stderr : undefined, terminal: input.isTTY });
+  if (input.isTTY) {
+    process.stderr.write('Token: ');
+    // Mute the echo: the token must not stay on the screen or in a terminal recording.
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => undefined;
+  }
+  try {
+    const line = await new Promise<string>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(''));
+    });
+    if (input.isTTY) io.err.write('\n');
+    return line.trim();
+  } finally {
+    rl.close();
+  }
+}
