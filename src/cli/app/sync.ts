@@ -77,7 +77,7 @@ async function followProgress(client: ApiClient, name: string, io: IO) {
     .events(
       (event) => {
         const data = event.data as { app?: string; action?: Parameters<typeof actionLine>[0] } | undefined;
-        if (data?.app !== name || !data.action || event.event !== 'sync.progress') return;
+        if (data?.app !== name || !data.action || event.event !== 'sync.job') return;
         seen++;
         io.out.write(actionLine(data.action, io));
       },
