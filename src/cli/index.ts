@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { appCommand, connectionOptions } from './app/index.js';
+import { appCommand, connectionOptions, type ConnectionFlags } from './app/index.js';
 import { processIO } from './app/io.js';
 import { completionScript } from './completion.js';
 import { contextCommand } from './context.js';
@@ -11,6 +11,7 @@ import { versionCommand } from './version.js';
 import { renderCommand, validateCommand, type RenderFlags } from './render.js';
 import { serverCommand } from './server.js';
 import { simCommand } from './sim.js';
+import { tokenCreateOverApi, tokenListOverApi, tokenRevokeOverApi } from './token-api.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, type TokenCreateFlags } from './token.js';
 
 /** Builds the `drover` command line. */
@@ -81,29 +82,31 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `drover token ...`: offline against a config's data dir (`--config`), or over the API (`--server`). */
 function addTokenCommands(program: Command, collect: (value: string, previous?: string[]) => string[]): void {
-  const token = program.command('token').description('manage API tokens offline, in the data dir of a config file');
-  token
-    .command('create')
-    .description('create a token; prints its secret, once, alone on stdout')
-    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+  const token = program
+    .command('token')
+    .description('manage API tokens: offline in the data dir of a config file, or over the API');
+  const where = (command: Command) =>
+    connectionOptions(command.option('-c, --config <file>', 'work offline on the data dir this config names'));
+  where(token.command('create').description('create a token; prints its secret, once, alone on stdout'))
     .requiredOption('--role <role>', 'viewer, operator or admin')
     .option('--apps <glob>', 'only apps whose name matches (repeatable; default every app)', collect)
     .option('--name <name>', 'a name to recognise the token by')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: never)')
-    .action((flags: TokenCreateFlags) => tokenCreateCommand(flags));
-  token
-    .command('list')
-    .description('list tokens (never their secrets)')
-    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+    .action((flags: Omit<TokenCreateFlags, 'config'> & { config?: string } & ConnectionFlags) =>
+      flags.config ? tokenCreateCommand({ ...flags, config: flags.config }) : tokenCreateOverApi(flags),
+    );
+  where(token.command('list').description('list tokens (never their secrets)'))
     .option('--json', 'print JSON')
-    .action((flags: { config: string; json?: boolean }) => tokenListCommand(flags));
-  token
-    .command('revoke')
-    .description('revoke a token by ID; it and its sessions stop working at once')
+    .action((flags: { config?: string; json?: boolean } & ConnectionFlags) =>
+      flags.config ? tokenListCommand({ ...flags, config: flags.config }) : tokenListOverApi(flags),
+    );
+  where(token.command('revoke').description('revoke a token by ID; it and its sessions stop working at once'))
     .argument('<id>')
-    .requiredOption('-c, --config <file>', 'config file naming the data dir')
-    .action((id: string, flags: { config: string }) => tokenRevokeCommand(id, flags));
+    .action((id: string, flags: { config?: string } & ConnectionFlags) =>
+      flags.config ? tokenRevokeCommand(id, { config: flags.config }) : tokenRevokeOverApi(id, flags),
+    );
 }
 
 /** Sign-in, contexts, version and shell completion. */

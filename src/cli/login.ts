@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import type { AppView } from '../server/app-view.js';
 import { ApiClient } from './connect/client.js';
 import { contextName, readClientConfig, writeClientConfig, configPath } from './connect/config-file.js';
 import { normalizeServer, resolveConnection, type ConnectionFlags } from './connect/connection.js';
@@ -20,7 +19,9 @@ export async function login(flags: LoginFlags, io: IO, input: NodeJS.ReadStream 
   const token = flags.token || io.env.DROVER_TOKEN || (await promptToken(input, io));
   if (!token) throw new CliError('no token given');
   const client = new ApiClient({ ...base, server, token });
-  const { apps } = await client.get<{ apps: AppView[] }>('/api/v1/apps');
+  const { principal } = await client.get<{ principal: { id: string; name?: string; role: string; apps: string[] } }>(
+    '/api/v1/session',
+  );
   const name = flags.name ?? contextName(server);
   config.contexts[name] = {
     server,
@@ -30,7 +31,9 @@ export async function login(flags: LoginFlags, io: IO, input: NodeJS.ReadStream 
   };
   config.current = name;
   writeClientConfig(config, configPath(io.env));
-  io.out.write(`Logged in to ${server} (context "${name}", ${apps.length} app(s) visible)\n`);
+  const scope = principal.apps.length ? `apps ${principal.apps.join(', ')}` : 'every app';
+  const who = principal.name ? `${principal.name} (${principal.id})` : principal.id;
+  io.out.write(`Logged in to ${server} as ${who}, ${principal.role} of ${scope} (context "${name}")\n`);
   return 0;
 }
 

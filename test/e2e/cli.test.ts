@@ -27,7 +27,11 @@ describe('the drover CLI against a running server', () => {
     );
     await stack.refresh('web');
     await stack.refresh('manual');
-    env = { DROVER_ADDR: stack.drover.url, XDG_CONFIG_HOME: join(stack.dir.path, 'xdg') };
+    env = {
+      DROVER_ADDR: stack.drover.url,
+      DROVER_TOKEN: stack.adminToken,
+      XDG_CONFIG_HOME: join(stack.dir.path, 'xdg'),
+    };
   });
   after(() => stack.stop());
 
@@ -141,19 +145,53 @@ describe('the drover CLI against a running server', () => {
   test('login saves the server and token with mode 0600; later commands need no flags; logout forgets it', async () => {
     const xdg = join(stack.dir.path, 'login-xdg');
     const own = { XDG_CONFIG_HOME: xdg };
-    const loggedIn = await runCli(['login', '--server', stack.drover.url, '--name', 'test'], own, 'drv_example\n');
+    const refused = await runCli(['login', '--server', stack.drover.url], own, 'drv_0000_not-a-token\n');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^drover: .*\(DROVER_ERR_UNAUTHENTICATED\)\n$/);
+    const loggedIn = await runCli(
+      ['login', '--server', stack.drover.url, '--name', 'test'],
+      own,
+      `${stack.adminToken}\n`,
+    );
     assert.equal(loggedIn.code, 0, loggedIn.stderr);
+    assert.match(loggedIn.stdout, /^Logged in to http:\/\/127\.0\.0\.1:\d+ as test-stack \(\w+\), admin of every app/);
     const file = join(xdg, 'drover', 'config.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    assert.deepEqual(saved.contexts.test, { server: stack.drover.url, token: 'drv_example' });
+    assert.deepEqual(saved.contexts.test, { server: stack.drover.url, token: stack.adminToken });
     assert.equal(saved.current, 'test');
 
     const listed = await runCli(['app', 'list', '-o', 'json'], own);
+    assert.equal(listed.code, 0, listed.stderr);
     assert.equal(JSON.parse(listed.stdout).apps.length, 2);
     assert.match((await runCli(['context'], own)).stdout, /\*\s+test\s+http:\/\/127\.0\.0\.1:\d+\s+yes/);
     assert.equal((await runCli(['logout'], own)).code, 0);
     assert.equal(JSON.parse(readFileSync(file, 'utf8')).contexts.test.token, undefined);
+    const anonymous = await runCli(['app', 'list'], own);
+    assert.equal(anonymous.code, 2);
+    assert.match(anonymous.stderr, /\(DROVER_ERR_UNAUTHENTICATED\)/);
+  });
+
+  test('token create, list and revoke work over the API with an admin token', async () => {
+    const created = await drover('token', 'create', '--role', 'viewer', '--name', 'ci', '--apps', 'web*');
+    assert.equal(created.code, 0, created.stderr);
+    const secret = created.stdout.trim();
+    assert.match(secret, /^drv_[0-9a-f]+_\S+$/);
+    assert.match(created.stderr, /Created viewer token (\w+) "ci" for web\*/);
+    const viewer = await runCli(['app', 'list', '-o', 'json'], { ...env, DROVER_TOKEN: secret });
+    assert.deepEqual(
+      JSON.parse(viewer.stdout).apps.map((a: { name: string }) => a.name),
+      ['web'],
+    );
+    const denied = await runCli(['app', 'sync', 'web'], { ...env, DROVER_TOKEN: secret });
+    assert.equal(denied.code, 2);
+    assert.match(denied.stderr, /\(DROVER_ERR_FORBIDDEN\)/);
+
+    const id = /Created viewer token (\w+)/.exec(created.stderr)![1]!;
+    const listed = JSON.parse((await drover('token', 'list', '--json')).stdout);
+    assert.ok(listed.tokens.some((t: { id: string }) => t.id === id));
+    assert.equal((await drover('token', 'revoke', id)).code, 0);
+    assert.equal((await runCli(['app', 'list'], { ...env, DROVER_TOKEN: secret })).code, 2);
   });
 
   test('version, completion and errors for bad flags', async () => {
