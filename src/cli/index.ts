@@ -113,6 +113,8 @@ function addTokenCommands(program: Command, collect: (value: string, previous?: 
 function clientCommands(program: Command): void {
   connectionOptions(program.command('login').description('save a server and its token as the current context'))
     .option('--name <context>', 'name of the saved context (default: the server host:port)')
+    .option('--sso', "sign in through the server's OpenID Connect provider, in a browser")
+    .option('--no-browser', 'with --sso: print the sign-in URL without opening a browser')
     .action(async (flags) => {
       process.exitCode = await login(flags, processIO());
     });

@@ -3,20 +3,23 @@ import { ApiClient } from './connect/client.js';
 import { contextName, readClientConfig, writeClientConfig, configPath } from './connect/config-file.js';
 import { normalizeServer, resolveConnection, type ConnectionFlags } from './connect/connection.js';
 import { CliError } from './exit.js';
+import { ssoLogin } from './login-sso.js';
 import type { IO } from './app/io.js';
 
-export type LoginFlags = ConnectionFlags & { name?: string };
+export type LoginFlags = ConnectionFlags & { name?: string; sso?: boolean; browser?: boolean };
 
 /**
  * `drover login`: checks a token against the server and saves it as a context in
  * `$XDG_CONFIG_HOME/drover/config.json` (mode 0600), made current. The token comes from
- * `--token`, `DROVER_TOKEN`, or a prompt (read without echo on a terminal, else one line of stdin).
+ * `--token`, `DROVER_TOKEN`, the OIDC browser flow (`--sso`, or on a terminal when the server
+ * has SSO), or a prompt (read without echo on a terminal, else one line of stdin).
  */
 export async function login(flags: LoginFlags, io: IO, input: NodeJS.ReadStream = process.stdin): Promise<number> {
   const config = readClientConfig(configPath(io.env));
   const base = resolveConnection(flags, io.env, config);
   const server = normalizeServer(base.server);
-  const token = flags.token || io.env.DROVER_TOKEN || (await promptToken(input, io));
+  const anonymous = new ApiClient({ ...base, server, token: undefined });
+  const token = flags.token || io.env.DROVER_TOKEN || (await askForToken(anonymous, flags, io, input));
   if (!token) throw new CliError('no token given');
   const client = new ApiClient({ ...base, server, token });
   const { principal } = await client.get<{ principal: { id: string; name?: string; role: string; apps: string[] } }>(
@@ -35,6 +38,16 @@ export async function login(flags: LoginFlags, io: IO, input: NodeJS.ReadStream 
   const who = principal.name ? `${principal.name} (${principal.id})` : principal.id;
   io.out.write(`Logged in to ${server} as ${who}, ${principal.role} of ${scope} (context "${name}")\n`);
   return 0;
+}
+
+/** SSO when asked (`--sso`), or when the server has it and a person is at the terminal; else a pasted token. */
+async function askForToken(client: ApiClient, flags: LoginFlags, io: IO, input: NodeJS.ReadStream): Promise<string> {
+  let sso = flags.sso === true;
+  if (!sso && input.isTTY) {
+    const providers = await client.get<{ oidc?: boolean }>('/api/v1/session/providers').catch(() => ({ oidc: false }));
+    sso = providers.oidc === true;
+  }
+  return sso ? ssoLogin(client, io, { openBrowser: flags.browser !== false }) : promptToken(input, io);
 }
 
 /** `drover logout`: forgets the current (or named) context's token. */
