@@ -209,7 +209,7 @@ describe('single sign-on through a real OpenID Connect provider', () => {
     );
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    let code = '';
+    let code: string | undefined;
     try {
       const start = await printed;
       assert.match(start, /cli_port=\d+&cli_state=[\w-]{16,}/);
@@ -235,7 +235,7 @@ describe('single sign-on through a real OpenID Connect provider', () => {
     );
     const replay = await rawRequest(`${drover}/api/v1/session/cli-token`, {
       method: 'POST',
-      body: JSON.stringify({ code }),
+      body: JSON.stringify({ code: code ?? '' }),
       headers: { 'content-type': 'application/json' },
     });
     assert.equal(replay.status, 401, 'a code works once');
