@@ -6,6 +6,7 @@ import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
 import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
+import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
 import { HealthTracker } from './reconcile/health-step.js';
@@ -13,7 +14,7 @@ import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { openDatabase } from './store/db.js';
 import { createApi } from './server/api.js';
-import { listen } from './server/listen.js';
+import { isLoopback, listen } from './server/listen.js';
 
 export type RunningDrover = {
   url: string;
@@ -44,7 +45,12 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
   for (const cluster of config.clusters.values()) {
     clients.set(
       cluster.name,
-      new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }),
+      new NomadClient({
+        address: cluster.address,
+        token: cluster.tokenFile ? fileToken(cluster.tokenFile) : cluster.token,
+        region: cluster.region,
+        tls: cluster.tls,
+      }),
     );
   }
   const nomadFor = (name: string) => {
@@ -99,7 +105,14 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     trigger: (name: string) => pushes.add(name),
     logger,
   };
-  const server = await listen(createApi({ controller, db, logger, webhooks }), config.listen.host, config.listen.port);
+  const api = createApi({ controller, db, logger, webhooks, maxBodyBytes: config.maxBodyBytes, tls: !!config.tls });
+  const server = await listen(api, config.listen.host, config.listen.port, config.tls);
+  if (!config.tls && !isLoopback(config.listen.host)) {
+    logger.warn(
+      { listen: config.listen.host },
+      'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',
+    );
+  }
   controller.start();
   poller.start();
   logger.info({ url: server.url, apps: config.apps.length }, 'drover started');

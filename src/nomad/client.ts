@@ -4,6 +4,7 @@ import { parseDuration } from '../domain/duration.js';
 import { DroverError } from '../domain/errors.js';
 import { NomadAPIError, NomadNetworkError } from './errors.js';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
+import type { TokenSource } from './token.js';
 
 /** Options every Nomad call takes (Nomad's api.QueryOptions / WriteOptions). */
 export type QueryOptions = {
@@ -44,7 +45,8 @@ export type NomadTLSOptions = {
 
 export type NomadClientOptions = {
   address: string;
-  token?: string;
+  /** The ACL token, or a function that returns the current one (a rotated token file). */
+  token?: TokenSource;
   region?: string;
   namespace?: string;
   /** Time allowed for one request, on top of a blocking query's wait. Default 60 s. */
@@ -71,7 +73,7 @@ const MAX_WAIT_MS = 300_000 * (17 / 16);
 /** The HTTP core of the Nomad client: paths, options, headers, TLS, retries and errors. Resource files build on it. */
 export class NomadHTTP {
   readonly address: string;
-  readonly #token: string | undefined;
+  readonly #token: () => string | undefined;
   readonly region: string | undefined;
   readonly namespace: string | undefined;
   private readonly timeoutMs: number;
@@ -80,7 +82,8 @@ export class NomadHTTP {
 
   constructor(options: NomadClientOptions) {
     this.address = options.address.replace(/\/+$/, '');
-    this.#token = options.token || undefined;
+    const token = options.token;
+    this.#token = typeof token === 'function' ? token : () => token || undefined;
     this.region = options.region || undefined;
     this.namespace = options.namespace || undefined;
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -134,7 +137,7 @@ export class NomadHTTP {
     const { method, path, options = {} } = spec;
     const url = this.url(path, options);
     const headers: Record<string, string> = { accept: 'application/json' };
-    const token = options.token || this.#token;
+    const token = options.token || this.#token();
     if (token) headers['x-nomad-token'] = token;
     const payload = spec.rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
     if (payload !== undefined) headers['content-type'] = 'application/json';

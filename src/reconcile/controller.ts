@@ -1,4 +1,5 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
+import { DroverError } from '../domain/errors.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
@@ -109,6 +110,21 @@ export class Controller {
     return true;
   }
 
+  /**
+   * Resolves a branch, tag or SHA in the app's repository to a full SHA, fetching once if git
+   * does not have it yet; throws `DROVER_ERR_GIT_REVISION` (404) when git does not have it.
+   */
+  resolveRevision(name: string, revision: string): Promise<string> {
+    const spec = this.apps.get(name)?.spec;
+    if (!spec) return Promise.reject(new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`));
+    return this.options.mirrors.get(spec.source.repoURL).resolve(revision);
+  }
+
+  /** Reconciles waiting for a worker, and reconciles running now. */
+  load(): { queued: number; busy: number } {
+    return { queued: this.workers.queued, busy: this.workers.busy };
+  }
+
   /** Asks for a reconcile; resolves with the outcome of the reconcile that served it. */
   trigger(name: string, request: ReconcileRequest): Promise<ReconcileOutcome> {
     const state = this.apps.get(name);
@@ -149,6 +165,8 @@ export class Controller {
           return outcome;
         },
         (error: unknown) => {
+          // A refused request (say, a sync naming jobs the app does not render) is the caller's to fix.
+          if (error instanceof DroverError) throw error;
           state.failures++;
           this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
           throw error;

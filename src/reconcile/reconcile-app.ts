@@ -21,6 +21,7 @@ import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
 import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
 import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
+import { unknownJobs, unknownJobsError } from './targets.js';
 import { applyComparison, type SyncOutcome, type SyncSelection } from './sync.js';
 
 export type ReconcileDeps = {
@@ -119,6 +120,8 @@ export async function reconcileApp(
     return failed(deps, app, cycle.previous, cycle.pin, cycle.now, error);
   }
   const { comparison, revision, digest } = loaded;
+  const unknown = unknownJobs(comparison, request.sync?.jobs);
+  if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
   const { previous, pin, now } = cycle;
   const lastRun =
     previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;

@@ -1,39 +1,33 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { DroverError, ERRORS } from '../domain/errors.js';
 import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
+import { manualSync } from '../reconcile/manual-sync.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
 import type { DB } from '../store/db.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { toAppView, toDiffView } from './app-view.js';
-import { uiPage } from './ui.js';
+import { anonymousPrincipal } from './auth/anonymous.js';
+import type { AuthEnv } from './auth/principal.js';
+import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
+import { rollbackBody, syncBody } from './schemas.js';
+import { UI_CSS, UI_JS, uiPage } from './ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 
-export type ApiDeps = { controller: Controller; db: DB; logger: Logger; webhooks?: GitWebhookDeps };
+export type ApiDeps = {
+  controller: Controller;
+  db: DB;
+  logger: Logger;
+  webhooks?: GitWebhookDeps;
+  /** Largest request body outside the webhook route; default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Whether the listener serves TLS (turns HSTS on). */
+  tls?: boolean;
+};
 
-const syncBody = z.strictObject({
-  jobs: z.array(z.string().min(1)).min(1).optional(),
-  dryRun: z.boolean().optional(),
-  prune: z.boolean().optional(),
-  revision: z
-    .string()
-    .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
-    .optional(),
-});
-
-const rollbackBody = z
-  .strictObject({
-    id: z.number().int().positive().optional(),
-    revision: z
-      .string()
-      .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
-      .optional(),
-  })
-  .refine((b) => (b.id === undefined) !== (b.revision === undefined), {
-    message: 'set exactly one of "id" or "revision"',
-  });
+const WEBHOOK_PATH = '/api/v1/webhooks/git';
 
 /** Parses an optional JSON body against a schema; errors name the field. */
 async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
@@ -57,9 +51,12 @@ async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
 }
 
 /** The REST API under /api/v1, kept thin over the controller and the store. */
-export function createApi(deps: ApiDeps): Hono {
-  const api = new Hono();
+export function createApi(deps: ApiDeps): Hono<AuthEnv> {
+  const api = new Hono<AuthEnv>();
   const { controller, db } = deps;
+  api.use(securityHeaders({ tls: deps.tls ?? false }));
+  api.use(requestBodyLimit(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [WEBHOOK_PATH]));
+  api.use(anonymousPrincipal());
 
   api.onError((error, c) => {
     if (error instanceof DroverError)
@@ -73,9 +70,10 @@ export function createApi(deps: ApiDeps): Hono {
     if (!spec) throw new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`);
     return spec;
   };
-  const withRun = (name: string, outcome: ReconcileOutcome) => ({
+  const withRun = (name: string, outcome: ReconcileOutcome, warnings: string[] = []) => ({
     ...toAppView(requireApp(name), outcome.status),
     ...(outcome.runId !== undefined ? { run: getSyncRun(db, name, outcome.runId) } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   });
 
   api.get('/api/v1/apps', (c) =>
@@ -114,8 +112,9 @@ export function createApi(deps: ApiDeps): Hono {
   api.post('/api/v1/apps/:name/sync', async (c) => {
     const spec = requireApp(c.req.param('name'));
     const options = await body(c, syncBody);
-    const outcome = await controller.trigger(spec.name, { trigger: 'sync', sync: options });
-    return c.json(options.dryRun ? toDiffView(outcome) : withRun(spec.name, outcome));
+    const { outcome, warnings } = await manualSync(controller, db, spec.name, options);
+    if (!options.dryRun) return c.json(withRun(spec.name, outcome, warnings));
+    return c.json({ ...toDiffView(outcome), ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
   api.post('/api/v1/apps/:name/rollback', async (c) => {
@@ -131,10 +130,12 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json(withRun(spec.name, await unpin(controller, db, spec.name)));
   });
 
-  if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
+  if (deps.webhooks) api.post(WEBHOOK_PATH, gitWebhookHandler(deps.webhooks));
 
   api.get('/healthz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
+  api.get('/ui.js', (c) => c.body(UI_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  api.get('/ui.css', (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
   api.notFound((c) =>
     c.json(
       { error: { code: 'DROVER_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } },
