@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/config.js';
+import { combineTelemetry } from './domain/telemetry.js';
 import { MirrorSet } from './git/mirror.js';
 import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
@@ -14,7 +15,11 @@ import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { openDatabase } from './store/db.js';
 import { createApi } from './server/api.js';
+import { EventHub } from './server/events.js';
 import { isLoopback, listen } from './server/listen.js';
+import { Metrics } from './server/metrics.js';
+import { Reachability } from './server/reachability.js';
+import { clustersCheck, configCheck, storeCheck } from './server/readiness.js';
 
 export type RunningDrover = {
   url: string;
@@ -39,8 +44,13 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
   const db = openDatabase(join(config.dataDir, 'drover.db'));
+  // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
+  const metrics = new Metrics(() => controller.load());
+  const reachability = new Reachability();
+  const telemetry = combineTelemetry(metrics.telemetry, reachability.telemetry);
+  const events = new EventHub();
   const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
-  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors, telemetry);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
     clients.set(
@@ -50,6 +60,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         token: cluster.tokenFile ? fileToken(cluster.tokenFile) : cluster.token,
         region: cluster.region,
         tls: cluster.tls,
+        onRequest: (info) => telemetry.nomadRequest(cluster.name, info),
       }),
     );
   }
@@ -75,6 +86,8 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     logger,
     nomadFor,
     inventory,
+    events,
+    telemetry,
     health: new HealthTracker(),
     concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
@@ -103,9 +116,37 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     repositories: [...config.repositories.values()],
     apps: () => controller.specs(),
     trigger: (name: string) => pushes.add(name),
+    onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
-  const api = createApi({ controller, db, logger, webhooks, maxBodyBytes: config.maxBodyBytes, tls: !!config.tls });
+  const readiness = [
+    storeCheck(db),
+    configCheck(() => true),
+    clustersCheck({
+      names: [...clients.keys()],
+      // A cluster whose latest call got no answer is asked again, however recent its last answer.
+      lastContact: (name) =>
+        reachability.cluster(name).reachable ? reachability.cluster(name).lastContact : undefined,
+      probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
+    }),
+  ];
+  const api = createApi({
+    controller,
+    db,
+    logger,
+    webhooks,
+    maxBodyBytes: config.maxBodyBytes,
+    tls: !!config.tls,
+    events,
+    metrics: { metrics },
+    readiness,
+    sources: {
+      clusters: config.clusters.values(),
+      repositories: config.repositories.values(),
+      apps: () => controller.specs(),
+      reachability,
+    },
+  });
   const server = await listen(api, config.listen.host, config.listen.port, config.tls);
   if (!config.tls && !isLoopback(config.listen.host)) {
     logger.warn(
@@ -123,6 +164,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     // Idempotent: a second call waits for the first.
     stop: () =>
       (stopping ??= (async () => {
+        events.close();
         await server.close();
         inventory.stop();
         await poller.stop();

@@ -53,6 +53,19 @@ export type NomadClientOptions = {
   timeoutMs?: number;
   tls?: NomadTLSOptions;
   retry?: Partial<RetryPolicy>;
+  /** Told how each HTTP exchange ended (metrics, the cluster list's last contact). */
+  onRequest?: (info: RequestReport) => void;
+};
+
+/** How one HTTP exchange with Nomad ended: an answer (ok or an error status) or none (`network`). */
+export type RequestReport = {
+  method: string;
+  outcome: 'ok' | 'error' | 'network';
+  status?: number;
+  seconds: number;
+  /** A blocking query: its time is mostly the wait. */
+  blocking: boolean;
+  error?: string;
 };
 
 /** One HTTP call. `idempotent` allows retries; reads are idempotent by default. */
@@ -79,6 +92,7 @@ export class NomadHTTP {
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly dispatcher: Dispatcher;
+  private readonly onRequest: ((info: RequestReport) => void) | undefined;
 
   constructor(options: NomadClientOptions) {
     this.address = options.address.replace(/\/+$/, '');
@@ -88,6 +102,7 @@ export class NomadHTTP {
     this.namespace = options.namespace || undefined;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.onRequest = options.onRequest;
     this.dispatcher = new Agent({ connect: tlsConnectOptions(options.tls), headersTimeout: 0, bodyTimeout: 0 });
   }
 
@@ -151,13 +166,25 @@ export class NomadHTTP {
     );
     const settled = () => clearTimeout(timer);
     const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
+    const started = performance.now();
+    const report = (outcome: RequestReport['outcome'], status?: number, error?: string) =>
+      this.onRequest?.({
+        method,
+        outcome,
+        status,
+        seconds: (performance.now() - started) / 1000,
+        blocking: Boolean(options.index),
+        error,
+      });
     let response: Response;
     try {
       response = await fetch(url, { method, headers, body: payload, signal, dispatcher: this.dispatcher });
     } catch (error) {
       settled();
+      if (!options.signal?.aborted) report('network', undefined, describeFetchError(error));
       throw new NomadNetworkError(method, path, describeFetchError(error), error);
     }
+    report(response.ok ? 'ok' : 'error', response.status, response.ok ? undefined : `HTTP ${response.status}`);
     if (!response.ok) {
       const body = await response.text().catch(() => '');
       settled();

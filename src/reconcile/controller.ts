@@ -1,5 +1,7 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
+import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
+import { statusEvents } from './events.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
@@ -107,6 +109,7 @@ export class Controller {
     };
     saveAppStatus(this.options.db, name, moved);
     state.status = moved;
+    this.publish(name, status, moved);
     return true;
   }
 
@@ -151,16 +154,22 @@ export class Controller {
   private run(state: AppState, request: ReconcileRequest): Promise<ReconcileOutcome> {
     if (state.timer) clearTimeout(state.timer);
     state.queued = undefined;
+    let started = 0;
     // A reconcile still waiting for a worker when Drover stops never starts.
-    const running = this.workers.run(PRIORITY[request.trigger], () =>
-      this.stopped
+    const running = this.workers.run(PRIORITY[request.trigger], () => {
+      started = performance.now();
+      return this.stopped
         ? Promise.reject(new Error('Drover is shutting down'))
-        : reconcileApp(this.options, state.spec, request),
-    );
+        : reconcileApp(this.options, state.spec, request);
+    });
+    const before = this.status(state.spec.name);
     state.running = running
       .then(
         (outcome) => {
+          const seconds = (performance.now() - started) / 1000;
+          this.telemetry.reconciled(state.spec.name, outcome.error ? 'error' : 'ok', seconds);
           state.status = outcome.status;
+          this.publish(state.spec.name, before, outcome.status);
           state.failures = outcome.error?.kind === 'transient' ? state.failures + 1 : 0;
           return outcome;
         },
@@ -179,6 +188,16 @@ export class Controller {
         else this.schedule(state);
       });
     return state.running;
+  }
+
+  private get telemetry(): Telemetry {
+    return this.options.telemetry ?? noTelemetry;
+  }
+
+  /** Publishes a status change as events and gauges. */
+  private publish(name: string, before: AppStatus | undefined, after: AppStatus): void {
+    this.telemetry.appStatus(name, after.sync.status, after.health.status);
+    for (const event of statusEvents(name, before, after)) this.options.events?.emit(event);
   }
 
   /** Next automatic reconcile: a backoff retry after a transient failure, else the refresh interval with jitter. */

@@ -5,7 +5,7 @@ import type { ReconcileOutcome } from './reconcile-app.js';
 import type { SyncSelection } from './sync.js';
 import { undoWarning } from './targets.js';
 
-export type ManualSyncOptions = Omit<SyncSelection, 'hold'> & {
+export type ManualSyncOptions = Omit<SyncSelection, 'hold' | 'onAction'> & {
   /** A commit SHA (full or short) to sync instead of the configured revision. */
   revision?: string;
   /** Pin the app at the synced revision, so automated sync and self-heal leave it there. */

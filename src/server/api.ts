@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { DroverError, ERRORS } from '../domain/errors.js';
@@ -12,7 +12,11 @@ import { toAppView, toDiffView } from './app-view.js';
 import { anonymousPrincipal } from './auth/anonymous.js';
 import type { AuthEnv } from './auth/principal.js';
 import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
+import { registerEvents, type EventHub } from './events.js';
+import { registerMetrics, type Metrics } from './metrics.js';
+import { registerHealth, type ReadinessCheck } from './readiness.js';
 import { rollbackBody, syncBody } from './schemas.js';
+import { registerSources, type SourcesDeps } from './sources.js';
 import { UI_CSS, UI_JS, uiPage } from './ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 
@@ -25,6 +29,14 @@ export type ApiDeps = {
   maxBodyBytes?: number;
   /** Whether the listener serves TLS (turns HSTS on). */
   tls?: boolean;
+  /** The live event stream's hub. */
+  events?: EventHub;
+  /** Prometheus metrics, and an optional check of the scraper's bearer token (part A). */
+  metrics?: { metrics: Metrics; guard?: MiddlewareHandler };
+  /** Named readiness checks for /readyz. */
+  readiness?: ReadinessCheck[];
+  /** Clusters and repositories for their list routes. */
+  sources?: SourcesDeps;
 };
 
 const WEBHOOK_PATH = '/api/v1/webhooks/git';
@@ -56,7 +68,12 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   const { controller, db } = deps;
   api.use(securityHeaders({ tls: deps.tls ?? false }));
   api.use(requestBodyLimit(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [WEBHOOK_PATH]));
+  // Probes and scrapers need no session: these routes come before authentication.
+  registerHealth(api, deps.readiness ?? []);
+  if (deps.metrics) registerMetrics(api, deps.metrics.metrics, deps.metrics.guard);
   api.use(anonymousPrincipal());
+  if (deps.events) registerEvents(api, { hub: deps.events });
+  if (deps.sources) registerSources(api, deps.sources);
 
   api.onError((error, c) => {
     if (error instanceof DroverError)
@@ -132,7 +149,6 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
 
   if (deps.webhooks) api.post(WEBHOOK_PATH, gitWebhookHandler(deps.webhooks));
 
-  api.get('/healthz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
   api.get('/ui.js', (c) => c.body(UI_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   api.get('/ui.css', (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
