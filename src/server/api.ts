@@ -14,6 +14,7 @@ import type { AuthEnv } from './auth/principal.js';
 import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
 import { registerEvents, type EventHub } from './events.js';
 import { registerMetrics, type Metrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import { registerHealth, type ReadinessCheck } from './readiness.js';
 import { rollbackBody, syncBody } from './schemas.js';
 import { registerSources, type SourcesDeps } from './sources.js';
@@ -40,6 +41,8 @@ export type ApiDeps = {
 };
 
 const WEBHOOK_PATH = '/api/v1/webhooks/git';
+/** The API's version in the OpenAPI document (the package version). */
+const DROVER_VERSION = '0.1.0';
 
 /** Parses an optional JSON body against a schema; errors name the field. */
 async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
@@ -71,6 +74,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   // Probes and scrapers need no session: these routes come before authentication.
   registerHealth(api, deps.readiness ?? []);
   if (deps.metrics) registerMetrics(api, deps.metrics.metrics, deps.metrics.guard);
+  registerOpenApi(api, DROVER_VERSION);
   api.use(anonymousPrincipal());
   if (deps.events) registerEvents(api, { hub: deps.events });
   if (deps.sources) registerSources(api, deps.sources);
@@ -79,7 +83,10 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     if (error instanceof DroverError)
       return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
     deps.logger.error({ err: error }, 'API error');
-    return c.json({ error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } }, 500);
+    return c.json(
+      { error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } },
+      ERRORS.DROVER_ERR_INTERNAL.status,
+    );
   });
 
   const requireApp = (name: string) => {

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Stack, serviceJob } from '../helpers/stack.js';
 import { SSEClient } from '../helpers/sse.js';
+import { liveEvent } from '../../src/server/schemas.js';
 
 /** The value of one sample in Prometheus text, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -43,6 +44,11 @@ describe('the operator API: live events, metrics, clusters, repositories, health
       assert.ok(Number(started.id) < Number(job.id) && Number(job.id) < Number(finished.id), 'IDs increase');
       const status = await stream.waitFor((e) => e.event === 'app.status' && JSON.parse(e.data).app === 'web');
       assert.equal(JSON.parse(status.data).status.sync.status, 'Synced');
+      // Every event matches the LiveEvent schema of the OpenAPI document, and its name is its type.
+      for (const event of stream.events) {
+        const data = liveEvent.parse(JSON.parse(event.data));
+        assert.equal(event.event, data.type);
+      }
     } finally {
       stream.close();
     }

@@ -4,6 +4,7 @@ import { startSim, type RunningSim } from '../../sim/server.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startDrover, type RunningDrover } from '../../src/main.js';
 import { TestRepo, tempDir } from './git.js';
+import { checkResponse } from './openapi-check.js';
 
 export type StackOptions = {
   /** App blocks in the config's JSON form; `repository: "jobs"` points at the test repo. */
@@ -59,7 +60,10 @@ export class Stack {
         ? { method: rest.method ?? 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }
         : {}),
     });
-    return { status: response.status, body: (await response.json()) as T };
+    const body = (await response.json()) as T;
+    // Every answer the e2e tests see must match the OpenAPI document.
+    checkResponse(rest.method ?? (json !== undefined ? 'POST' : 'GET'), path, response.status, body);
+    return { status: response.status, body };
   }
 
   /** Calls the simulator's Nomad API. */
