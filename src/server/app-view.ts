@@ -24,6 +24,22 @@ export function toAppView(spec: AppSpec, status: AppStatus | undefined): AppView
   };
 }
 
+/**
+ * An app's view as JSON text, cached per status object: a status changes only when a reconcile
+ * replaces it, so listing 1,000 apps joins cached strings instead of building and serializing
+ * every view on every request.
+ */
+export function appViewJSON(spec: AppSpec, status: AppStatus | undefined): string {
+  if (!status) return JSON.stringify(toAppView(spec, status));
+  const cached = views.get(status);
+  if (cached?.spec === spec) return cached.json;
+  const json = JSON.stringify(toAppView(spec, status));
+  views.set(status, { spec, json });
+  return json;
+}
+
+const views = new WeakMap<AppStatus, { spec: AppSpec; json: string }>();
+
 /** The per-job field differences of a reconcile, for GET /diff and dry-runs. */
 export function toDiffView(outcome: ReconcileOutcome) {
   return {
