@@ -127,7 +127,7 @@ try {
   writeFileSync(
     join(out, 'api.json'),
     JSON.stringify(
-      { date: new Date().toISOString(), node: process.version, apps: APPS, sequential, concurrent, rows },
+      { date: new Date().toISOString(), node: process.version, apps: APPS, cpuMs, sequential, concurrent, rows },
       null,
       2,
     ),
