@@ -8,7 +8,7 @@ import { manualSync } from '../reconcile/manual-sync.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
 import type { DB } from '../store/db.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
-import { appViewJSON, toAppView, toDiffView } from './app-view.js';
+import { appListBody, appViewJSON, toAppView, toDiffView } from './app-view.js';
 import { anonymousPrincipal } from './auth/anonymous.js';
 import type { AuthEnv } from './auth/principal.js';
 import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
@@ -102,7 +102,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
 
   api.get('/api/v1/apps', (c) => {
     const apps = controller.specs().map((spec) => appViewJSON(spec, controller.status(spec.name)));
-    return c.body(`{"apps":[${apps.join(',')}]}`, 200, { 'content-type': 'application/json' });
+    return c.body(appListBody(apps), 200, { 'content-type': 'application/json' });
   });
 
   api.get('/api/v1/apps/:name', (c) => {

@@ -57,3 +57,18 @@ export function toDiffView(outcome: ReconcileOutcome) {
     ...(outcome.actions ? { actions: outcome.actions } : {}),
   };
 }
+
+/**
+ * The encoded `{"apps": [...]}` answer for a list of per-app JSON texts, reused while every text
+ * is the same string as last time (no status changed), so a quiet 1,000-app list costs one
+ * comparison per app instead of joining and encoding a megabyte.
+ */
+export function appListBody(parts: readonly string[]): Uint8Array<ArrayBuffer> {
+  const last = lastList;
+  if (last && last.parts.length === parts.length && last.parts.every((part, i) => part === parts[i])) return last.body;
+  const body = new TextEncoder().encode(`{"apps":[${parts.join(',')}]}`);
+  lastList = { parts, body };
+  return body;
+}
+
+let lastList: { parts: readonly string[]; body: Uint8Array<ArrayBuffer> } | undefined;
