@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { DroverError } from './domain/errors.js';
 import type { Config } from './config/config.js';
 import { combineTelemetry } from './domain/telemetry.js';
 import { MirrorSet } from './git/mirror.js';
@@ -14,9 +15,13 @@ import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { openDatabase } from './store/db.js';
+import { isLoopbackHost } from './config/load.js';
 import { createApi } from './server/api.js';
+import type { AuthOptions } from './server/auth/authenticate.js';
+import { OidcLogin } from './server/auth/oidc.js';
+import { OriginGuard } from './server/auth/origin.js';
 import { EventHub } from './server/events.js';
-import { isLoopback, listen } from './server/listen.js';
+import { listen } from './server/listen.js';
 import { Metrics } from './server/metrics.js';
 import { Reachability } from './server/reachability.js';
 import { clustersCheck, configCheck, storeCheck } from './server/readiness.js';
@@ -41,8 +46,33 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
   );
 }
 
+/** Tokens, sessions and the Host/Origin guard. */
+function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): AuthOptions {
+  if (config.auth.disabled) {
+    logger.warn({ listen: config.listen }, 'auth is disabled: anyone who can reach this port is an admin');
+  }
+  return {
+    config: config.auth,
+    db,
+    guard: new OriginGuard(config.listen.host, config.externalURL),
+    // Session cookies are Secure when Drover serves TLS itself or sits behind an https:// external_url.
+    sessions: {
+      ttlMs: config.auth.sessionTtlMs,
+      secure: config.tls !== undefined || (config.externalURL?.startsWith('https://') ?? false),
+    },
+    logger,
+  };
+}
+
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
+  // However it was turned off (config or --insecure-no-auth), no auth means loopback only.
+  if (config.auth.disabled && !isLoopbackHost(config.listen.host)) {
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
+    );
+  }
   const db = openDatabase(join(config.dataDir, 'drover.db'));
   // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
   const metrics = new Metrics(() => controller.load());
@@ -130,11 +160,20 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
     }),
   ];
+  const auth = authOptions(config, db, logger);
+  const oidc = config.auth.oidc
+    ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
+        externalURL: config.externalURL,
+        secure: auth.sessions.secure,
+      })
+    : undefined;
   const api = createApi({
     controller,
     db,
     logger,
     webhooks,
+    auth,
+    oidc,
     maxBodyBytes: config.maxBodyBytes,
     tls: !!config.tls,
     events,
@@ -148,7 +187,8 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     },
   });
   const server = await listen(api, config.listen.host, config.listen.port, config.tls);
-  if (!config.tls && !isLoopback(config.listen.host)) {
+  auth.guard.setPort(Number(new URL(server.url).port));
+  if (!config.tls && !isLoopbackHost(config.listen.host)) {
     logger.warn(
       { listen: config.listen.host },
       'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',

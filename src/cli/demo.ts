@@ -5,6 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { startSim } from '../../sim/server.js';
 import { parseConfig } from '../config/load.js';
 import { createLogger, startDrover } from '../main.js';
+import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/tokens.js';
+import { openDatabase, type DB } from '../store/db.js';
+import type { Config } from '../config/config.js';
 import { onShutdown } from './shutdown.js';
 
 const JOBS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-jobs');
@@ -39,11 +42,21 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     { env: {} },
   );
   const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
+  // Auth stays on in the demo: an admin token, printed once, as Argo CD prints its initial password.
+  // Earlier runs' demo tokens are revoked, so only the one printed now works.
+  const { secret } = withDatabase(config, (db) => {
+    for (const token of listApiTokens(db)) {
+      if (token.createdBy === 'drover demo' && token.status === 'active') revokeApiToken(db, token.id);
+    }
+    return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
+  });
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
 
   const out = process.stdout;
   out.write(`\nDrover demo is running.\n\n`);
   out.write(`  UI and API    ${drover.url}/   (${drover.url}/api/v1/apps)\n`);
+  out.write(`  Admin token   the next line: paste it into the UI's sign-in, or send it as "Authorization: Bearer"\n`);
+  out.write(`DROVER_TOKEN=${secret}\n`);
   out.write(`  Nomad (sim)   ${sim.url}        (export NOMAD_ADDR=${sim.url})\n`);
   out.write(`  Git repo      ${repo}${created ? ' (created)' : ' (reused)'}\n\n`);
   out.write(`App "hello": ${status.sync.status} at ${status.sync.revision?.slice(0, 12) ?? '-'}\n`);
@@ -58,6 +71,16 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     await drover.stop();
     await sim.close();
   });
+}
+
+/** A second connection to the running server's database (SQLite WAL allows it). */
+function withDatabase<T>(config: Config, work: (db: DB) => T): T {
+  const db = openDatabase(join(config.dataDir, 'drover.db'));
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** Creates the example repository unless it is already there. Returns true when created. */

@@ -4,6 +4,7 @@ import { demoCommand } from './demo.js';
 import { renderCommand, validateCommand, type RenderFlags } from './render.js';
 import { serverCommand } from './server.js';
 import { simCommand } from './sim.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, type TokenCreateFlags } from './token.js';
 
 /** Builds the `drover` command line. */
 export function buildProgram(): Command {
@@ -12,7 +13,8 @@ export function buildProgram(): Command {
   program
     .command('server')
     .description('run the Drover server')
-    .requiredOption('-c, --config <file>', 'config file (HCL JSON form)')
+    .requiredOption('-c, --config <file>', 'config file (HCL or JSON)')
+    .option('--insecure-no-auth', 'turn every access check off (loopback listeners only; logged as a warning)')
     .action(serverCommand);
   program
     .command('sim')
@@ -64,7 +66,33 @@ export function buildProgram(): Command {
     .action((paths: string[], flags: RenderFlags) => {
       process.exitCode = validateCommand(paths, flags);
     });
+  addTokenCommands(program, collect);
   return program;
+}
+
+function addTokenCommands(program: Command, collect: (value: string, previous?: string[]) => string[]): void {
+  const token = program.command('token').description('manage API tokens offline, in the data dir of a config file');
+  token
+    .command('create')
+    .description('create a token; prints its secret, once, alone on stdout')
+    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+    .requiredOption('--role <role>', 'viewer, operator or admin')
+    .option('--apps <glob>', 'only apps whose name matches (repeatable; default every app)', collect)
+    .option('--name <name>', 'a name to recognise the token by')
+    .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: never)')
+    .action((flags: TokenCreateFlags) => tokenCreateCommand(flags));
+  token
+    .command('list')
+    .description('list tokens (never their secrets)')
+    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+    .option('--json', 'print JSON')
+    .action((flags: { config: string; json?: boolean }) => tokenListCommand(flags));
+  token
+    .command('revoke')
+    .description('revoke a token by ID; it and its sessions stop working at once')
+    .argument('<id>')
+    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+    .action((id: string, flags: { config: string }) => tokenRevokeCommand(id, flags));
 }
 
 /** Entry point used by bin/drover.js. */

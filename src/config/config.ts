@@ -28,6 +28,18 @@ export type RepositoryConfig = {
   limits?: Partial<SnapshotLimits>;
 };
 
+/** A role, as the server's principal.ts defines them (viewer < operator < admin). */
+export type RoleName = 'viewer' | 'operator' | 'admin';
+
+/** Who may do what: API tokens always work; OIDC adds single sign-on. */
+export type AuthConfig = {
+  /** Every check off (loopback listeners only). */
+  disabled: boolean;
+  sessionTtlMs: number;
+  oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes: string[]; groupsClaim: string };
+  roleBindings: Array<{ group: string; role: RoleName; apps: string[] }>;
+};
+
 /** The validated, frozen configuration Drover runs with. */
 export type Config = {
   listen: { host: string; port: number };
@@ -35,6 +47,9 @@ export type Config = {
   tls?: { certFile: string; keyFile: string };
   /** Largest request body accepted outside the webhook route, in bytes. */
   maxBodyBytes: number;
+  /** Where users reach Drover (origin, no trailing slash), when it differs from the listen address. */
+  externalURL?: string;
+  auth: AuthConfig;
   dataDir: string;
   refreshIntervalMs: number;
   /** Largest webhook body accepted, in bytes. */

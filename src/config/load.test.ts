@@ -287,3 +287,77 @@ app "web" {
     /drover\.hcl:20:\d+: app\.web\.ignore_differences\.1\.paths/,
   );
 });
+
+test('HCL: the auth block reads oidc, repeated role_binding blocks and external_url; the client secret comes from its file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-auth-config-'));
+  writeFileSync(join(dir, 'oidc-secret'), 's3cret\n');
+  const config = parseConfig(
+    `external_url = "https://drover.example.com/"
+auth {
+  session_ttl = "8h"
+  oidc {
+    issuer             = "https://sso.example.com"
+    client_id          = "drover"
+    client_secret_file = "oidc-secret"
+  }
+  role_binding {
+    group = "admins"
+    role  = "admin"
+  }
+  role_binding {
+    group = "web"
+    role  = "operator"
+    apps  = ["web-*"]
+  }
+}
+`,
+    join(dir, 'drover.hcl'),
+    { env: {} },
+  );
+  assert.equal(config.externalURL, 'https://drover.example.com');
+  assert.equal(config.auth.sessionTtlMs, 8 * 3_600_000);
+  assert.deepEqual(config.auth.oidc, {
+    issuer: 'https://sso.example.com',
+    clientId: 'drover',
+    clientSecret: 's3cret',
+    scopes: ['openid', 'profile', 'email', 'groups'],
+    groupsClaim: 'groups',
+  });
+  assert.deepEqual(config.auth.roleBindings, [
+    { group: 'admins', role: 'admin', apps: [] },
+    { group: 'web', role: 'operator', apps: ['web-*'] },
+  ]);
+  assert.equal(parseConfig('{}', 'd.json', { env: {} }).auth.disabled, false, 'auth is on by default');
+});
+
+test('auth errors name the file, line and field: a secret written inline, an unknown role, a missing secret file', () => {
+  assert.throws(
+    () =>
+      parseConfig(
+        'auth {\n  oidc {\n    issuer = "https://x"\n    client_id = "d"\n    client_secret = "inline"\n  }\n}\n',
+        'drover.hcl',
+      ),
+    /drover\.hcl:5:\d+: auth\.oidc: Unrecognized key: "client_secret"/,
+  );
+  assert.throws(
+    () =>
+      parseConfig(
+        '{"auth": {"oidc": {"issuer": "https://x", "client_id": "d"}, "role_binding": [{"group": "g", "role": "root"}]}}',
+        'd.json',
+      ),
+    /auth\.role_binding\.0\.role/,
+  );
+  assert.throws(
+    () =>
+      parseConfig(
+        '{"auth": {"oidc": {"issuer": "https://x", "client_id": "d", "client_secret_file": "/nope"}}}',
+        'd.json',
+      ),
+    /d\.json: auth\.oidc\.client_secret_file: cannot read \/nope: ENOENT/,
+  );
+  assert.throws(() => parseConfig('{"external_url": "ftp://x"}', 'd.json'), /external_url/);
+  assert.throws(
+    () => parseConfig('listen = "0.0.0.0:8080"\nauth {\n  disabled = true\n}\n', 'drover.hcl'),
+    /^DroverError: drover\.hcl:3:3: auth\.disabled: allowed only on a loopback listener \(listen is "0\.0\.0\.0"\)/,
+  );
+});

@@ -5,7 +5,7 @@ import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
 import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
 import { readHclConfig, type HclConfig } from './hcl.js';
-import type { ClusterConfig, Config, RepositoryConfig } from './config.js';
+import type { AuthConfig, ClusterConfig, Config, RepositoryConfig } from './config.js';
 import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
 
 export type LoadOptions = {
@@ -49,6 +49,17 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       return `${at}: ${issue.path.join('.') || '(root)'}: ${issue.message}`;
     });
     throw new DroverError('DROVER_ERR_CONFIG', lines.join('\n'), { file, issues: parsed.error.issues });
+  }
+  if (parsed.data.auth.disabled) {
+    const host = parseListen(parsed.data.listen, file).host;
+    if (!isLoopbackHost(host)) {
+      throw new DroverError(
+        'DROVER_ERR_CONFIG',
+        `${where(file, positions, ['auth', 'disabled'])}: auth.disabled: allowed only on a loopback listener ` +
+          `(listen is "${host}"); use tokens or OIDC instead`,
+        { file },
+      );
+    }
   }
   return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
 }
@@ -155,10 +166,13 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     };
   });
 
+  const listen = parseListen(data.listen, file);
   return deepFreeze({
-    listen: parseListen(data.listen, file),
+    listen,
     ...(data.tls ? { tls: listenerTls(data.tls, baseDir, file) } : {}),
     maxBodyBytes: data.max_body_bytes,
+    ...(data.external_url ? { externalURL: data.external_url.replace(/\/+$/, '') } : {}),
+    auth: buildAuth(data.auth, baseDir, file),
     dataDir: resolve(baseDir, data.data_dir),
     refreshIntervalMs: durationMs(data.refresh_interval),
     webhookMaxBodyBytes: data.webhook_max_body_bytes,
@@ -167,6 +181,39 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     repositories,
     apps,
   });
+}
+
+function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): AuthConfig {
+  const oidc = auth.oidc;
+  return {
+    disabled: auth.disabled,
+    sessionTtlMs: durationMs(auth.session_ttl),
+    ...(oidc
+      ? {
+          oidc: {
+            issuer: oidc.issuer,
+            clientId: oidc.client_id,
+            ...(oidc.client_secret_file
+              ? {
+                  clientSecret: readSecret(
+                    resolve(baseDir, oidc.client_secret_file),
+                    file,
+                    'auth.oidc.client_secret_file',
+                  ),
+                }
+              : {}),
+            scopes: oidc.scopes,
+            groupsClaim: oidc.groups_claim,
+          },
+        }
+      : {}),
+    roleBindings: auth.role_binding.map((b) => ({ group: b.group, role: b.role, apps: b.apps })),
+  };
+}
+
+/** Whether a listen host is loopback only (127.0.0.0/8, ::1 or localhost). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function readSecret(path: string, file: string, field: string): string {

@@ -119,10 +119,44 @@ export const appSchema = z
     message: 'set exactly one of "repository" or "url"',
   });
 
+const role = z.enum(['viewer', 'operator', 'admin']);
+
+export const authSchema = z
+  .strictObject({
+    /** Every check off: allowed only on a loopback listener, and logged as a warning. */
+    disabled: z.boolean().default(false),
+    /** How long a browser session lasts after sign-in. */
+    session_ttl: duration.default('12h'),
+    oidc: z
+      .strictObject({
+        issuer: z.string().url(),
+        client_id: z.string().min(1),
+        /** The client secret is read from this file only: never written in the config. */
+        client_secret_file: z.string().min(1).optional(),
+        scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email', 'groups']),
+        groups_claim: z.string().min(1).default('groups'),
+      })
+      .optional(),
+    /** Maps an OIDC group to a role, optionally on some apps only (globs). */
+    role_binding: z
+      .array(z.strictObject({ group: z.string().min(1), role, apps: z.array(z.string().min(1)).default([]) }))
+      .default([]),
+  })
+  .refine((auth) => auth.role_binding.length === 0 || auth.oidc !== undefined, {
+    message: 'role_binding blocks need an oidc block (they map OIDC groups to roles)',
+  });
+
 /** The config file in HCL's JSON form: labelled blocks are objects keyed by label. */
 export const fileSchema = z.strictObject({
   listen: z.string().default('127.0.0.1:8080'),
   data_dir: z.string().default('./data'),
+  /** The address users reach Drover at (behind a proxy, say); requests naming another host are refused. */
+  external_url: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), { message: 'must be an http:// or https:// URL' })
+    .optional(),
+  auth: authSchema.prefault({}),
   refresh_interval: duration.default('3m'),
   history_limit: z.number().int().min(1).max(10_000).default(100),
   webhook_max_body_bytes: bytes.default(25 * 1024 * 1024),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { durationMs, formatDuration, parseDuration } from './duration.js';
+import { durationMs, formatDuration, parseDuration, parseLifetimeMs } from './duration.js';
 
 test('parses Go durations into nanoseconds', () => {
   assert.equal(parseDuration('30s'), 30e9);
@@ -23,4 +23,12 @@ test('formatDuration writes milliseconds back as a short Go duration', () => {
   assert.equal(formatDuration(45_000), '45s');
   assert.equal(formatDuration(250), '250ms');
   assert.equal(durationMs(formatDuration(3_723_000)), 3_723_000);
+});
+
+test('parseLifetimeMs reads days and weeks as well as Go durations, and refuses zero or junk', () => {
+  assert.equal(parseLifetimeMs('30d'), 30 * 86_400_000);
+  assert.equal(parseLifetimeMs('2w'), 14 * 86_400_000);
+  assert.equal(parseLifetimeMs('1d12h'), 36 * 3_600_000);
+  assert.equal(parseLifetimeMs('90m'), 90 * 60_000);
+  for (const bad of ['', 'd', '0s', '0d', '-1h', '3 days', '1x']) assert.throws(() => parseLifetimeMs(bad), /duration/);
 });

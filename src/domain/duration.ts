@@ -48,3 +48,17 @@ export function formatDuration(ms: number): string {
   if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
   return parts.join('');
 }
+
+/**
+ * Parses a lifetime such as a token's `--expires`: a Go duration, or whole days or weeks
+ * ("30d", "2w", "1d12h"), which Go durations lack. Returns milliseconds; throws when not positive.
+ */
+export function parseLifetimeMs(text: string): number {
+  const match = /^(?:(\d+)w)?(?:(\d+)d)?(.*)$/.exec(text.trim());
+  const [weeks, days, rest] = [Number(match?.[1] ?? 0), Number(match?.[2] ?? 0), match?.[3] ?? ''];
+  let ms = (weeks * 7 + days) * 86_400_000;
+  if (rest !== '') ms += parseDuration(rest) / 1e6;
+  else if (!match?.[1] && !match?.[2]) throw new Error(`invalid duration "${text}"`);
+  if (!(ms > 0)) throw new Error(`duration "${text}" must be positive`);
+  return ms;
+}

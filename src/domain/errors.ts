@@ -54,6 +54,21 @@ export const ERRORS = {
     summary: 'Drover failed unexpectedly; the log has the details (the answer never does).',
   },
   DROVER_ERR_FORBIDDEN: { status: 403, kind: 'stalled', summary: "The caller's role does not allow this action." },
+  DROVER_ERR_ORIGIN: {
+    status: 403,
+    kind: 'stalled',
+    summary: "The request's Host or Origin is neither external_url nor the listen address (DNS rebinding, cross-site).",
+  },
+  DROVER_ERR_CSRF: {
+    status: 403,
+    kind: 'stalled',
+    summary: 'A state-changing request made with a session cookie had no valid X-CSRF-Token header.',
+  },
+  DROVER_ERR_OIDC: {
+    status: 502,
+    kind: 'transient',
+    summary: 'Single sign-on failed: the OIDC provider could not be reached or its answer did not check out.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

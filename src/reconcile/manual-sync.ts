@@ -1,7 +1,7 @@
 import type { DB } from '../store/db.js';
 import { getPin, setPin } from '../store/pins.js';
 import type { Controller } from './controller.js';
-import type { ReconcileOutcome } from './reconcile-app.js';
+import type { ReconcileOutcome, ReconcileRequest } from './reconcile-app.js';
 import type { SyncSelection } from './sync.js';
 import { undoWarning } from './targets.js';
 
@@ -24,6 +24,7 @@ export async function manualSync(
   db: DB,
   app: string,
   options: ManualSyncOptions,
+  requestedBy?: ReconcileRequest['requestedBy'],
 ): Promise<ManualSyncResult> {
   const { pin, ...sync } = options;
   const spec = controller.spec(app)!;
@@ -40,6 +41,6 @@ export async function manualSync(
       if (warning) warnings.push(warning);
     }
   }
-  const outcome = await controller.trigger(app, { trigger: 'sync', sync });
+  const outcome = await controller.trigger(app, { trigger: 'sync', sync, requestedBy });
   return { outcome, warnings, ...(pin && !sync.dryRun ? { pinned: sync.revision } : {}) };
 }

@@ -68,6 +68,8 @@ export type ReconcileRequest = {
   sync?: SyncSelection & { revision?: string };
   /** Fetch git first; by default every trigger but `poll` and `event` does. */
   fetch?: boolean;
+  /** Who asked, for history (API callers); automatic triggers leave it out. */
+  requestedBy?: string;
 };
 
 export type ReconcileOutcome = {
@@ -226,6 +228,7 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   const runId = startSyncRun(deps.db, {
     app: app.name,
     trigger: request.trigger,
+    requestedBy: request.requestedBy,
     revision,
     startedAt: started.toISOString(),
     author: snapshot.commit.author,

@@ -13,7 +13,7 @@ export async function rollback(
   controller: Controller,
   db: DB,
   app: string,
-  target: { runId?: number; revision?: string },
+  target: { runId?: number; revision?: string; requestedBy?: string },
 ): Promise<ReconcileOutcome> {
   let revision = target.revision;
   let reason = `rollback to ${revision ?? ''}`;
@@ -32,11 +32,20 @@ export async function rollback(
   // Git must have the revision before anything is pinned: 404 DROVER_ERR_GIT_REVISION otherwise.
   const resolved = await controller.resolveRevision(app, revision);
   setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
-  return controller.trigger(app, { trigger: 'rollback', sync: { revision: resolved } });
+  return controller.trigger(app, {
+    trigger: 'rollback',
+    sync: { revision: resolved },
+    requestedBy: target.requestedBy,
+  });
 }
 
 /** Removes an app's pin and reconciles it, so automated sync resumes from the configured revision. */
-export async function unpin(controller: Controller, db: DB, app: string): Promise<ReconcileOutcome> {
+export async function unpin(
+  controller: Controller,
+  db: DB,
+  app: string,
+  requestedBy?: string,
+): Promise<ReconcileOutcome> {
   if (!clearPin(db, app)) throw new DroverError('DROVER_ERR_CONFLICT', `app "${app}" is not pinned`);
-  return controller.trigger(app, { trigger: 'refresh' });
+  return controller.trigger(app, { trigger: 'refresh', requestedBy });
 }

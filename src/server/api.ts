@@ -1,7 +1,12 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
 import type { Logger } from 'pino';
 import { DroverError, ERRORS } from '../domain/errors.js';
+import { auditWrites, describePrincipal } from './auth/audit.js';
+import { authenticate, checkOrigin, type AuthOptions } from './auth/authenticate.js';
+import type { OidcLogin } from './auth/oidc.js';
+import { inScope, requireRole, type AuthEnv } from './auth/principal.js';
+import { mountAdminRoutes, mountSessionRoutes } from './auth/routes.js';
+import { body } from './json-body.js';
 import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 import { manualSync } from '../reconcile/manual-sync.js';
@@ -9,10 +14,8 @@ import { rollback, unpin } from '../reconcile/rollback.js';
 import type { DB } from '../store/db.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { appListBody, appViewJSON, toAppView, toDiffView } from './app-view.js';
-import { anonymousPrincipal } from './auth/anonymous.js';
-import type { AuthEnv } from './auth/principal.js';
-import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
 import { registerEvents, type EventHub } from './events.js';
+import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
 import { registerMetrics, type Metrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerHealth, type ReadinessCheck } from './readiness.js';
@@ -26,13 +29,16 @@ export type ApiDeps = {
   db: DB;
   logger: Logger;
   webhooks?: GitWebhookDeps;
+  /** Tokens, sessions and the Host/Origin guard; `oidc` when single sign-on is configured. */
+  auth: AuthOptions;
+  oidc?: OidcLogin;
   /** Largest request body outside the webhook route; default 1 MiB. */
   maxBodyBytes?: number;
   /** Whether the listener serves TLS (turns HSTS on). */
   tls?: boolean;
   /** The live event stream's hub. */
   events?: EventHub;
-  /** Prometheus metrics, and an optional check of the scraper's bearer token (part A). */
+  /** Prometheus metrics, and an optional check of the scraper's bearer token. */
   metrics?: { metrics: Metrics; guard?: MiddlewareHandler };
   /** Named readiness checks for /readyz. */
   readiness?: ReadinessCheck[];
@@ -44,40 +50,12 @@ const WEBHOOK_PATH = '/api/v1/webhooks/git';
 /** The API's version in the OpenAPI document (the package version). */
 const DROVER_VERSION = '0.1.0';
 
-/** Parses an optional JSON body against a schema; errors name the field. */
-async function body<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  const text = await c.req.text();
-  let value: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new DroverError('DROVER_ERR_BAD_REQUEST', `request body is not JSON: ${(error as Error).message}`);
-    }
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new DroverError(
-      'DROVER_ERR_BAD_REQUEST',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-    );
-  }
-  return parsed.data;
-}
-
 /** The REST API under /api/v1, kept thin over the controller and the store. */
 export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   const api = new Hono<AuthEnv>();
   const { controller, db } = deps;
-  api.use(securityHeaders({ tls: deps.tls ?? false }));
-  api.use(requestBodyLimit(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [WEBHOOK_PATH]));
-  // Probes and scrapers need no session: these routes come before authentication.
-  registerHealth(api, deps.readiness ?? []);
-  if (deps.metrics) registerMetrics(api, deps.metrics.metrics, deps.metrics.guard);
-  registerOpenApi(api, DROVER_VERSION);
-  api.use(anonymousPrincipal());
-  if (deps.events) registerEvents(api, { hub: deps.events });
-  if (deps.sources) registerSources(api, deps.sources);
+  const viewer = requireRole('viewer');
+  const operator = requireRole('operator');
 
   api.onError((error, c) => {
     if (error instanceof DroverError)
@@ -89,72 +67,94 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     );
   });
 
-  const requireApp = (name: string) => {
+  // Every route checks Host and Origin; /api/v1 needs a token or a session (except sign-in and the webhook),
+  // and every write is audited.
+  api.use('*', securityHeaders({ tls: deps.tls ?? false }));
+  api.use('*', requestBodyLimit(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [WEBHOOK_PATH]));
+  api.use('*', checkOrigin(deps.auth.guard));
+  // Probes, scrapers and API clients before they have a token: these come before authentication.
+  registerHealth(api, deps.readiness ?? []);
+  if (deps.metrics) registerMetrics(api, deps.metrics.metrics, deps.metrics.guard);
+  registerOpenApi(api, DROVER_VERSION);
+  api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
+  if (deps.events) registerEvents(api, { hub: deps.events });
+  if (deps.sources) registerSources(api, deps.sources);
+
+  // An app outside the caller's scope does not exist for them: 404, as for an unknown name.
+  const requireApp = (c: Context<AuthEnv>, name = c.req.param('name') ?? '') => {
     const spec = controller.spec(name);
-    if (!spec) throw new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`);
+    if (!spec || !inScope(c.get('principal'), name))
+      throw new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`);
     return spec;
   };
+  const who = (c: Context<AuthEnv>) => describePrincipal(c.get('principal'));
   const withRun = (name: string, outcome: ReconcileOutcome, warnings: string[] = []) => ({
-    ...toAppView(requireApp(name), outcome.status),
+    ...toAppView(controller.spec(name)!, outcome.status),
     ...(outcome.runId !== undefined ? { run: getSyncRun(db, name, outcome.runId) } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   });
 
-  api.get('/api/v1/apps', (c) => {
-    const apps = controller.specs().map((spec) => appViewJSON(spec, controller.status(spec.name)));
+  api.get('/api/v1/apps', viewer, (c) => {
+    const visible = controller.specs().filter((spec) => inScope(c.get('principal'), spec.name));
+    const apps = visible.map((spec) => appViewJSON(spec, controller.status(spec.name)));
     return c.body(appListBody(apps), 200, { 'content-type': 'application/json' });
   });
 
-  api.get('/api/v1/apps/:name', (c) => {
-    const spec = requireApp(c.req.param('name'));
+  api.get('/api/v1/apps/:name', viewer, (c) => {
+    const spec = requireApp(c);
     return c.json(toAppView(spec, controller.status(spec.name)));
   });
 
-  api.get('/api/v1/apps/:name/history', (c) => {
-    const spec = requireApp(c.req.param('name'));
+  api.get('/api/v1/apps/:name/history', viewer, (c) => {
+    const spec = requireApp(c);
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 50) || 50, 1), 1000);
     return c.json({ history: listSyncRuns(db, spec.name, limit) });
   });
 
-  api.get('/api/v1/apps/:name/history/:id', (c) => {
-    const spec = requireApp(c.req.param('name'));
+  api.get('/api/v1/apps/:name/history/:id', viewer, (c) => {
+    const spec = requireApp(c);
     const run = getSyncRun(db, spec.name, Number(c.req.param('id')));
     if (!run) throw new DroverError('DROVER_ERR_NOT_FOUND', `app "${spec.name}" has no sync run #${c.req.param('id')}`);
     return c.json(run);
   });
 
   // A dry-run reconcile: compares git with the cluster now and writes nothing.
-  api.get('/api/v1/apps/:name/diff', async (c) => {
-    const spec = requireApp(c.req.param('name'));
+  api.get('/api/v1/apps/:name/diff', viewer, async (c) => {
+    const spec = requireApp(c);
     return c.json(toDiffView(await controller.trigger(spec.name, { trigger: 'refresh', sync: { dryRun: true } })));
   });
 
-  api.post('/api/v1/apps/:name/refresh', async (c) => {
-    const spec = requireApp(c.req.param('name'));
-    return c.json(withRun(spec.name, await controller.trigger(spec.name, { trigger: 'refresh' })));
+  api.post('/api/v1/apps/:name/refresh', operator, async (c) => {
+    const spec = requireApp(c);
+    return c.json(withRun(spec.name, await controller.trigger(spec.name, { trigger: 'refresh', requestedBy: who(c) })));
   });
 
-  api.post('/api/v1/apps/:name/sync', async (c) => {
-    const spec = requireApp(c.req.param('name'));
+  api.post('/api/v1/apps/:name/sync', operator, async (c) => {
+    const spec = requireApp(c);
     const options = await body(c, syncBody);
-    const { outcome, warnings } = await manualSync(controller, db, spec.name, options);
+    const { outcome, warnings } = await manualSync(controller, db, spec.name, options, who(c));
     if (!options.dryRun) return c.json(withRun(spec.name, outcome, warnings));
     return c.json({ ...toDiffView(outcome), ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
-  api.post('/api/v1/apps/:name/rollback', async (c) => {
-    const spec = requireApp(c.req.param('name'));
+  api.post('/api/v1/apps/:name/rollback', operator, async (c) => {
+    const spec = requireApp(c);
     const target = await body(c, rollbackBody);
     return c.json(
-      withRun(spec.name, await rollback(controller, db, spec.name, { runId: target.id, revision: target.revision })),
+      withRun(
+        spec.name,
+        await rollback(controller, db, spec.name, { runId: target.id, revision: target.revision, requestedBy: who(c) }),
+      ),
     );
   });
 
-  api.post('/api/v1/apps/:name/unpin', async (c) => {
-    const spec = requireApp(c.req.param('name'));
-    return c.json(withRun(spec.name, await unpin(controller, db, spec.name)));
+  api.post('/api/v1/apps/:name/unpin', operator, async (c) => {
+    const spec = requireApp(c);
+    return c.json(withRun(spec.name, await unpin(controller, db, spec.name, who(c))));
   });
 
+  mountSessionRoutes(api, deps.auth, deps.oidc);
+  mountAdminRoutes(api, deps.auth);
   if (deps.webhooks) api.post(WEBHOOK_PATH, gitWebhookHandler(deps.webhooks));
 
   api.get('/', (c) => c.html(uiPage()));

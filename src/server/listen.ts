@@ -1,22 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 
 export type Listening = { url: string; close(): Promise<void> };
 
 /** PEM files for an HTTPS listener. */
 export type ListenTLS = { certFile: string; keyFile: string };
 
-/** Whether a listen host is loopback only (127.0.0.0/8, ::1, localhost). */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
-}
-
 /** Serves a Hono app on host:port, over HTTPS when `tls` is given; port 0 picks a free one. */
-export function listen(app: { fetch: Hono['fetch'] }, host: string, port: number, tls?: ListenTLS): Promise<Listening> {
+export function listen<E extends Env>(app: Hono<E>, host: string, port: number, tls?: ListenTLS): Promise<Listening> {
   const https = tls
     ? {
         createServer: createHttpsServer,

@@ -9,7 +9,7 @@ export type ResponseDoc = { description: string; schema?: z.ZodType; mediaType?:
 
 /** One route of the REST API, as the OpenAPI document describes it. */
 export type RouteDoc = {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI path form: `/api/v1/apps/{name}`. */
   path: string;
   summary: string;
@@ -19,7 +19,17 @@ export type RouteDoc = {
   body?: z.ZodType;
   responses: Record<number, ResponseDoc>;
   errors?: ErrorCode[];
+  /** Served only when configured (single sign-on). */
+  optional?: boolean;
 };
+
+/** What authentication may answer on any route that needs a role (docs/auth.md). */
+export const AUTH_ERRORS: ErrorCode[] = [
+  'DROVER_ERR_UNAUTHENTICATED',
+  'DROVER_ERR_FORBIDDEN',
+  'DROVER_ERR_CSRF',
+  'DROVER_ERR_ORIGIN',
+];
 
 /** Named schemas: the document's components, referenced from every route that uses them. */
 const COMPONENTS = {
@@ -41,6 +51,15 @@ const COMPONENTS = {
   Readiness: s.readiness,
   LiveEvent: s.liveEvent,
   SyncResponse: s.syncResponse,
+  Principal: s.principal,
+  Token: s.tokenView,
+  TokenRequest: s.tokenRequest,
+  TokenList: s.tokenList,
+  TokenCreated: s.tokenCreated,
+  TokenRevoked: s.tokenRevoked,
+  AuditList: s.auditList,
+  SignInRequest: s.signInRequest,
+  Session: s.session,
 } as const;
 
 const json = (description: string, schema: z.ZodType): ResponseDoc => ({ description, schema });
@@ -158,6 +177,84 @@ export const ROUTES: RouteDoc[] = [
     role: 'public',
     responses: { 202: json('What the push named and which apps it refreshed', s.webhookResult) },
     errors: ['DROVER_ERR_WEBHOOK_SIGNATURE', 'DROVER_ERR_WEBHOOK_PAYLOAD', 'DROVER_ERR_PAYLOAD_TOO_LARGE'],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/session',
+    summary: 'Sign in with an API token: sets the HttpOnly session cookie',
+    role: 'public',
+    body: s.signInRequest,
+    responses: { 201: json('The session, with its CSRF token', s.session) },
+    errors: ['DROVER_ERR_UNAUTHENTICATED', 'DROVER_ERR_BAD_REQUEST', 'DROVER_ERR_ORIGIN'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/session',
+    summary: 'Who is asking',
+    role: 'viewer',
+    responses: { 200: json('The caller', s.session) },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/session',
+    summary: 'Sign out',
+    role: 'viewer',
+    responses: { 204: { description: 'Signed out' } },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/session/oidc',
+    summary: 'Begin single sign-on (authorization code with PKCE)',
+    role: 'public',
+    optional: true,
+    responses: { 302: { description: "To the identity provider's sign-in page" } },
+    errors: ['DROVER_ERR_OIDC'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/session/oidc/callback',
+    summary: 'Finish single sign-on: sets the session cookie',
+    role: 'public',
+    optional: true,
+    responses: { 302: { description: 'To the status page, signed in' } },
+    errors: ['DROVER_ERR_OIDC', 'DROVER_ERR_UNAUTHENTICATED'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/tokens',
+    summary: 'List API tokens',
+    role: 'admin',
+    responses: { 200: json('The tokens', s.tokenList) },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tokens',
+    summary: 'Create an API token; the secret is shown this once',
+    role: 'admin',
+    body: s.tokenRequest,
+    responses: { 201: json('The token and its secret', s.tokenCreated) },
+    errors: ['DROVER_ERR_BAD_REQUEST'],
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/tokens/{id}',
+    summary: 'Revoke an API token',
+    role: 'admin',
+    responses: { 200: json('The revoked token', s.tokenRevoked) },
+    errors: ['DROVER_ERR_NOT_FOUND', 'DROVER_ERR_CONFLICT'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/audit',
+    summary: 'The audit log of state-changing actions, newest first',
+    role: 'admin',
+    query: {
+      app: { schema: z.string(), description: 'Only this app' },
+      actor: { schema: z.string(), description: 'Only this token ID or subject' },
+      limit: { schema: z.number().int().min(1).max(1000), description: 'How many (default 100)' },
+      before: { schema: z.number().int(), description: 'Entries older than this ID (paging)' },
+    },
+    responses: { 200: json('The entries', s.auditList) },
   },
   {
     method: 'get',

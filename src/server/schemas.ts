@@ -116,6 +116,7 @@ export const syncRun = z.object({
   durationMs: z.number().optional(),
   result: z.enum(['Running', 'Succeeded', 'Failed', 'Interrupted']),
   message: z.string().optional(),
+  requestedBy: z.string().optional().describe('Who asked for it (a token or a user), for syncs a person started'),
   jobs: z.array(jobAction),
 });
 
@@ -216,3 +217,64 @@ export const liveEvent = z.discriminatedUnion('type', [
     message: z.string().optional(),
   }),
 ]);
+
+const role = z.enum(['viewer', 'operator', 'admin']);
+export const principal = z.object({
+  kind: z.enum(['token', 'session', 'anonymous']),
+  id: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  role,
+  apps: z.array(z.string()).describe('App-name globs; empty means every app'),
+});
+export const tokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role,
+  apps: z.array(z.string()),
+  status: z.enum(['active', 'expired', 'revoked']),
+  createdAt: time,
+  createdBy: z.string().optional(),
+  expiresAt: time.optional(),
+  revokedAt: time.optional(),
+  lastUsedAt: time.optional(),
+});
+export const tokenRequest = z.strictObject({
+  role,
+  apps: z.array(z.string().min(1)).optional(),
+  name: z.string().max(64).optional(),
+  expires: z.string().optional().describe('A lifetime such as "30d", "12h" or "90m"'),
+});
+export const tokenList = z.object({ tokens: z.array(tokenView) });
+export const tokenCreated = z.object({
+  token: tokenView,
+  secret: z.string().describe('drv_...: shown this once, stored only as a hash'),
+});
+export const tokenRevoked = z.object({ token: tokenView });
+export const auditList = z.object({
+  entries: z.array(
+    z.object({
+      id: z.number().int().optional(),
+      at: time,
+      actor: z.object({
+        kind: z.string(),
+        id: z.string().optional(),
+        name: z.string().optional(),
+        email: z.string().optional(),
+      }),
+      action: z.string(),
+      app: z.string().optional(),
+      target: z.string().optional(),
+      address: z.string().optional(),
+      outcome: z.enum(['success', 'denied', 'failure']),
+      status: z.number().int(),
+      message: z.string().optional(),
+    }),
+  ),
+});
+export const signInRequest = z.strictObject({ token: z.string().min(1) });
+export const session = z.object({
+  principal,
+  csrfToken: z.string().optional().describe('Send as X-CSRF-Token on writes made with the session cookie'),
+  expiresAt: time.optional(),
+});

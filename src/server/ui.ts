@@ -16,7 +16,12 @@ export function uiPage(): string {
 </head>
 <body>
 <h1>Drover</h1>
-<table>
+<form id="signin" hidden>
+  <p>Sign in with an API token (<code>drover token create</code>; the demo prints one as <code>DROVER_TOKEN</code>).</p>
+  <input id="token" type="password" autocomplete="off" placeholder="drv_..." size="60" aria-label="API token">
+  <button type="submit">Sign in</button> <span id="signin-error" class="cond"></span>
+</form>
+<table id="table">
   <thead><tr><th>App</th><th>Source</th><th>Sync</th><th>Revision</th><th>Jobs</th><th>Last sync</th></tr></thead>
   <tbody id="apps"><tr><td colspan="6">Loading…</td></tr></tbody>
 </table>
@@ -33,25 +38,33 @@ th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #e3e6e
 code { font-size: 12px; } .cond { color: #a31515; white-space: pre-wrap; }
 `;
 
-/** The page's script (/ui.js): polls the app list every 2 s and renders it, escaping every value. */
+/** The page's script (/ui.js): token sign-in, then the app list every 2 s, every value escaped. */
 export const UI_JS = `const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) =>
   ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
-function row(a) {
-  const s = a.status;
-  const job = (j) => '<div><code>' + esc(j.id) + '</code> <span class="' + esc(j.status) + '">' + esc(j.status) + '</span></div>';
-  const jobs = s.jobs.map(job).join('');
-  const conds = s.conditions.map((c) => '<div class="cond">' + esc(c.type) + ': ' + esc(c.message) + '</div>').join('');
-  const last = s.lastSync ? esc(s.lastSync.result) + ' ' + esc(s.lastSync.finishedAt) : '';
-  const source = '<code>' + esc(a.source.repoURL) + '</code><br>' + esc(a.source.revision) + ' · ' + esc(a.source.path);
-  const sync = '<td class="' + esc(s.sync.status) + '">' + esc(s.sync.status) + conds + '</td>';
-  const revision = '<code>' + esc((s.sync.revision || '').slice(0, 12)) + '</code>';
-  return '<tr data-app="' + esc(a.name) + '"><td><b>' + esc(a.name) + '</b></td><td>' + source + '</td>' + sync +
-    '<td>' + revision + '</td><td>' + jobs + '</td><td>' + last + '</td></tr>';
-}
+const form = document.getElementById('signin');
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const res = await fetch('/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: document.getElementById('token').value.trim() }) });
+  if (!res.ok) { document.getElementById('signin-error').textContent = (await res.json()).error.message; return; }
+  form.hidden = true; document.getElementById('table').hidden = false; load();
+});
 async function load() {
   const res = await fetch('/api/v1/apps');
+  if (res.status === 401) { form.hidden = false; document.getElementById('table').hidden = true; return; }
   const { apps } = await res.json();
-  document.getElementById('apps').innerHTML = apps.map(row).join('') || '<tr><td colspan="6">No apps configured.</td></tr>';
+  document.getElementById('apps').innerHTML = apps.map((a) => {
+    const s = a.status;
+    const job = (j) => '<div><code>' + esc(j.id) + '</code> <span class="' + esc(j.status) + '">' + esc(j.status) + '</span></div>';
+    const jobs = s.jobs.map(job).join('');
+    const conds = s.conditions.map((c) => '<div class="cond">' + esc(c.type) + ': ' + esc(c.message) + '</div>').join('');
+    const last = s.lastSync ? esc(s.lastSync.result) + ' ' + esc(s.lastSync.finishedAt) : '';
+    const source = '<code>' + esc(a.source.repoURL) + '</code><br>' + esc(a.source.revision) + ' · ' + esc(a.source.path);
+    const sync = '<td class="' + esc(s.sync.status) + '">' + esc(s.sync.status) + conds + '</td>';
+    const revision = '<code>' + esc((s.sync.revision || '').slice(0, 12)) + '</code>';
+    return '<tr data-app="' + esc(a.name) + '"><td><b>' + esc(a.name) + '</b></td><td>' + source + '</td>' + sync +
+      '<td>' + revision + '</td><td>' + jobs + '</td><td>' + last + '</td></tr>';
+  }).join('') || '<tr><td colspan="6">No apps configured.</td></tr>';
 }
 load(); setInterval(load, 2000);
 `;

@@ -23,6 +23,8 @@ export type SyncRun = {
   id?: number;
   app: string;
   trigger: string;
+  /** Who asked for a manual sync, rollback or refresh: a token ("token ID (name)") or an OIDC user. */
+  requestedBy?: string;
   revision: string;
   author?: string;
   committer?: string;
@@ -43,8 +45,9 @@ export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'
   const info = db
     .prepare(
       `INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date,
-      started_at, finished_at, result, message, jobs_json)
-    VALUES (@app, @trigger, @revision, @author, @committer, @subject, @commitDate, @startedAt, @startedAt, 'Running', NULL, '[]')`,
+      started_at, finished_at, result, message, jobs_json, requested_by)
+    VALUES (@app, @trigger, @revision, @author, @committer, @subject, @commitDate, @startedAt, @startedAt, 'Running', NULL, '[]',
+      @requestedBy)`,
     )
     .run({
       app: run.app,
@@ -55,6 +58,7 @@ export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'
       subject: run.subject ?? null,
       commitDate: run.commitDate ?? null,
       startedAt: run.startedAt,
+      requestedBy: run.requestedBy ?? null,
     });
   return Number(info.lastInsertRowid);
 }
@@ -135,6 +139,7 @@ function toRun(row: Row): SyncRun {
     id: Number(row.id),
     app: String(row.app),
     trigger: String(row.trigger),
+    ...(row.requested_by ? { requestedBy: String(row.requested_by) } : {}),
     revision: String(row.revision),
     author: opt(row.author),
     committer: opt(row.committer),

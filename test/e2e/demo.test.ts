@@ -12,7 +12,7 @@ after(async () => {
   dir.cleanup();
 });
 
-test('given a fresh folder, when `drover demo` runs, then both example jobs are synced and the UI answers', async () => {
+test('given a fresh folder, when `drover demo` runs, then both example jobs are synced, the UI answers and the printed token works', async () => {
   demo = await startDrover(['demo', '--dir', dir.path, '--port', '0', '--nomad-port', '0'], /Press Ctrl-C to stop/);
   const out = demo.output();
   assert.match(out, /App "hello": Synced at [0-9a-f]{12}/);
@@ -25,6 +25,21 @@ test('given a fresh folder, when `drover demo` runs, then both example jobs are 
   const page = await fetch(`${ui}/`);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<title>Drover<\/title>/);
+
+  // Auth is on: the token printed on its own line is a working admin token.
+  const token = out.match(/^DROVER_TOKEN=(drv_\S+)$/m)![1]!;
+  assert.equal((await fetch(`${ui}/api/v1/apps`)).status, 401, 'the API needs the token');
+  const apps = await getJSON<{ apps: Array<{ name: string }> }>(`${ui}/api/v1/apps`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.deepEqual(
+    apps.body.apps.map((a) => a.name),
+    ['hello'],
+  );
+  const me = await getJSON<{ principal: { role: string } }>(`${ui}/api/v1/session`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(me.body.principal.role, 'admin');
   const { body } = await getJSON<Array<{ ID: string; Meta: Record<string, string> }>>(`${nomad}/v1/jobs?meta=true`);
   assert.deepEqual(
     body.map((j) => [j.ID, j.Meta['drover.app'], j.Meta['drover.job']]),

@@ -27,9 +27,21 @@ describe('the operator API: live events, metrics, clusters, repositories, health
     await stack.refresh('web');
   });
   after(() => stack.stop());
+  const auth = () => ({ authorization: `Bearer ${stack.adminToken}` });
+
+  test('given no token, the event stream and the cluster and repository lists answer 401', async () => {
+    const stream = await SSEClient.open(`${stack.drover.url}/api/v1/events`);
+    stream.close();
+    assert.equal(stream.status, 401);
+    for (const path of ['/api/v1/clusters', '/api/v1/repositories']) {
+      const { status, body } = await stack.api(path, { headers: { authorization: '' } });
+      assert.equal(status, 401, path);
+      assert.equal(body.error.code, 'DROVER_ERR_UNAUTHENTICATED');
+    }
+  });
 
   test('given a stream, when a commit syncs, then each job action arrives as written, then the finish and the status', async () => {
-    const stream = await SSEClient.open(`${stack.drover.url}/api/v1/events`);
+    const stream = await SSEClient.open(`${stack.drover.url}/api/v1/events`, auth());
     try {
       assert.equal(stream.status, 200);
       stack.repo.write('web/web.json', serviceJob('op-web', { image: 'app:v2' })).commit('v2');
@@ -55,14 +67,17 @@ describe('the operator API: live events, metrics, clusters, repositories, health
   });
 
   test('given a Last-Event-ID, when reconnecting, then the stream resumes after it; an ID the ring lost gets resync', async () => {
-    const first = await SSEClient.open(`${stack.drover.url}/api/v1/events`);
+    const first = await SSEClient.open(`${stack.drover.url}/api/v1/events`, auth());
     stack.repo.write('web/web.json', serviceJob('op-web', { image: 'app:v3' })).commit('v3');
     await stack.refresh('web');
     const started = await first.waitFor((e) => e.event === 'sync.started');
     const finished = await first.waitFor((e) => e.event === 'sync.finished');
     first.close();
 
-    const resumed = await SSEClient.open(`${stack.drover.url}/api/v1/events`, { 'last-event-id': started.id! });
+    const resumed = await SSEClient.open(`${stack.drover.url}/api/v1/events`, {
+      ...auth(),
+      'last-event-id': started.id!,
+    });
     try {
       const replayed = await resumed.waitFor((e) => e.id === finished.id);
       assert.ok(!resumed.events.some((e) => e.id === started.id), 'the event named is not sent again');
@@ -71,7 +86,7 @@ describe('the operator API: live events, metrics, clusters, repositories, health
     } finally {
       resumed.close();
     }
-    const stale = await SSEClient.open(`${stack.drover.url}/api/v1/events`, { 'last-event-id': '1' });
+    const stale = await SSEClient.open(`${stack.drover.url}/api/v1/events`, { ...auth(), 'last-event-id': '1' });
     try {
       await stale.waitFor((e) => e.event === 'resync');
     } finally {

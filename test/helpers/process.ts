@@ -1,7 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
+
+/** Admin tokens of the servers started here, by origin: getJSON sends them, as a real client would. */
+const tokens = new Map<string, string>();
+
+/** Creates an admin token offline with `drover token create`, as an operator does before the first start. */
+export function createAdminToken(config: string): string {
+  const result = spawnSync(process.execPath, [BIN, 'token', 'create', '--config', config, '--role', 'admin'], {
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
+  if (result.status !== 0) throw new Error(`drover token create failed: ${result.stderr}`);
+  return result.stdout.trim().split('\n').pop()!;
+}
+
+/** Remembers the token getJSON sends to a server. */
+export function useToken(url: string, token: string): void {
+  tokens.set(new URL(url).origin, token);
+}
 
 export type Child = { process: ChildProcess; output(): string; stop(): Promise<void> };
 
@@ -14,6 +32,8 @@ export function startDrover(
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
+  // A server gets an admin token first; the test's requests to it carry it.
+  const token = args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined;
   const child = spawn(process.execPath, [BIN, ...args], {
     env: {
       ...process.env,
@@ -41,6 +61,7 @@ export function startDrover(
       const match = output.match(ready);
       if (match) {
         clearTimeout(timer);
+        if (token && match[1]?.startsWith('http')) useToken(match[1], token);
         resolve({ process: child, match, output: () => output, stop });
       }
     };
@@ -71,7 +92,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 export async function getJSON<T = unknown>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, init);
+  const token = tokens.get(new URL(url).origin);
+  const headers = new Headers(init?.headers);
+  if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
+  const response = await fetch(url, { ...init, headers });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }

@@ -3,6 +3,8 @@ import pino from 'pino';
 import { startSim, type RunningSim } from '../../sim/server.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startDrover, type RunningDrover } from '../../src/main.js';
+import { createApiToken } from '../../src/server/auth/tokens.js';
+import { openDatabase } from '../../src/store/db.js';
 import { TestRepo, tempDir } from './git.js';
 import { checkResponse } from './openapi-check.js';
 
@@ -12,6 +14,8 @@ export type StackOptions = {
   pollInterval?: string;
   /** Start Drover against this Nomad address instead of a fresh simulator. */
   nomadAddress?: string;
+  /** More top-level config keys (`auth`, `external_url`, ...). */
+  config?: Record<string, unknown>;
 };
 
 /** A simulator, a git repository and Drover, in this process, on loopback. */
@@ -20,6 +24,8 @@ export class Stack {
   readonly repo = new TestRepo(join(this.dir.path, 'repo'));
   sim!: RunningSim;
   drover!: RunningDrover;
+  /** An admin token, created in the data dir before each start; api() sends it. */
+  adminToken!: string;
   private options!: StackOptions;
 
   static async start(options: StackOptions, seed?: (repo: TestRepo) => void): Promise<Stack> {
@@ -43,10 +49,15 @@ export class Stack {
         cluster: { default: { address: this.nomadAddress } },
         repository: { jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h' } },
         app: this.options.apps,
+        ...this.options.config,
       }),
       join(this.dir.path, 'drover.json'),
       { env: {} },
     );
+    // A fresh token on every start: a test may have deleted the database in between.
+    const db = openDatabase(join(config.dataDir, 'drover.db'));
+    this.adminToken = createApiToken(db, { role: 'admin', name: 'test-stack' }).secret;
+    db.close();
     this.drover = await startDrover(config, pino({ level: 'silent' }));
   }
 
@@ -54,13 +65,18 @@ export class Stack {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes vary by route; tests assert on them
   async api<T = any>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
     const { json, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    // An empty authorization header means "send none".
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${this.adminToken}`);
+    else if (headers.get('authorization') === '') headers.delete('authorization');
+    if (json !== undefined) headers.set('content-type', 'application/json');
     const response = await fetch(`${this.drover.url}${path}`, {
       ...rest,
-      ...(json !== undefined
-        ? { method: rest.method ?? 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }
-        : {}),
+      headers,
+      ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
     });
-    const body = (await response.json()) as T;
+    const text = await response.text();
+    const body = (text ? JSON.parse(text) : null) as T;
     // Every answer the e2e tests see must match the OpenAPI document.
     checkResponse(rest.method ?? (json !== undefined ? 'POST' : 'GET'), path, response.status, body);
     return { status: response.status, body };

@@ -1,0 +1,111 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DroverError } from '../../domain/errors.js';
+import type { DB } from '../../store/db.js';
+import { getToken, insertToken, listTokens, revokeToken, type TokenRecord } from '../../store/tokens.js';
+import { ROLES, type Principal, type Role } from './principal.js';
+
+/** Every secret starts with this, so secret scanners can find leaked tokens. */
+export const TOKEN_PREFIX = 'drv_';
+const SECRET_RE = /^drv_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+/** A token as the API and CLI show it: never the secret or its hash. */
+export type TokenView = {
+  id: string;
+  name: string;
+  role: Role;
+  apps: string[];
+  status: 'active' | 'expired' | 'revoked';
+  createdAt: string;
+  createdBy?: string;
+  expiresAt?: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+};
+
+export type NewToken = { role: Role; apps?: string[]; name?: string; expiresInMs?: number; createdBy?: string };
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Creates a token and returns the secret, which is shown this once and never stored. */
+export function createApiToken(db: DB, input: NewToken, now = new Date()): { token: TokenView; secret: string } {
+  if (!ROLES.includes(input.role)) {
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', `role: must be one of ${ROLES.join(', ')}, not "${input.role}"`);
+  }
+  const name = input.name?.trim() ?? '';
+  if (name.length > 64 || [...name].some((ch) => ch.charCodeAt(0) < 0x20)) {
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', 'name: at most 64 printable characters');
+  }
+  const id = randomBytes(6).toString('hex');
+  // 32 random bytes: 256 bits, so a fast hash is safe to store (no password stretching needed).
+  const secret = `${TOKEN_PREFIX}${id}_${randomBytes(32).toString('base64url')}`;
+  const record = {
+    id,
+    name: name || `token-${id}`,
+    role: input.role,
+    apps: input.apps ?? [],
+    secretHash: sha256(secret),
+    createdAt: now.toISOString(),
+    ...(input.createdBy ? { createdBy: input.createdBy } : {}),
+    ...(input.expiresInMs ? { expiresAt: new Date(now.getTime() + input.expiresInMs).toISOString() } : {}),
+  };
+  insertToken(db, record);
+  return { token: toView(record, now), secret };
+}
+
+/** Every token, newest first. */
+export function listApiTokens(db: DB, now = new Date()): TokenView[] {
+  return listTokens(db).map((t) => toView(t, now));
+}
+
+/** Revokes a token by public ID; 404 when there is none, 409 when it was already revoked. */
+export function revokeApiToken(db: DB, id: string, now = new Date()): TokenView {
+  const token = getToken(db, id);
+  if (!token) throw new DroverError('DROVER_ERR_NOT_FOUND', `no token with ID "${id}"`);
+  if (!revokeToken(db, id, now.toISOString())) {
+    throw new DroverError('DROVER_ERR_CONFLICT', `token "${id}" is already revoked`);
+  }
+  return toView({ ...token, revokedAt: now.toISOString() }, now);
+}
+
+export type TokenCheck = { principal: Principal } | { refused: string };
+
+/** Checks a bearer secret: the ID it carries finds the row, the hash is compared in constant time. */
+export function verifyApiToken(db: DB, secret: string, now = new Date()): TokenCheck {
+  const match = SECRET_RE.exec(secret);
+  const token = match ? getToken(db, match[1]!) : undefined;
+  const presented = Buffer.from(sha256(secret), 'hex');
+  const stored = Buffer.from(token?.secretHash ?? '0'.repeat(64), 'hex');
+  if (!token || !timingSafeEqual(presented, stored)) return { refused: 'the token is not valid' };
+  return checkTokenRecord(token, now);
+}
+
+/** A token row's current standing: revoked and expired tokens give no principal. */
+export function checkTokenRecord(token: TokenRecord, now = new Date()): TokenCheck {
+  if (token.revokedAt) return { refused: `token ${token.id} was revoked` };
+  if (token.expiresAt && token.expiresAt <= now.toISOString()) return { refused: `token ${token.id} has expired` };
+  return { principal: tokenPrincipal(token) };
+}
+
+export function tokenPrincipal(token: TokenRecord): Principal {
+  return { kind: 'token', id: token.id, name: token.name, role: token.role as Role, apps: token.apps };
+}
+
+function toView(token: TokenRecord, now: Date): TokenView {
+  const status = token.revokedAt
+    ? 'revoked'
+    : token.expiresAt && token.expiresAt <= now.toISOString()
+      ? 'expired'
+      : 'active';
+  return {
+    id: token.id,
+    name: token.name,
+    role: token.role as Role,
+    apps: token.apps,
+    status,
+    createdAt: token.createdAt,
+    ...(token.createdBy ? { createdBy: token.createdBy } : {}),
+    ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+    ...(token.revokedAt ? { revokedAt: token.revokedAt } : {}),
+    ...(token.lastUsedAt ? { lastUsedAt: token.lastUsedAt } : {}),
+  };
+}
