@@ -67,8 +67,9 @@ function attempt(
 function blockingParams(c: Context): { minIndex: number; waitMs: number } {
   const indexText = c.req.query('index');
   const waitText = c.req.query('wait');
+  // `?stale` alone means stale; a value must parse as a Go bool (the simulator is always the leader).
   const stale = c.req.query('stale');
-  if (stale !== undefined && !['', 'true', 'false', '1', '0', 't', 'f'].includes(stale.toLowerCase()))
+  if (stale !== undefined && stale !== '' && parseGoBool(stale) === undefined)
     throw new SimError(400, 'Invalid stale value');
   let minIndex = 0;
   if (indexText !== undefined && indexText !== '') {
@@ -115,8 +116,31 @@ export function field(obj: Record<string, unknown>, name: string): unknown {
   return key === undefined ? undefined : obj[key];
 }
 
-export function boolParam(value: string | undefined): boolean {
-  return value !== undefined && (value === '' || value === 'true' || value === '1');
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/** Go's strconv.ParseBool; undefined for any other text. */
+export function parseGoBool(text: string): boolean | undefined {
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  return undefined;
+}
+
+/**
+ * A boolean query parameter as Nomad's HTTP agent reads it (strconv.ParseBool): absent or
+ * empty is `fallback`; anything ParseBool refuses fails with Nomad's message, as a 500 (the
+ * agent returns a plain, uncoded error for it).
+ */
+export function boolParam(c: Context, name: string, fallback = false): boolean {
+  const text = c.req.query(name);
+  if (text === undefined || text === '') return fallback;
+  const value = parseGoBool(text);
+  if (value === undefined)
+    throw new SimError(
+      500,
+      `Failed to parse value of "${name}" (${text}) as a bool: strconv.ParseBool: parsing "${text}": invalid syntax`,
+    );
+  return value;
 }
 
 /** An unsigned integer query parameter; 400 with `message` when it does not parse. */

@@ -106,8 +106,41 @@ export class Lifecycle {
     });
   }
 
-  /** Healthy when running, unhealthy when failed; then the deployment may finish. */
-  private reportHealth(ids: string[]): void {
+  /**
+   * `POST /v1/deployment/allocation-health`: health set by hand (for `health_check = "manual"`);
+   * unknown or terminal allocations are skipped, as the reports of a finished deployment are.
+   */
+  markHealth(healthy: string[], unhealthy: string[]): void {
+    const forced = new Map<string, boolean>([
+      ...healthy.map((id) => [id, true] as const),
+      ...unhealthy.map((id) => [id, false] as const),
+    ]);
+    this.reportHealth([...forced.keys()], forced);
+  }
+
+  /** Pauses or resumes a deployment; a paused one starts no further batch of a rolling update. */
+  pause(deploymentId: string, pause: boolean): number {
+    const deployment = this.state.deployments.get(deploymentId)!;
+    const index = this.state.commit(['deployment'], (i) => {
+      const next = {
+        ...deployment,
+        Status: pause ? 'paused' : 'running',
+        StatusDescription: pause ? 'Deployment is paused' : 'Deployment is running',
+        ModifyIndex: i,
+        ModifyTime: nowNs(),
+      };
+      this.state.deployments.set(next.ID, next);
+      return [deploymentEvent('DeploymentStatusUpdate', next)];
+    });
+    if (!pause) {
+      this.settle(deploymentId);
+      this.continueRollout(deploymentId);
+    }
+    return index;
+  }
+
+  /** Healthy when running, unhealthy when failed (or as `forced` says); then the deployment may finish. */
+  private reportHealth(ids: string[], forced?: Map<string, boolean>): void {
     const touched = new Set<string>();
     this.state.commit(['allocs', 'deployment'], (index) => {
       const events: EventDraft[] = [];
@@ -115,7 +148,7 @@ export class Lifecycle {
         const alloc = this.state.allocs.get(id);
         const deployment = alloc && this.state.deployments.get(alloc.DeploymentID);
         if (!alloc || !deployment || !isActiveDeployment(deployment)) continue;
-        const healthy = alloc.ClientStatus === 'running';
+        const healthy = forced?.get(id) ?? alloc.ClientStatus === 'running';
         const canary = alloc.DeploymentStatus?.Canary === true;
         const updated = {
           ...alloc,
@@ -148,7 +181,7 @@ export class Lifecycle {
   /** A rolling update goes on once new allocations are healthy: the deployment watcher asks for another eval. */
   private continueRollout(deploymentId: string): void {
     const deployment = this.state.deployments.get(deploymentId);
-    if (!deployment || !isActiveDeployment(deployment)) return;
+    if (!deployment || !isActiveDeployment(deployment) || deployment.Status === 'paused') return;
     if (Object.values(deployment.TaskGroups).some((g) => g.DesiredCanaries > 0 && !g.Promoted)) return;
     const job = this.state.getJob(deployment.Namespace, deployment.JobID);
     if (!job || job.Version !== deployment.JobVersion) return;
@@ -174,7 +207,7 @@ export class Lifecycle {
   /** Decides a deployment once its allocations have reported: fail, promote canaries, or succeed. */
   private settle(deploymentId: string): void {
     const deployment = this.state.deployments.get(deploymentId);
-    if (!deployment || !isActiveDeployment(deployment)) return;
+    if (!deployment || !isActiveDeployment(deployment) || deployment.Status === 'paused') return;
     const groups = Object.values(deployment.TaskGroups);
     if (groups.some((g) => g.UnhealthyAllocs > 0))
       return this.fail(deploymentId, 'Failed due to unhealthy allocations');

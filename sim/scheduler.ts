@@ -13,7 +13,17 @@ import {
 } from './state.js';
 
 type Obj = Record<string, unknown>;
-export type SimNode = { ID: string; Name: string; Datacenter: string };
+/** A simulated client node; eligibility and drain state change through the node routes. */
+export type SimNode = {
+  ID: string;
+  Name: string;
+  Datacenter: string;
+  SchedulingEligibility?: 'eligible' | 'ineligible';
+  Drain?: boolean;
+  LastDrain?: Record<string, unknown> | null;
+  CreateIndex?: number;
+  ModifyIndex?: number;
+};
 
 /** What makes allocations fail; set by fault injection. */
 export type FailurePolicy = {
@@ -377,8 +387,10 @@ export class Scheduler {
     slot: number,
     canary: boolean,
   ): Allocation {
-    const system = job.Type === 'system' || job.Type === 'sysbatch';
-    const node = this.options.nodes[system ? slot % this.options.nodes.length : slot % this.options.nodes.length]!;
+    // New allocations go to eligible nodes only (placement never fails here: with none, any node).
+    const eligible = this.options.nodes.filter((n) => n.SchedulingEligibility !== 'ineligible');
+    const pool = eligible.length > 0 ? eligible : this.options.nodes;
+    const node = pool[slot % pool.length]!;
     const now = nowNs();
     const tasks = ((group.Tasks ?? []) as Obj[]).map((task) => String(task.Name));
     return {

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { ACL } from './acl.js';
+import { requirementOf } from './acl-policy.js';
+import { aclRoutes } from './routes/acl.js';
 import type { Sim } from './context.js';
 import { Faults, type AllocFault, type RequestFault } from './faults.js';
-import { textError } from './http.js';
+import { namespaceOf, textError } from './http.js';
 import { JobStore } from './jobs.js';
 import { Lifecycle } from './lifecycle.js';
 import { Scheduler, type SimNode } from './scheduler.js';
@@ -15,6 +17,9 @@ import { controlRoutes } from './routes/control.js';
 import { eventRoutes } from './routes/events.js';
 import { jobItemRoutes } from './routes/job.js';
 import { jobRoutes } from './routes/jobs.js';
+import { nodeRoutes } from './routes/nodes.js';
+import { operationRoutes } from './routes/operations.js';
+import { scalingRoutes } from './routes/scale.js';
 import { systemRoutes } from './routes/system.js';
 import { variableRoutes } from './routes/vars.js';
 import { registerParseRoute } from './parse-route.js';
@@ -25,6 +30,8 @@ export type SimOptions = {
   region?: string;
   /** Turns ACLs on, with this secret as the bootstrap management token. */
   aclBootstrapToken?: string;
+  /** Turns ACLs on without a token: `POST /v1/acl/bootstrap` creates the first one. */
+  acl?: boolean;
   /** Number of simulated client nodes (system jobs run one allocation on each). Default 1. */
   nodes?: number;
   /** How long allocations stay pending, and running before they report health. Default 200 ms. */
@@ -48,6 +55,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     ID: randomUUID(),
     Name: `sim-node-${i + 1}`,
     Datacenter: 'dc1',
+    SchedulingEligibility: 'eligible',
   }));
   const faults = new Faults();
   for (const fault of options.failAllocations ?? []) faults.addAllocFault(fault);
@@ -61,7 +69,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     scheduler,
     lifecycle: new Lifecycle(state, scheduler, jobs),
     variables: new VariableStore(state),
-    acl: new ACL(options.aclBootstrapToken),
+    acl: new ACL(options.aclBootstrapToken, options.acl),
     faults,
     nodes,
     version: options.version ?? '1.10.5',
@@ -80,14 +88,18 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const fault = faults.takeRequestFault(c.req.method, path);
     if (fault) return textError(c, fault.status, fault.body ?? 'injected fault');
-    if (!path.startsWith('/v1/status/') && path !== '/v1/acl/token/self') sim.acl.check(c);
+    if (path !== '/v1/acl/token/self') sim.acl.authorize(c, requirementOf(c.req.method, path, namespaceOf(c)));
     await next();
   });
   registerParseRoute(app);
   jobRoutes(app, sim);
   jobItemRoutes(app, sim);
   clusterRoutes(app, sim);
+  nodeRoutes(app, sim);
+  operationRoutes(app, sim);
+  scalingRoutes(app, sim);
   systemRoutes(app, sim);
+  aclRoutes(app, sim); // after systemRoutes: /v1/acl/token/self before /v1/acl/token/:accessor
   variableRoutes(app, sim);
   eventRoutes(app, sim);
   controlRoutes(app, sim);

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { Sim } from '../context.js';
 import { compileFilter } from '../filter.js';
-import { blockingRead, jsonWrite, namespaceOf, readOptionalBody } from '../http.js';
+import { blockingRead, boolParam, jsonWrite, namespaceOf, readOptionalBody } from '../http.js';
 import { isActiveDeployment } from '../scheduler.js';
 import { SimError } from '../state.js';
 
@@ -68,11 +68,13 @@ export function clusterRoutes(app: Hono, sim: Sim): void {
   app.get('/v1/allocations', (c) => {
     const prefix = c.req.query('prefix') ?? '';
     const filter = compileFilter(c.req.query('filter'));
+    boolParam(c, 'resources'); // stubs carry no resources either way
+    const taskStates = boolParam(c, 'task_states', true);
     return blockingRead(c, sim.state, () => ({
       body: [...sim.state.allocs.values()]
         .filter(inNamespace(c))
         .filter((a) => a.ID.startsWith(prefix) && filter(a))
-        .map(({ Job: _job, ...stub }) => stub),
+        .map(({ Job: _job, ...stub }) => (taskStates ? stub : withoutTaskStates(stub))),
       index: sim.state.tableIndex('allocs'),
     }));
   });
@@ -110,4 +112,9 @@ export function clusterRoutes(app: Hono, sim: Sim): void {
       return { body: evaluation, index: evaluation.ModifyIndex };
     }),
   );
+}
+
+function withoutTaskStates(stub: Record<string, unknown>): Record<string, unknown> {
+  const { TaskStates: _states, ...rest } = stub;
+  return rest;
 }

@@ -65,6 +65,8 @@ export function controlRoutes(app: Hono, sim: Sim): void {
     sim.state.broker.dropAll();
     sim.state.reset();
     sim.faults.clear();
+    for (const node of sim.nodes)
+      Object.assign(node, { SchedulingEligibility: 'eligible', Drain: false, LastDrain: null });
     return c.json({ index: sim.state.index });
   });
   app.get('/_sim/status', (c) =>

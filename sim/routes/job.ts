@@ -3,9 +3,19 @@ import type { Context, Hono } from 'hono';
 import type { NomadJob } from '../../src/domain/job.js';
 import { jobDiff } from '../../src/nomad/job-diff.js';
 import type { Sim } from '../context.js';
-import { blockingRead, field, jsonWrite, namespaceOf, readBody, readOptionalBody, uintParam } from '../http.js';
+import {
+  blockingRead,
+  boolParam,
+  field,
+  jsonWrite,
+  namespaceOf,
+  readBody,
+  readOptionalBody,
+  uintParam,
+} from '../http.js';
 import { SimError } from '../state.js';
 import { deregister, plan, readJob, register } from './jobs.js';
+import { evaluateJob, scaleJob, scaleStatus } from './scale.js';
 
 type Handler = (c: Context, sim: Sim, id: string) => Response | Promise<Response>;
 type Route = { suffix: string; methods: string[]; handler: Handler };
@@ -19,7 +29,10 @@ const ROUTES: Route[] = [
   {
     suffix: '/allocations',
     methods: ['GET'],
-    handler: (c, sim, id) => listOf(c, sim, () => sim.state.allocsOf(namespaceOf(c), id).map(stubOf), 'allocs'),
+    handler: (c, sim, id) => {
+      boolParam(c, 'all'); // every allocation is kept: `all` changes nothing here
+      return listOf(c, sim, () => sim.state.allocsOf(namespaceOf(c), id).map(stubOf), 'allocs');
+    },
   },
   {
     suffix: '/evaluations',
@@ -39,7 +52,19 @@ const ROUTES: Route[] = [
   { suffix: '/revert', methods: ['PUT', 'POST'], handler: revert },
   { suffix: '/stable', methods: ['PUT', 'POST'], handler: stable },
   { suffix: '/submission', methods: ['GET'], handler: submission },
+  { suffix: '/evaluate', methods: ['PUT', 'POST'], handler: evaluateJob },
+  {
+    suffix: '/scale',
+    methods: ['GET', 'PUT', 'POST'],
+    handler: (c, sim, id) => (c.req.method === 'GET' ? scaleStatus(c, sim, id) : scaleJob(c, sim, id)),
+  },
 ];
+
+/**
+ * Sub-resources Nomad serves that the simulator does not: 404, never read as part of a job ID
+ * (`POST /v1/job/x/evaluate` must not register a job named `x/evaluate`).
+ */
+const NOT_IMPLEMENTED = ['/services', '/actions', '/action', '/tag'];
 
 export function jobItemRoutes(app: Hono, sim: Sim): void {
   app.all('/v1/job/*', async (c) => {
@@ -50,6 +75,8 @@ export function jobItemRoutes(app: Hono, sim: Sim): void {
       if (!route.methods.includes(method)) return c.text('Invalid method', 405);
       return route.handler(c, sim, path.slice(0, -route.suffix.length));
     }
+    const missing = NOT_IMPLEMENTED.find((suffix) => path.endsWith(suffix) && path.length > suffix.length);
+    if (missing) return c.text(`Invalid URL: the simulator does not implement ${method} /v1/job/:id${missing}`, 404);
     if (method === 'GET') return readJob(c, sim, path);
     if (method === 'PUT' || method === 'POST') return register(c, sim, path);
     if (method === 'DELETE') return deregister(c, sim, path);
@@ -96,7 +123,7 @@ function summary(c: Context, sim: Sim, id: string): Promise<Response> {
 }
 
 function versions(c: Context, sim: Sim, id: string): Promise<Response> {
-  const withDiffs = ['true', '1', ''].includes(c.req.query('diffs') ?? 'false');
+  const withDiffs = boolParam(c, 'diffs');
   return blockingRead(c, sim.state, () => {
     const list = sim.state.jobVersions(namespaceOf(c), id);
     if (list.length === 0) throw new SimError(404, 'job versions not found');

@@ -32,7 +32,7 @@ export function jobRoutes(app: Hono, sim: Sim): void {
 
 function listJobs(c: Context, sim: Sim): Promise<Response> {
   const prefix = c.req.query('prefix') ?? '';
-  const withMeta = boolParam(c.req.query('meta'));
+  const withMeta = boolParam(c, 'meta');
   const filter = compileFilter(c.req.query('filter'));
   const perPage = Number(c.req.query('per_page') ?? 0);
   const nextToken = c.req.query('next_token') ?? '';
@@ -90,7 +90,10 @@ export function readJob(c: Context, sim: Sim, id: string): Promise<Response> {
 }
 
 export function deregister(c: Context, sim: Sim, id: string): Response {
-  const result = sim.jobs.deregister(namespaceOf(c), id, boolParam(c.req.query('purge')));
+  const purge = boolParam(c, 'purge');
+  // Read as Nomad reads them, so a bad value is a 400; one region and no shutdown delays here.
+  for (const name of ['global', 'eager_gc', 'no_shutdown_delay']) boolParam(c, name);
+  const result = sim.jobs.deregister(namespaceOf(c), id, purge);
   return jsonWrite(
     c,
     {

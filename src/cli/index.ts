@@ -23,6 +23,7 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port', '4646')
     .option('--region <region>', 'region of the simulated agent', 'global')
     .option('--acl-bootstrap-token <secret>', 'turn ACLs on with this management token (or DROVER_SIM_ACL_TOKEN)')
+    .option('--acl', 'turn ACLs on unbootstrapped: POST /v1/acl/bootstrap creates the first management token')
     .option('--nodes <n>', 'simulated client nodes', '1')
     .option('--alloc-delay <duration>', 'time allocations stay pending, and running before healthy', '200ms')
     .option('--latency <duration>', 'latency added to every API request')

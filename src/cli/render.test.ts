@@ -78,5 +78,29 @@ test('validate exits 0 when every file renders, 1 with file:line:col lines other
   const err = sink();
   assert.equal(validateCommand([dir], {}, sink().stream, err.stream), 1);
   assert.match(err.text(), /web\.nomad\.hcl:1:1: Unset variable "image"/);
-  assert.throws(() => validateCommand([dir], { var: ['novalue'] }), /--var "novalue": expected name=value/);
+  const bad = sink();
+  assert.equal(validateCommand([dir], { var: ['novalue'] }, sink().stream, bad.stream), 1);
+  assert.equal(bad.text(), 'drover: --var "novalue": expected name=value\n', 'a one-line error, no stack trace');
+  const missing = sink();
+  assert.equal(validateCommand([dir], { varFile: [join(dir, 'nope.vars.hcl')] }, sink().stream, missing.stream), 1);
+  assert.equal(missing.text(), `drover: --var-file ${join(dir, 'nope.vars.hcl')}: no such file\n`);
+});
+
+test('validate reads a file named explicitly whatever its extension', () => {
+  const file = join(dir, 'legacy.job');
+  writeFileSync(file, 'job "legacy" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n    }\n  }\n}\n');
+  const out = sink();
+  assert.equal(validateCommand([file], {}, out.stream, sink().stream), 0);
+  assert.equal(out.text(), '1 job(s) valid\n');
+});
+
+test('validate refuses a missing path and a directory without job files, with no stack trace', () => {
+  const err = sink();
+  assert.equal(validateCommand([join(dir, 'missing/')], {}, sink().stream, err.stream), 1);
+  assert.equal(err.text(), `drover: ${join(dir, 'missing/')}: no such file or directory\n`);
+  const empty = mkdtempSync(join(tmpdir(), 'drover-render-cli-empty-'));
+  writeFileSync(join(empty, 'README.md'), '# not a job\n');
+  const none = sink();
+  assert.equal(validateCommand([empty], {}, sink().stream, none.stream), 1);
+  assert.match(none.text(), /^drover: .*: no job files here/);
 });

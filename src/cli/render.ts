@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { canonicalizeJob } from '../nomad/canonicalize.js';
-import { localSnapshot } from '../render/local.js';
-import { renderSnapshot, type RenderOptions } from '../render/render.js';
+import { localFiles } from '../render/local.js';
+import { renderSnapshot, type RenderOptions, type RenderResult } from '../render/render.js';
 import { formatIssue } from '../render/errors.js';
 
 /** Where a command writes (stdout and stderr, or a test sink). */
@@ -18,8 +18,20 @@ export function renderOptions(flags: RenderFlags, env: NodeJS.ProcessEnv = proce
     if (eq <= 0) throw new Error(`--var "${item}": expected name=value`);
     vars[item.slice(0, eq)] = item.slice(eq + 1);
   }
-  const varFiles = (flags.varFile ?? []).map((file) => ({ file, content: readFileSync(file, 'utf8') }));
+  const varFiles = (flags.varFile ?? []).map((file) => ({ file, content: readVarFile(file) }));
   return { defaultNamespace: 'default', vars, varFiles, env };
+}
+
+/** A --var-file's text; a missing or unreadable file is a one-line error, not a stack trace. */
+function readVarFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`--var-file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -32,7 +44,8 @@ export function renderCommand(
   out: Output = process.stdout,
   err: Output = process.stderr,
 ): number {
-  const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
+  const result = renderPaths(paths, flags, err);
+  if (!result) return 1;
   if (result.issues.length > 0) {
     for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
     return 1;
@@ -49,8 +62,26 @@ export function validateCommand(
   out: Output = process.stdout,
   err: Output = process.stderr,
 ): number {
-  const result = renderSnapshot(localSnapshot(paths), renderOptions(flags));
+  const result = renderPaths(paths, flags, err);
+  if (!result) return 1;
   for (const issue of result.issues) err.write(formatIssue(issue) + '\n');
   if (result.issues.length === 0) out.write(`${result.jobs.length} job(s) valid\n`);
   return result.issues.length === 0 ? 0 : 1;
+}
+
+/** Renders the named paths; undefined (after printing why) when a path is missing or holds no job file. */
+function renderPaths(paths: string[], flags: RenderFlags, err: Output): RenderResult | undefined {
+  const { snapshot, explicit, problems } = localFiles(paths);
+  if (problems.length > 0) {
+    for (const problem of problems) err.write(`drover: ${problem}\n`);
+    return undefined;
+  }
+  let options: RenderOptions;
+  try {
+    options = renderOptions(flags);
+  } catch (error) {
+    err.write(`drover: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  return renderSnapshot(snapshot, { ...options, select: { explicit } });
 }

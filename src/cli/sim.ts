@@ -8,6 +8,7 @@ export type SimCommandOptions = {
   port: string;
   region: string;
   aclBootstrapToken?: string;
+  acl?: boolean;
   nodes: string;
   allocDelay: string;
   latency?: string;
@@ -25,6 +26,7 @@ export async function simCommand(options: SimCommandOptions): Promise<void> {
     port: Number(options.port),
     region: options.region,
     aclBootstrapToken: options.aclBootstrapToken || process.env.DROVER_SIM_ACL_TOKEN || undefined,
+    acl: options.acl === true,
     nodes,
     allocDelayMs: parseFlagDuration('--alloc-delay', options.allocDelay),
     latencyMs: options.latency ? parseFlagDuration('--latency', options.latency) : 0,

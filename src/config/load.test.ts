@@ -361,3 +361,18 @@ test('auth errors name the file, line and field: a secret written inline, an unk
     /^DroverError: drover\.hcl:3:3: auth\.disabled: allowed only on a loopback listener \(listen is "0\.0\.0\.0"\)/,
   );
 });
+
+test('an app takes include and exclude globs for its job files; a glob may not leave the app path', () => {
+  const hcl = `app "web" {
+  url     = "https://git.example.com/jobs.git"
+  include = ["*.job", "**/*.nomad.hcl"]
+  exclude = ["templates/**"]
+}
+`;
+  const app = parseConfig(hcl, 'drover.hcl', { env: {} }).apps[0]!;
+  assert.deepEqual([app.include, app.exclude], [['*.job', '**/*.nomad.hcl'], ['templates/**']]);
+  assert.throws(
+    () => parseConfig('app "web" {\n  url = "x"\n  exclude = ["../other/*"]\n}\n', 'drover.hcl', { env: {} }),
+    /drover\.hcl:3:\d+: app\.web\.exclude\.0: a glob is relative to the app's path/,
+  );
+});

@@ -163,6 +163,8 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
       render: app.render,
       vars: app.vars,
       varFiles: app.var_files,
+      ...(app.include.length > 0 ? { include: app.include } : {}),
+      ...(app.exclude.length > 0 ? { exclude: app.exclude } : {}),
     };
   });
 

@@ -70,6 +70,14 @@ const retrySchema = z.strictObject({
   max_backoff: duration.default('3m'),
 });
 
+/** A job-file glob: relative to the app's path, never leaving it. */
+const jobGlob = z
+  .string()
+  .min(1)
+  .refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), {
+    message: "a glob is relative to the app's path and may not start with / or contain ..",
+  });
+
 export const appSchema = z
   .strictObject({
     repository: z.string().optional(),
@@ -94,6 +102,9 @@ export const appSchema = z
       ),
     /** Var-files, relative to the app's path, lowest precedence first. */
     var_files: z.array(z.string().min(1)).default([]),
+    /** Globs relative to `path` choosing the job files; `exclude` wins. Defaults: see docs/render.md. */
+    include: z.array(jobGlob).default([]),
+    exclude: z.array(jobGlob).default([]),
     sync: z
       .strictObject({
         automated: z.boolean().default(true),

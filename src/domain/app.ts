@@ -52,6 +52,10 @@ export type AppSpec = {
   vars?: Record<string, string>;
   /** Var-files relative to `source.path`, lowest precedence first. */
   varFiles?: string[];
+  /** Globs relative to `source.path` choosing the job files (default: *.nomad.hcl, *.nomad, *.hcl, *.json). */
+  include?: string[];
+  /** Globs relative to `source.path` of files that are never jobs. */
+  exclude?: string[];
 };
 
 /** local: Drover's renderer; server: Nomad's /v1/jobs/parse; auto: server, falling back to local. */

@@ -61,6 +61,7 @@ export async function renderDesired(app: AppSpec, snapshot: Snapshot, nomad: Nom
       defaultNamespace: app.destination.namespace,
       vars: app.vars,
       varFiles: app.varFiles?.map((f) => posix.join(app.source.path, f)),
+      select: { root: app.source.path, include: app.include, exclude: app.exclude },
     },
   });
   if (rendered.issues.length > 0) {

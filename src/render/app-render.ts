@@ -35,6 +35,8 @@ export class RenderCache {
           options.vars ?? {},
           options.varFiles ?? [],
           nomadVarEnv(options.env),
+          options.select?.include ?? [],
+          options.select?.exclude ?? [],
         ]),
       )
       .digest('hex');

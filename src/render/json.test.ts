@@ -9,6 +9,14 @@ test('accepts the wrapped and the bare job form', () => {
   assert.equal(renderJsonJob('b.json', '{"ID": "b", "TaskGroups": []}').job?.ID, 'b');
 });
 
+test('keys api.Job no longer has are dropped, as Nomad drops them; known keys stay', () => {
+  const { job } = renderJsonJob(
+    'a.json',
+    '{"Job": {"ID": "a", "ConsulToken": "secret", "VaultToken": "v", "Bogus": 1, "Stop": true, "Meta": {"k": "v"}}}',
+  );
+  assert.deepEqual(job, { ID: 'a', Stop: true, Meta: { k: 'v' } });
+});
+
 test('syntax errors carry file, line and column', () => {
   const { issues } = renderJsonJob('jobs/web.json', '{\n  "Job": {\n    "ID": "web",\n  }\n}');
   assert.equal(issues.length, 1);

@@ -1,5 +1,30 @@
 import type { NomadJob } from '../domain/job.js';
 import { positionOf, type RenderIssue } from './errors.js';
+import { structSpec } from './hcl/schema.js';
+
+/** api.Job fields a request may carry besides the jobspec ones (reference §5.1: set by the server). */
+const SERVER_FIELDS = [
+  'Stop',
+  'ParentID',
+  'Dispatched',
+  'DispatchIdempotencyToken',
+  'Payload',
+  'ConsulNamespace',
+  'VaultNamespace',
+  'NomadTokenID',
+  'Status',
+  'StatusDescription',
+  'Stable',
+  'Version',
+  'SubmitTime',
+  'CreateIndex',
+  'ModifyIndex',
+  'JobModifyIndex',
+  'VersionTag',
+];
+
+/** Every key of api.Job; Nomad's JSON decoding drops the others (e.g. `ConsulToken`, removed in 1.10). */
+const JOB_FIELDS: ReadonlySet<string> = new Set([...structSpec('job').order, ...SERVER_FIELDS]);
 
 export type JsonRenderResult = { job?: NomadJob; issues: RenderIssue[] };
 
@@ -43,7 +68,8 @@ export function renderJsonJob(file: string, text: string): JsonRenderResult {
   ) {
     issues.push({ file, ...at('Meta'), message: 'field "Meta": expected an object of strings' });
   }
-  return issues.length > 0 ? { issues } : { job: job as NomadJob, issues };
+  if (issues.length > 0) return { issues };
+  return { job: Object.fromEntries(Object.entries(job).filter(([key]) => JOB_FIELDS.has(key))) as NomadJob, issues };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

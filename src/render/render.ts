@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import type { Snapshot } from '../domain/commit.js';
 import type { DesiredJob, NomadJob } from '../domain/job.js';
 import { renderJsonJob } from './json.js';
@@ -6,6 +5,9 @@ import type { RenderIssue } from './errors.js';
 import { renderHclJob } from './hcl/job.js';
 import { parseVarFile, type VarFile } from './hcl/varfile.js';
 import type { Problem } from './hcl/variables.js';
+import { jobFormat, type JobSelection } from './select.js';
+
+export { HCL_JOB, VAR_FILE } from './select.js';
 
 export type RenderResult = {
   jobs: DesiredJob[];
@@ -25,49 +27,73 @@ export type RenderOptions = {
   varFiles?: Array<string | { file: string; content: string }>;
   /** Environment to take `NOMAD_VAR_*` from (lowest precedence); none when omitted. */
   env?: NodeJS.ProcessEnv;
+  /** Which files are jobs (the app's `include`/`exclude` globs, relative to `root`, the app's path). */
+  select?: Omit<JobSelection, 'varFiles'>;
 };
 
-/** Job files in HCL2. */
-export const HCL_JOB = /\.(nomad\.hcl|nomad|hcl)$/;
-/** Var-files are inputs, never jobs. */
-export const VAR_FILE = /\.vars\.(hcl|json)$|\.pkrvars(\.hcl)?$/;
+/** The app's selection plus its listed var-files, which are never jobs. */
+export function selectionOf(options: RenderOptions): JobSelection {
+  const listed = (options.varFiles ?? []).filter((spec): spec is string => typeof spec === 'string');
+  return { ...options.select, varFiles: new Set(listed) };
+}
 
 /** Renders every job file in a snapshot. Any issue fails the whole set. */
 export function renderSnapshot(snapshot: Snapshot, options: RenderOptions): RenderResult {
   const issues: RenderIssue[] = [];
+  const selection = selectionOf(options);
+  const sorted = [...snapshot.files].sort(([a], [b]) => a.localeCompare(b));
+  const read = new Set<string>();
+  const rendered = renderHclFiles(
+    snapshot,
+    sorted.filter(([file]) => jobFormat(file, selection) === 'hcl'),
+    options,
+    issues,
+    read,
+  );
+  // JSON files go second: one that a job file reads with file() is data, not a job.
+  for (const [file, content] of sorted) {
+    if (jobFormat(file, selection) !== 'json' || (read.has(file) && !selection.explicit?.has(file))) continue;
+    const result = renderJsonJob(file, content.toString('utf8'));
+    issues.push(...result.issues);
+    if (result.job) rendered.push({ file, job: result.job });
+  }
+  const jobs = collectJobs(rendered, options.defaultNamespace, issues);
+  return { jobs: issues.length > 0 ? [] : jobs, issues };
+}
+
+/** HCL2 job files, with the app's variables; a value no file declares is an issue. `read` hears file() reads. */
+function renderHclFiles(
+  snapshot: Snapshot,
+  files: Array<[string, Buffer]>,
+  options: RenderOptions,
+  issues: RenderIssue[],
+  read: Set<string>,
+): Array<{ file: string; job: NomadJob }> {
   const varFiles = loadVarFiles(snapshot, options.varFiles ?? [], issues);
   const env = nomadVarEnv(options.env);
   const declared = new Set<string>();
   const undeclared = new Map<string, Problem>();
   const rendered: Array<{ file: string; job: NomadJob }> = [];
-  const listed = new Set((options.varFiles ?? []).filter((spec) => typeof spec === 'string'));
-  for (const [file, content] of [...snapshot.files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (VAR_FILE.test(file) || listed.has(file)) continue;
-    if (HCL_JOB.test(file)) {
-      const result = renderHclJob(file, content.toString('utf8'), {
-        env,
-        varFiles,
-        vars: options.vars,
-        files: snapshot.files,
-        shared: {
-          declared: (name) => declared.add(name),
-          undeclared: (name, problem) => {
-            if (!undeclared.has(name)) undeclared.set(name, problem);
-          },
+  for (const [file, content] of files) {
+    const result = renderHclJob(file, content.toString('utf8'), {
+      env,
+      varFiles,
+      vars: options.vars,
+      files: snapshot.files,
+      onFileRead: (path) => read.add(path),
+      shared: {
+        declared: (name) => declared.add(name),
+        undeclared: (name, problem) => {
+          if (!undeclared.has(name)) undeclared.set(name, problem);
         },
-      });
-      issues.push(...result.problems.map(toIssue));
-      if (result.job) rendered.push({ file, job: result.job as NomadJob });
-    } else if (posix.extname(file) === '.json') {
-      const result = renderJsonJob(file, content.toString('utf8'));
-      issues.push(...result.issues);
-      if (result.job) rendered.push({ file, job: result.job });
-    }
+      },
+    });
+    issues.push(...result.problems.map(toIssue));
+    if (result.job) rendered.push({ file, job: result.job as NomadJob });
   }
   for (const [name, problem] of undeclared)
     if (!declared.has(name)) issues.push(toIssue({ file: '(vars)', ...problem }));
-  const jobs = collectJobs(rendered, options.defaultNamespace, issues);
-  return { jobs: issues.length > 0 ? [] : jobs, issues };
+  return rendered;
 }
 
 /** Pairs jobs with their namespace and refuses two files defining the same job. */

@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import type { Snapshot } from '../domain/commit.js';
 import type { NomadJob } from '../domain/job.js';
 import { NomadAPIError } from '../nomad/errors.js';
@@ -6,7 +5,8 @@ import type { Jobs } from '../nomad/jobs.js';
 import type { RenderIssue } from './errors.js';
 import { parseVarFile } from './hcl/varfile.js';
 import { renderJsonJob } from './json.js';
-import { HCL_JOB, VAR_FILE, collectJobs, nomadVarEnv, type RenderOptions, type RenderResult } from './render.js';
+import { collectJobs, nomadVarEnv, selectionOf, type RenderOptions, type RenderResult } from './render.js';
+import { jobFormat } from './select.js';
 
 /** The one call the server renderer needs; the client's `jobs` provides it. */
 export type ParseTransport = Pick<Jobs, 'parse'>;
@@ -27,10 +27,10 @@ export async function renderSnapshotOnServer(
   const issues: RenderIssue[] = [];
   const variables = variablesBody(snapshot, options, issues);
   const rendered: Array<{ file: string; job: NomadJob }> = [];
-  const listed = new Set((options.varFiles ?? []).filter((spec) => typeof spec === 'string'));
+  const selection = selectionOf(options);
   for (const [file, content] of [...snapshot.files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (VAR_FILE.test(file) || listed.has(file)) continue;
-    if (HCL_JOB.test(file)) {
+    const format = jobFormat(file, selection);
+    if (format === 'hcl') {
       try {
         rendered.push({
           file,
@@ -41,7 +41,7 @@ export async function renderSnapshotOnServer(
           issues.push({ file, message: error.body.trim() });
         else throw new ParseUnavailableError(`Nomad /v1/jobs/parse: ${(error as Error).message}`, { cause: error });
       }
-    } else if (posix.extname(file) === '.json') {
+    } else if (format === 'json') {
       const result = renderJsonJob(file, content.toString('utf8'));
       issues.push(...result.issues);
       if (result.job) rendered.push({ file, job: result.job });

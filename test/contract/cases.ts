@@ -1,6 +1,9 @@
+import { aclCases } from './acl.cases.js';
 import { errorCases } from './errors.cases.js';
 import { eventCases } from './events.cases.js';
 import { jobCases } from './jobs.cases.js';
+import { operationCases, simOperationCases } from './operations.cases.js';
+import { paramCases, unimplementedCases } from './params.cases.js';
 import { resourceCases } from './resources.cases.js';
 import { schedulingCases } from './scheduling.cases.js';
 import { shapeCases } from './shapes.cases.js';
@@ -16,4 +19,9 @@ export function contractCases(target: () => Target): void {
   errorCases(target);
   shapeCases(target);
   watchCases(target);
+  paramCases(target);
+  unimplementedCases(target);
+  operationCases(target);
+  simOperationCases(target);
+  aclCases(target);
 }

@@ -34,7 +34,8 @@ export type Expr =
 /** A piece of a string template or heredoc. */
 export type TemplatePart =
   | { kind: 'text'; text: string }
-  | { kind: 'interp'; expr: Expr }
+  /** `raw`: the source between `${` and `}`, kept byte for byte when the expression is a runtime reference. */
+  | { kind: 'interp'; expr: Expr; raw?: string }
   | { kind: 'if'; pos: Pos; cond: Expr; then: TemplatePart[]; else: TemplatePart[] }
   | { kind: 'for'; pos: Pos; keyVar?: string; valueVar: string; collection: Expr; body: TemplatePart[] };
 

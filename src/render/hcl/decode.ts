@@ -34,7 +34,7 @@ export function decodeBody(
   const spec = structSpec(structName);
   const values = new Map<string, unknown>();
   if (label) values.set(label[0], label[1]);
-  for (const attr of body.attributes) decodeAttribute(attr, spec, ctx, problems, values);
+  for (const attr of body.attributes) decodeAttribute(attr, spec, ctx, problems, values, label?.[0]);
   const blocks = expandBlocks(body, ctx, problems).filter(({ block }) => !skip.has(block.type));
   const byType = new Map<string, ScopedBlock[]>();
   for (const scoped of blocks) {
@@ -64,11 +64,12 @@ export function decodeBody(
     }
     decodeBlocks(group, blockSpec, problems, values);
   }
+  requireArguments(body, spec, problems, at);
   for (const attr of spec.attrs.values())
     if (attr.plain && !values.has(attr.json) && ZERO[attr.kind] !== undefined) values.set(attr.json, ZERO[attr.kind]);
   for (const field of spec.jsonOnly) if (!values.has(field.json)) values.set(field.json, ZERO[field.kind]);
   const out: Decoded = {};
-  for (const field of spec.order) if (values.has(field)) out[field] = values.get(field);
+  for (const field of spec.order) if (values.get(field) !== undefined) out[field] = values.get(field);
   const hook = HOOKS[structName];
   if (!hook) return out;
   try {
@@ -80,8 +81,19 @@ export function decodeBody(
   }
 }
 
+/** gohcl's rule for a field tagged without `optional`: the argument must be written. */
+function requireArguments(body: Body, spec: StructSpec, problems: Problem[], at: Pos): void {
+  for (const attr of spec.attrs.values()) {
+    if (!attr.required || body.attributes.some((a) => a.name === attr.hcl)) continue;
+    problems.push({
+      pos: at,
+      message: `Missing required argument: the argument "${attr.hcl}" is required in ${describeStruct(spec)}, but was not set`,
+    });
+  }
+}
+
 function describeStruct(spec: StructSpec): string {
-  return spec.name === 'job' ? 'a job block' : `a ${spec.name} block`;
+  return `${/^[aeiou]/.test(spec.name) ? 'an' : 'a'} ${spec.name} block`;
 }
 
 function record(problems: Problem[], pos: Pos, fn: () => void): void {
@@ -100,8 +112,14 @@ function decodeAttribute(
   ctx: EvalContext,
   problems: Problem[],
   values: Map<string, unknown>,
+  labelField: string | undefined,
 ): void {
   const attrSpec = spec.attrs.get(attr.name);
+  const refusal = attrSpec ? refuseArgument(attr.name, attrSpec, spec, labelField) : undefined;
+  if (refusal) {
+    problems.push({ pos: attr.pos, message: refusal });
+    return;
+  }
   if (!attrSpec) {
     const hint = spec.blocks.has(attr.name) ? `; "${attr.name}" is a block, write ${attr.name} { ... }` : '';
     problems.push({
@@ -122,6 +140,30 @@ function decodeAttribute(
       guard(attr.expr.pos, () => convertAttr(value, attrSpec), `Inappropriate value for attribute "${attr.name}": `),
     );
   });
+}
+
+/**
+ * Fields HCL accepts only in another form: a label field (`group "web"`, not `name = "web"`;
+ * task scaling is the exception, jobspec2 reads its `type` next to the label) and map fields
+ * tagged as blocks (`header { ... }`, not `header = {...}`).
+ */
+function refuseArgument(
+  name: string,
+  attr: AttrSpec,
+  spec: StructSpec,
+  labelField: string | undefined,
+): string | undefined {
+  if (labelField !== undefined && attr.json === labelField && spec.name !== 'scaling')
+    return (
+      `Unsupported argument: an argument named "${name}" is not expected in ${describeStruct(spec)}; ` +
+      `the block's label sets it: write ${spec.name} "<${name}>" { ... }`
+    );
+  if ((attr.kind === 'm' || attr.kind === 'hm' || attr.kind === 'any') && !attr.asArgument)
+    return (
+      `Unsupported argument: an argument named "${name}" is not expected in ${describeStruct(spec)}; ` +
+      `did you mean to define a block of type "${name}"? write ${name} { ... }`
+    );
+  return undefined;
 }
 
 /** Converts a value to an api field's Go type, as gohcl and jobspec2's duration decoder do. */
@@ -149,6 +191,8 @@ export function convertAttr(value: Value, spec: Pick<AttrSpec, 'kind'>): unknown
       }
     case 'ss':
       return toList(value).map((item) => toStr(item, 'a list element'));
+    case 'is':
+      return toList(value).map((item) => convertAttr(item, { kind: 'i' }));
     case 'm': {
       if (!isObject(value)) throw new ValueError(`map of string required, got ${typeName(value)}`);
       return sortedStrings(value);
@@ -196,6 +240,7 @@ function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[]
     });
     return;
   }
+  if (spec.mode === 'last') group = group.slice(-1);
   if (spec.mode === 'single' && group.length > 1) {
     problems.push({
       pos: group[1]!.block.pos,
@@ -221,7 +266,7 @@ function decodeBlocks(group: ScopedBlock[], spec: BlockSpec, problems: Problem[]
       spec.label && block.labels[0] !== undefined ? [spec.label, block.labels[0]] : undefined;
     decoded.push({ block, value: decodeBody(block.body, spec.struct, ctx, problems, { label, at: block.pos }) });
   }
-  if (spec.mode === 'single') {
+  if (spec.mode === 'single' || spec.mode === 'last') {
     if (decoded[0]) values.set(spec.json, decoded[0].value);
   } else if (spec.mode === 'list')
     values.set(

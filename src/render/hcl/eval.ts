@@ -10,6 +10,8 @@ export type EvalContext = {
   src: string;
   variables: Map<string, Value>;
   functions: Record<string, HclFunction>;
+  /** Variables declared without a value, so a use of one says so instead of "not declared". */
+  unset?: ReadonlySet<string>;
 };
 
 /** Evaluates an expression; errors are HclError with the position and the name involved. */
@@ -96,8 +98,17 @@ function evalTraversal(expr: Expr, ctx: EvalContext): Value {
   throw new Error('unreachable');
 }
 
+/** What to say about a declared variable that got no value, and how to give it one. */
+export function unsetMessage(name: string): string {
+  return (
+    `Unset variable "${name}": the variable is declared but has no value; give it one with --var ${name}=..., ` +
+    `a var-file (var_files), NOMAD_VAR_${name}, or a default in its variable block`
+  );
+}
+
 function unsupportedAttribute(expr: Extract<Expr, { kind: 'getattr' }>, ctx: EvalContext): string {
   const owner = ctx.src.slice(expr.target.pos.offset, expr.target.end);
+  if (owner === 'var' && ctx.unset?.has(expr.name)) return unsetMessage(expr.name);
   if (owner === 'var')
     return `Undefined variable: no variable "${expr.name}" is declared; add a variable "${expr.name}" block`;
   if (owner === 'local') return `Undefined local: no local value "${expr.name}" is defined in a locals block`;
@@ -300,15 +311,22 @@ export function withVars(ctx: EvalContext, vars: Array<[string, Value]>): EvalCo
  * a number); otherwise every part is converted to a string.
  */
 function evalTemplate(parts: TemplatePart[], ctx: EvalContext, heredoc: boolean): Value {
-  if (!heredoc && parts.length === 1 && parts[0]!.kind === 'interp') return evaluate(parts[0]!.expr, ctx);
+  if (!heredoc && parts.length === 1 && parts[0]!.kind === 'interp') return evalInterp(parts[0]!, ctx);
   return renderParts(parts, ctx);
+}
+
+/** A runtime reference keeps the interpolation's text byte for byte (`${ node.class }`), as jobspec2 does. */
+function evalInterp(part: Extract<TemplatePart, { kind: 'interp' }>, ctx: EvalContext): Value {
+  const root = traversalRoot(part.expr);
+  if (part.raw !== undefined && root && !ctx.variables.has(root.name)) return '${' + part.raw + '}';
+  return evaluate(part.expr, ctx);
 }
 
 function renderParts(parts: TemplatePart[], ctx: EvalContext): string {
   let out = '';
   for (const part of parts) {
     if (part.kind === 'text') out += part.text;
-    else if (part.kind === 'interp') out += interpolate(evaluate(part.expr, ctx), part.expr.pos);
+    else if (part.kind === 'interp') out += interpolate(evalInterp(part, ctx), part.expr.pos);
     else if (part.kind === 'if') {
       const cond = guard(part.cond.pos, () => toBool(evaluate(part.cond, ctx), 'the %{if} condition'));
       out += renderParts(cond ? part.then : part.else, ctx);

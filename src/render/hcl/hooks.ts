@@ -1,5 +1,5 @@
 import type { Decoded } from './decode.js';
-import { ValueError } from './values.js';
+import { ValueError, toBool, type Value } from './values.js';
 
 const VERTICAL: Record<string, string> = { cpu: 'vertical_cpu', mem: 'vertical_mem' };
 
@@ -31,6 +31,15 @@ function text(value: unknown, name: string): string {
   return String(value);
 }
 
+function distinctHosts(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  try {
+    return toBool(value as Value);
+  } catch {
+    throw new ValueError('Inappropriate value for attribute "distinct_hosts": bool required');
+  }
+}
+
 /** Constraint and affinity blocks: plain string fields, shorthands folded into the operand. */
 function placement(value: Decoded, shorthands: string[], constraint: boolean): Decoded {
   const out: Decoded = {
@@ -47,10 +56,8 @@ function placement(value: Decoded, shorthands: string[], constraint: boolean): D
     }
   }
   if (constraint) {
-    const hosts = value.DistinctHosts;
-    if (hosts !== undefined && hosts !== null && typeof hosts !== 'boolean')
-      throw new ValueError('Inappropriate value for attribute "distinct_hosts": bool required');
-    if (hosts === true) out.Operand = 'distinct_hosts';
+    // A bool argument (cty converts "true"/"false"); jobspec2 sets only the operand, and only when true.
+    if (distinctHosts(value.DistinctHosts)) out.Operand = 'distinct_hosts';
     const property = text(value.DistinctProperty, 'DistinctProperty');
     if (property !== '') {
       out.Operand = 'distinct_property';

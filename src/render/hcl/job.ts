@@ -10,6 +10,8 @@ import { resolveVariables, type Problem, type VariableInputs } from './variables
 export type HclJobOptions = VariableInputs & {
   /** Repository files for file(), fileset()...; without it those functions fail, as on /v1/jobs/parse. */
   files?: ReadonlyMap<string, Buffer>;
+  /** Hears each repository file a file function reads. */
+  onFileRead?: (path: string) => void;
 };
 
 export type HclJobResult = { job?: Decoded; problems: Problem[] };
@@ -44,11 +46,11 @@ export function renderHclJob(file: string, src: string, options: HclJobOptions =
       });
   }
   const access: FileAccess | undefined = options.files
-    ? { files: options.files, baseDir: posix.dirname(file) }
+    ? { files: options.files, baseDir: posix.dirname(file), onRead: options.onFileRead }
     : undefined;
   const base: EvalContext = { src, variables: new Map(), functions: jobspecFunctions(access) };
-  const vars = resolveVariables(body, base, options, problems);
-  const withVar: EvalContext = { ...base, variables: new Map([['var', vars]]) };
+  const { values: vars, unset } = resolveVariables(body, base, options, problems);
+  const withVar: EvalContext = { ...base, variables: new Map([['var', vars]]), unset };
   const locals = resolveLocals(body, withVar, problems);
   const ctx: EvalContext = {
     ...base,

@@ -61,7 +61,7 @@ function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
   }
   p.i++;
   p.blockDepth++;
-  const body = parseBody(p, true);
+  const body = singleLine(p) ? parseSingleLineBody(p, type) : parseBody(p, true);
   p.blockDepth--;
   p.skip(true);
   if (p.peek() !== '}')
@@ -71,6 +71,42 @@ function parseBlock(p: ExprParser, type: string, pos: Block['pos']): Block {
     );
   p.i++;
   return { type, labels, pos, body };
+}
+
+/** A block whose `{` is not followed by a newline (or a comment running to one) is a single-line block. */
+function singleLine(p: ExprParser): boolean {
+  const save = p.i;
+  p.skip(false);
+  const multi = p.atEnd() || p.peek() === '\n';
+  p.i = save;
+  return !multi;
+}
+
+/** HCL's single-line block: `{}` or `{ name = value }`, at most one argument and no nested block. */
+function parseSingleLineBody(p: ExprParser, type: string): Body {
+  const pos = p.pos();
+  p.skip(false);
+  if (p.peek() === '}') return { attributes: [], blocks: [], pos, end: p.pos() };
+  const start = p.pos();
+  const name = p.ident();
+  if (name === undefined)
+    p.fail(`Argument or block definition required: an argument must start with a name, found ${p.describe()}`);
+  p.skip(false);
+  if (p.peek() !== '=' || p.peek(1) === '=')
+    p.fail(
+      `Invalid single-argument block definition: a single-line "${type}" block holds at most one argument ` +
+        `and no blocks; to define a nested "${name}" block, put it on a line of its own`,
+      start.offset,
+    );
+  p.i++;
+  const attributes: Attribute[] = [{ name, pos: start, expr: p.parseExpression() }];
+  p.skip(false);
+  if (p.peek() !== '}')
+    p.fail(
+      `Invalid single-argument block definition: a single-line "${type}" block must end with "}" ` +
+        'right after its one argument',
+    );
+  return { attributes, blocks: [], pos, end: p.pos() };
 }
 
 /** A block label is a plain quoted string: interpolation is not allowed there. */

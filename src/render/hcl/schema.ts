@@ -2,16 +2,36 @@
  * The jobspec schema: one table, derived from the `hcl` tags of Nomad's `api` structs and the
  * jobspec2 facts in reference §5. Each struct lists its fields in the api struct's order:
  *
- *   attribute  `hcl_name[:kind][=JsonName][!]`  (`!`: a plain Go field, always in the JSON, zero when unset)
- *   block      `@hcl_name[*|#][=JsonName]:struct[/LabelField]`  (`*` a list, `#` a map keyed by label)
- *   JSON only  `-JsonName[:kind]`  (a plain Go field HCL cannot set, e.g. Job.Dispatched: always its zero value)
+ *   attribute  `hcl_name[:kind][=JsonName][!][^][+]`
+ *              `!`: a plain Go field, always in the JSON, zero when unset; `^`: required (gohcl's tag
+ *              without `optional`); `+`: a map field that may also be written as an argument
+ *              (`meta = {...}`: jobspec2's decodeAsAttribute); other map fields are blocks only
+ *   block      `@hcl_name[*|#|~][=JsonName]:struct[/LabelField]`  (`*` a list, `#` a map keyed by
+ *              label, `~` repeatable with the last one kept, as jobspec2 reads a group's vault)
+ *   JSON only  `-JsonName[:kind]`  (a Go field HCL cannot set, e.g. Job.Dispatched: always its zero
+ *              value; kind `raw` for a pointer that stays unset unless a hook fills it)
  *
+ * A label field (`/LabelField`) is filled by the block's label only; an argument of that name is refused.
  * A JSON name is the PascalCase of the HCL name unless written; kinds are listed in AttrKind.
  */
-export type AttrKind = 's' | 'i' | 'f' | 'b' | 'd' | 'ss' | 'm' | 'any' | 'hm' | 'raw';
+export type AttrKind = 's' | 'i' | 'f' | 'b' | 'd' | 'ss' | 'is' | 'm' | 'any' | 'hm' | 'raw';
 
-export type AttrSpec = { hcl: string; json: string; kind: AttrKind; plain: boolean };
-export type BlockSpec = { hcl: string; json: string; struct: string; mode: 'single' | 'list' | 'map'; label?: string };
+/** `required`: the argument must be written; `asArgument`: a map field that also takes the `x = {...}` form. */
+export type AttrSpec = {
+  hcl: string;
+  json: string;
+  kind: AttrKind;
+  plain: boolean;
+  required: boolean;
+  asArgument: boolean;
+};
+export type BlockSpec = {
+  hcl: string;
+  json: string;
+  struct: string;
+  mode: 'single' | 'list' | 'map' | 'last';
+  label?: string;
+};
 /** `order` holds the JSON field names in the api struct's order; `jsonOnly` the plain fields HCL cannot set. */
 export type StructSpec = {
   name: string;
@@ -55,8 +75,8 @@ const AFFINITY =
   'set_contains_any:raw set_contains_all:raw set_contains:raw';
 const TASK_COMMON =
   'name! driver! user! @lifecycle:lifecycle config:any @constraint*=Constraints:constraint ' +
-  '@affinity*=Affinities:affinity env:m @service*=Services:service @resources:resources ' +
-  '@restart=RestartPolicy:restart meta:m kill_timeout:d @logs=LogConfig:logs ' +
+  '@affinity*=Affinities:affinity env:m+ @service*=Services:service @resources:resources ' +
+  '@restart=RestartPolicy:restart meta:m+ kill_timeout:d @logs=LogConfig:logs ' +
   '@artifact*=Artifacts:artifact @vault:vault @consul:consul @template*=Templates:template ' +
   '@dispatch_payload:dispatch_payload @volume_mount*=VolumeMounts:volume_mount ' +
   '@csi_plugin=CSIPluginConfig:csi_plugin leader:b! shutdown_delay:d! kill_signal! kind! ' +
@@ -69,15 +89,15 @@ const STRUCTS: Record<string, string> = {
     '@constraint*=Constraints:constraint @affinity*=Affinities:affinity ' +
     '@group*=TaskGroups:group/Name @update:update @multiregion:multiregion @spread*=Spreads:spread ' +
     '@periodic:periodic @parameterized=ParameterizedJob:parameterized @reschedule:reschedule ' +
-    '@migrate:migrate meta:m @ui=UI:ui -Dispatched:b',
+    '@migrate:migrate meta:m+ @ui=UI:ui -Dispatched:b',
   group:
     'name count:i @constraint*=Constraints:constraint @affinity*=Affinities:affinity ' +
     '@task*=Tasks:task/Name @spread*=Spreads:spread @volume#=Volumes:volume/Name ' +
     '@restart=RestartPolicy:restart @disconnect:disconnect @reschedule=ReschedulePolicy:reschedule ' +
     '@ephemeral_disk:ephemeral_disk @update:update @migrate:migrate @network*=Networks:network ' +
-    'meta:m @service*=Services:service shutdown_delay:d stop_after_client_disconnect:d ' +
+    'meta:m+ @service*=Services:service shutdown_delay:d max_run_duration:d stop_after_client_disconnect:d ' +
     'max_client_disconnect:d @scaling:scaling @consul:consul prevent_reschedule_on_lost:b ' +
-    '@vault:vault',
+    '@vault~:vault',
   task: TASK_COMMON,
   constraint: CONSTRAINT,
   affinity: AFFINITY,
@@ -89,7 +109,7 @@ const STRUCTS: Record<string, string> = {
   multiregion: '@strategy:multiregion_strategy @region*=Regions:multiregion_region/Name',
   multiregion_strategy: 'max_parallel:i on_failure',
   multiregion_region: 'name! count:i datacenters:ss node_pool! meta:m',
-  periodic: 'enabled:b cron=Spec crons:ss=Specs spec_type prohibit_overlap:b time_zone=TimeZone',
+  periodic: 'enabled:b cron=Spec crons:ss=Specs -SpecType:raw prohibit_overlap:b time_zone=TimeZone',
   parameterized: 'payload! meta_required:ss meta_optional:ss',
   reschedule: 'attempts:i interval:d delay:d delay_function max_delay:d unlimited:b',
   migrate: 'max_parallel:i health_check min_healthy_time:d healthy_deadline:d',
@@ -105,7 +125,7 @@ const STRUCTS: Record<string, string> = {
     'mode! device! cidr=CIDR! ip=IP! @dns=DNS:dns @port*=DynamicPorts:port/Label hostname! mbits:i=MBits @cni=CNI:cni',
   port: 'label! static:i=Value! to:i! host_network! ignore_collision:b!',
   dns: 'servers:ss searches:ss options:ss',
-  cni: 'args:m',
+  cni: 'args:m+',
   service:
     'name! tags:ss canary_tags:ss enable_tag_override:b! port=PortLabel! address_mode! address! ' +
     '@check*=Checks:check @check_restart:check_restart @connect:connect meta:m canary_meta:m ' +
@@ -121,17 +141,22 @@ const STRUCTS: Record<string, string> = {
   weights: 'passing:i! warning:i!',
   connect: 'native:b! @gateway:unsupported @sidecar_service:sidecar_service @sidecar_task:sidecar_task',
   sidecar_service: 'tags:ss port! @proxy:proxy disable_default_tcp_check:b=DisableDefaultTCPCheck! meta:m',
-  proxy: 'local_service_address! local_service_port:i! @expose=Expose:expose @upstreams*=Upstreams:upstream config:any',
+  proxy:
+    'local_service_address! local_service_port:i! @expose=Expose:expose @upstreams*=Upstreams:upstream ' +
+    '@transparent_proxy:transparent_proxy config:any',
+  transparent_proxy:
+    'uid=UID! outbound_port:i! exclude_inbound_ports:ss exclude_outbound_ports:is ' +
+    'exclude_outbound_cidrs:ss=ExcludeOutboundCIDRs exclude_uids:ss=ExcludeUIDs no_dns:b=NoDNS!',
   expose: '@path*=Paths:expose_path',
   expose_path: 'path! protocol! local_path_port:i! listener_port!',
   upstream:
-    'destination_name! destination_peer! destination_type! destination_namespace! ' +
-    'destination_partition! local_bind_port:i! datacenter! local_bind_address! ' +
+    'destination_name! destination_namespace! destination_peer! destination_partition! ' +
+    'destination_type! local_bind_port:i! datacenter! local_bind_address! ' +
     'local_bind_socket_path! local_bind_socket_mode! @mesh_gateway:mesh_gateway config:any',
   mesh_gateway: 'mode!',
   sidecar_task:
-    'name driver user config:any env:m @resources:resources meta:m kill_timeout:d ' +
-    '@logs=LogConfig:logs shutdown_delay:d kill_signal',
+    'name! driver! user! config:any env:m @resources:resources meta:m kill_timeout:d ' +
+    '@logs=LogConfig:logs shutdown_delay:d kill_signal! @volume_mount*=VolumeMounts:volume_mount',
   unsupported: '',
   resources:
     'cpu:i=CPU cores:i memory:i=MemoryMB memory_max:i=MemoryMaxMB disk:i=DiskMB ' +
@@ -150,19 +175,21 @@ const STRUCTS: Record<string, string> = {
     '@change_script:change_script change_signal splay:d perms uid:i gid:i left_delimiter=LeftDelim ' +
     'right_delimiter=RightDelim env:b=Envvars vault_grace:d=VaultGrace @wait:wait ' +
     'error_on_missing_key:b=ErrMissingKey once:b',
-  change_script: 'command args:ss timeout:d fail_on_error:b',
-  wait: 'min:d max:d',
+  change_script: 'command^ args:ss timeout:d fail_on_error:b^',
+  wait: 'min:d^ max:d^',
   dispatch_payload: 'file!',
   volume_mount: 'volume destination read_only:b propagation_mode selinux_label=SELinuxLabel',
-  lifecycle: 'hook! sidecar:b!',
+  lifecycle: 'hook!^ sidecar:b!',
   csi_plugin: 'id=ID! type! mount_dir! stage_publish_base_dir! health_timeout:d!',
   scaling: '-ID -Namespace type! min:i max:i policy:any enabled:b -CreateIndex:i -ModifyIndex:i',
   identity: 'name! aud:ss=Audience change_mode! change_signal! env:b! file:b! filepath! service_name! ttl:d=TTL!',
-  action: 'name! command! args:ss',
+  action: 'name! command!^ args:ss',
   secret: 'name! provider! path! config:any env:m',
   schedule: '@cron:schedule_cron',
   schedule_cron: 'start end timezone',
 };
+
+const BLOCK_MODES: Record<string, BlockSpec['mode']> = { '*': 'list', '#': 'map', '~': 'last' };
 
 function build(name: string, spec: string): StructSpec {
   const attrs = new Map<string, AttrSpec>();
@@ -176,7 +203,7 @@ function build(name: string, spec: string): StructSpec {
       order.push(only[1]!);
       continue;
     }
-    const block = /^@(\w+)([*#]?)(?:=(\w+))?:(\w+)(?:\/(\w+))?$/.exec(token);
+    const block = /^@(\w+)([*#~]?)(?:=(\w+))?:(\w+)(?:\/(\w+))?$/.exec(token);
     if (block) {
       const [, hcl, mode, json, struct, label] = block as unknown as [
         string,
@@ -190,19 +217,21 @@ function build(name: string, spec: string): StructSpec {
         hcl,
         json: json ?? pascal(hcl),
         struct,
-        mode: mode === '*' ? 'list' : mode === '#' ? 'map' : 'single',
+        mode: BLOCK_MODES[mode] ?? 'single',
         label,
       });
       order.push(json ?? pascal(hcl));
       continue;
     }
-    const attr = /^(\w+)(?::(\w+))?(?:=(\w+))?(!)?$/.exec(token);
+    const attr = /^(\w+)(?::(\w+))?(?:=(\w+))?(!)?(\^)?(\+)?$/.exec(token);
     if (!attr) throw new Error(`bad schema token ${token} in ${name}`);
     attrs.set(attr[1]!, {
       hcl: attr[1]!,
       json: attr[3] ?? pascal(attr[1]!),
       kind: (attr[2] ?? 's') as AttrKind,
       plain: attr[4] === '!',
+      required: attr[5] === '^',
+      asArgument: attr[6] === '+',
     });
     order.push(attr[3] ?? pascal(attr[1]!));
   }

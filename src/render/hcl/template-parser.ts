@@ -4,7 +4,7 @@ import type { ExprParser } from './expr-parser.js';
 /** Flat template tokens before `%{if}`/`%{for}` nesting is resolved. */
 type Token =
   | { kind: 'text'; text: string }
-  | { kind: 'interp'; expr: Expr; stripBefore: boolean; stripAfter: boolean }
+  | { kind: 'interp'; expr: Expr; raw: string; stripBefore: boolean; stripAfter: boolean }
   | {
       kind: 'directive';
       pos: Pos;
@@ -119,13 +119,15 @@ function readSpecial(p: ExprParser, tokens: Token[], text: string): string | und
   p.depth++;
   if (directive) tokens.push(readDirective(p, pos, stripBefore));
   else {
+    const from = p.i;
     const expr = p.parseExpression();
     p.skip();
+    const raw = p.src.slice(from, p.i);
     const stripAfter = p.peek() === '~';
     if (stripAfter) p.i++;
     p.depth--;
     p.expect('}', 'the closing "}" of the interpolation');
-    tokens.push({ kind: 'interp', expr, stripBefore, stripAfter });
+    tokens.push({ kind: 'interp', expr, raw, stripBefore, stripAfter });
   }
   return '';
 }
@@ -200,7 +202,7 @@ function nestUntil(
   while (state.k < state.tokens.length) {
     const token = state.tokens[state.k++]!;
     if (token.kind === 'text') parts.push({ kind: 'text', text: token.text });
-    else if (token.kind === 'interp') parts.push({ kind: 'interp', expr: token.expr });
+    else if (token.kind === 'interp') parts.push({ kind: 'interp', expr: token.expr, raw: token.raw });
     else if (ends.includes(token.word)) return { parts, end: token };
     else if (token.word === 'if') {
       const then = nestUntil(p, state, ['else', 'endif']);

@@ -44,7 +44,9 @@ export function toNum(value: Value, what = 'value'): number {
 
 export function toBool(value: Value, what = 'value'): boolean {
   if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === 'false') return value === 'true';
+  // cty's string-to-bool conversion: "true"/"1" and "false"/"0", lower case only.
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
   if (value === null) throw new ValueError(`${what} is null; a bool is required`);
   throw new ValueError(`${what} must be a bool, not ${typeName(value)}`);
 }

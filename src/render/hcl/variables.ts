@@ -1,5 +1,5 @@
 import { HclError, type Attribute, type Block, type Body, type Expr, type Pos } from './ast.js';
-import { evaluate, guard, type EvalContext } from './eval.js';
+import { evaluate, guard, unsetMessage, type EvalContext } from './eval.js';
 import { ExprParser } from './expr-parser.js';
 import { convertTo, describe, parseType, type HclType } from './types.js';
 import { toStr, type ObjectValue, type Value } from './values.js';
@@ -27,14 +27,14 @@ export type Problem = { file?: string; pos?: Pos; message: string };
 
 /**
  * Builds `var` from `variable`/`variables` blocks and the inputs, with type conversion and
- * validation. Returns the object bound to `var` in expressions.
+ * validation. Returns the object bound to `var` in expressions and the names declared without a value.
  */
 export function resolveVariables(
   body: Body,
   ctx: EvalContext,
   inputs: VariableInputs,
   problems: Problem[],
-): ObjectValue {
+): { values: ObjectValue; unset: Set<string> } {
   const declared = new Map<string, Declared>();
   for (const block of body.blocks) {
     if (block.type === 'variable') declareBlock(block, ctx, declared, problems);
@@ -85,20 +85,17 @@ export function resolveVariables(
   }
   for (const name of declared.keys()) inputs.shared?.declared(name);
   const out: ObjectValue = {};
+  const unset = new Set<string>();
   for (const variable of declared.values()) {
     if (!variable.set) {
-      problems.push({
-        pos: variable.pos,
-        message:
-          `Unset variable "${variable.name}": a used variable must be set or have a default value ` +
-          `(--var, var_files or NOMAD_VAR_${variable.name})`,
-      });
+      problems.push({ pos: variable.pos, message: unsetMessage(variable.name) });
+      unset.add(variable.name);
       continue;
     }
     out[variable.name] = variable.value ?? null;
   }
   for (const variable of declared.values()) validate(variable, out, ctx, problems);
-  return out;
+  return { values: out, unset };
 }
 
 function undeclared(inputs: VariableInputs, problems: Problem[], name: string, problem: Problem): void {

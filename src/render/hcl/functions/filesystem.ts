@@ -4,7 +4,8 @@ import type { HclFunction } from '../eval.js';
 import { arg, arity } from './args.js';
 
 /** The repository files a job may read: keys are repository-relative POSIX paths. */
-export type FileAccess = { files: ReadonlyMap<string, Buffer>; baseDir: string };
+/** `onRead` hears every file a function reads, so a JSON data file read by file() is not taken for a job. */
+export type FileAccess = { files: ReadonlyMap<string, Buffer>; baseDir: string; onRead?: (path: string) => void };
 
 /** Resolves a path against the job file's folder; anything outside the repository is refused. */
 function resolvePath(access: FileAccess, path: string): string {
@@ -47,6 +48,7 @@ export function filesystemFunctions(access: FileAccess): Record<string, HclFunct
     arity(a, ['path']);
     const path = resolvePath(access, toStr(a[0]!, arg(1, 'path')));
     const content = access.files.get(path);
+    if (content) access.onRead?.(path);
     if (!content) throw new ValueError(`no file exists at "${path}"`);
     return content;
   };
