@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AppSpec, AppStatus, LastSync } from '../domain/app.js';
 import type { Snapshot } from '../domain/commit.js';
 import type { ErrorKind } from '../domain/errors.js';
+import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
@@ -21,6 +22,8 @@ import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
 import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
 import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
+import { noEvents, type EventSink } from './events.js';
+import { unknownJobs, unknownJobsError } from './targets.js';
 import { applyComparison, type SyncOutcome, type SyncSelection } from './sync.js';
 
 export type ReconcileDeps = {
@@ -33,6 +36,10 @@ export type ReconcileDeps = {
   db: DB;
   logger: Logger;
   now?: () => Date;
+  /** Where app status changes and sync progress are published (the live event stream). */
+  events?: EventSink;
+  /** Counters and timings for metrics. */
+  telemetry?: Telemetry;
   /** Hard deadlines per step, in ms. */
   deadlines?: Partial<Record<'source' | 'observe' | 'sync', number>>;
 };
@@ -123,6 +130,8 @@ export async function reconcileApp(
     return failed(deps, app, cycle.previous, cycle.pin, cycle.now, error);
   }
   const { comparison, revision, digest } = loaded;
+  const unknown = unknownJobs(comparison, request.sync?.jobs);
+  if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
   const { previous, pin, now } = cycle;
   const lastRun =
     previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
@@ -233,9 +242,13 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
     commitDate: snapshot.commit.date,
   });
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
+  const events = deps.events ?? noEvents;
+  events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
+  // Each job's action is published as it is written, not only when the run ends.
+  const onAction = (action: JobAction) => events.emit({ type: 'sync.job', app: app.name, run: runId, action });
   let outcome: Written['outcome'];
   try {
-    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...request.sync, hold: held });
+    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...request.sync, hold: held, onAction });
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
     outcome = { actions: [], failed: true, message: (error as Error).message };
@@ -251,6 +264,8 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
     jobs: outcome.actions,
   });
   trimSyncRuns(deps.db, app.name, app.historyLimit);
+  events.emit({ type: 'sync.finished', app: app.name, run: runId, result, ...(message ? { message } : {}) });
+  (deps.telemetry ?? noTelemetry).synced(app.name, result, (finished.getTime() - started.getTime()) / 1000);
   const lastSync: LastSync = {
     id: runId,
     revision,

@@ -20,6 +20,8 @@ export type SyncSelection = {
   prune?: boolean;
   /** Jobs (namespace/id) left alone, with the reason recorded as a skipped action. */
   hold?: Map<string, string>;
+  /** Called with each job's action as soon as it is decided or written, before the sync ends. */
+  onAction?: (action: JobAction) => void;
 };
 
 export type SyncOutcome = { actions: JobAction[]; failed: boolean };
@@ -61,17 +63,15 @@ export async function applyComparison(
 ): Promise<SyncOutcome> {
   const selected = (job: JobComparison) => !selection.jobs || selection.jobs.includes(job.id);
   const writes = comparison.jobs.filter((job) => selected(job) && job.status !== 'Extra');
-  const actions = await mapLimit(writes, SYNC_CONCURRENCY, (job) => {
+  const report = (action: JobAction) => {
+    selection.onAction?.(action);
+    return action;
+  };
+  const actions = await mapLimit(writes, SYNC_CONCURRENCY, async (job) => {
     const held = selection.hold?.get(`${job.namespace}/${job.id}`);
     if (held && job.status !== 'Synced')
-      return Promise.resolve<JobAction>({
-        id: job.id,
-        namespace: job.namespace,
-        action: 'skipped',
-        result: 'ok',
-        message: held,
-      });
-    return writeJob(nomad, app, job, selection.dryRun === true);
+      return report({ id: job.id, namespace: job.namespace, action: 'skipped', result: 'ok', message: held });
+    return report(await writeJob(nomad, app, job, selection.dryRun === true));
   });
 
   // Prune last, and only when every create and update went through.
@@ -79,7 +79,7 @@ export async function applyComparison(
   const prune = selection.prune ?? app.syncPolicy.prune;
   if (prune && !writesFailed && !pruneBlocked({ ...app, syncPolicy: { ...app.syncPolicy, prune } }, comparison)) {
     for (const job of comparison.jobs.filter((j) => j.status === 'Extra' && selected(j))) {
-      actions.push(await pruneJob(nomad, app, job, selection.dryRun === true));
+      actions.push(report(await pruneJob(nomad, app, job, selection.dryRun === true)));
     }
   }
   return { actions, failed: actions.some((a) => a.result === 'failed') };

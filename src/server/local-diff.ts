@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { localDiffRequest } from './schemas.js';
 import type { AppSpec } from '../domain/app.js';
 import type { Snapshot } from '../domain/commit.js';
 import { DroverError } from '../domain/errors.js';
 
-/** `POST /api/v1/apps/NAME/diff`: job files from a local tree, paths relative to the app's path. */
-export const localDiffBody = z.strictObject({
-  files: z
-    .array(z.strictObject({ path: z.string().min(1).max(1024), content: z.string() }))
-    .min(1, 'send at least one file')
-    .max(10_000),
-});
+export { localDiffRequest as localDiffBody } from './schemas.js';
 
 /**
  * The files as a snapshot of the app: each path is placed under the app's path, as git's would be,
  * so var_files and file() resolve the same way. Paths that leave the tree are refused.
  */
-export function localSnapshot(spec: AppSpec, files: z.infer<typeof localDiffBody>['files']): Snapshot {
+export function localSnapshot(spec: AppSpec, files: z.infer<typeof localDiffRequest>['files']): Snapshot {
   const map = new Map<string, Buffer>();
   // The render cache is keyed by tree ID: a digest of the files stands in for git's.
   const tree = createHash('sha256');

@@ -35,6 +35,8 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'GET', path: '/api/v1/audit', need: 'admin' },
   { method: 'GET', path: '/api/v1/session', need: 'viewer' },
   { method: 'DELETE', path: '/api/v1/session', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/clusters', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/repositories', need: 'viewer' },
 ];
 /** Routes that need no token: sign-in and the webhook (which checks its own signature). */
 const PUBLIC = [
@@ -42,7 +44,12 @@ const PUBLIC = [
   'GET /api/v1/session/providers',
   'POST /api/v1/webhooks/git',
   'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /api/v1/openapi.json',
   'GET /',
+  'GET /ui.js',
+  'GET /ui.css',
 ];
 
 const LEVEL = { viewer: 0, operator: 1, admin: 2 } as const;

@@ -5,6 +5,7 @@ import { parseLifetimeMs } from '../../domain/duration.js';
 import { DroverError } from '../../domain/errors.js';
 import { listAudit } from '../../store/audit.js';
 import { body } from '../json-body.js';
+import { cliTokenRequest } from '../schemas.js';
 import type { AuthOptions } from './authenticate.js';
 import { describePrincipal } from './audit.js';
 import type { CliLogin, OidcLogin } from './oidc.js';
@@ -122,7 +123,7 @@ function mountOidcRoutes(api: Hono<AuthEnv>, options: AuthOptions, oidc: OidcLog
     return c.redirect('/', 302);
   });
   api.post('/api/v1/session/cli-token', async (c) => {
-    const { code } = await body(c, cliTokenBody);
+    const { code } = await body(c, cliTokenRequest);
     const principal = codes.redeem(code);
     c.set('principal', principal);
     const created = createApiToken(db, {
@@ -135,8 +136,6 @@ function mountOidcRoutes(api: Hono<AuthEnv>, options: AuthOptions, oidc: OidcLog
     return c.json(created, 201);
   });
 }
-
-const cliTokenBody = z.strictObject({ code: z.string().min(16).max(128) });
 
 /** Only a loopback port and a CLI-chosen state: the code never goes anywhere but this machine's CLI. */
 function cliLogin(port: string | undefined, state: string | undefined): CliLogin | undefined {
