@@ -147,7 +147,7 @@ function clientCommands(program: Command): void {
     });
 }
 
-/** Entry point used by bin/drover.js. */
+/** Entry point used by bin/drover.js (compiled) and src/cli/dev.ts (sources). */
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);

@@ -1,14 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** The compiled CLI (`npm run build`), as users run it. */
 const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
+/** The CLI from the TypeScript sources: what tests run, so they never depend on a stale dist/. */
+const SOURCES = ['--import', 'tsx', fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))];
 
 /** Admin tokens of the servers started here, by origin: getJSON sends them, as a real client would. */
 const tokens = new Map<string, string>();
 
 /** Creates an admin token offline with `drover token create`, as an operator does before the first start. */
 export function createAdminToken(config: string): string {
-  const result = spawnSync(process.execPath, [BIN, 'token', 'create', '--config', config, '--role', 'admin'], {
+  const result = spawnSync(process.execPath, [...SOURCES, 'token', 'create', '--config', config, '--role', 'admin'], {
     encoding: 'utf8',
     env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' },
   });
@@ -24,17 +27,19 @@ export function useToken(url: string, token: string): void {
 export type Child = { process: ChildProcess; output(): string; stop(): Promise<void> };
 
 /**
- * Starts `drover ARGS` and resolves once a line matches `ready`. The child stops when the
- * test process dies (its stdin closes), so no server outlives a crashed run.
+ * Starts `drover ARGS` (from the sources, or with `dist` the compiled bin/drover.js) and resolves
+ * once a line matches `ready`. The child stops when the test process dies (its stdin closes), so
+ * no server outlives a crashed run.
  */
 export function startDrover(
   args: string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
+  options: { dist?: boolean } = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
   // A server gets an admin token first; the test's requests to it carry it.
   const token = args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined;
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.dist ? [BIN] : SOURCES), ...args], {
     env: {
       ...process.env,
       DROVER_STOP_ON_STDIN_EOF: '1',
