@@ -13,6 +13,11 @@ export type EventStreamOptions = Omit<QueryOptions, 'index' | 'wait'> & {
   index?: number;
   /** A connection silent this long (no event, no heartbeat) counts as dropped. Default 75 s (Nomad beats every 30 s). */
   idleTimeoutMs?: number;
+  /**
+   * Called once Nomad has answered 200, before any batch is read (batches wait in the socket
+   * meanwhile); a caller can take a snapshot here knowing every later write will be streamed.
+   */
+  onOpen?: () => Promise<void> | void;
 };
 
 /** Raised when a stream ends without being asked to: Nomad closes it on errors after the 200. */
@@ -29,7 +34,7 @@ export class Events {
 
   /** One connection. Yields batches; ends by throwing EventStreamClosedError on EOF, or returns when the signal aborts. */
   async *stream(options: EventStreamOptions = {}): AsyncGenerator<EventBatch> {
-    const { topics, index, idleTimeoutMs = 75_000, ...rest } = options;
+    const { topics, index, idleTimeoutMs = 75_000, onOpen, ...rest } = options;
     const idle = new AbortController();
     const signal = rest.signal ? AbortSignal.any([idle.signal, rest.signal]) : idle.signal;
     let timer = setTimeout(() => idle.abort(), idleTimeoutMs);
@@ -40,6 +45,14 @@ export class Events {
         throw error;
       });
     let lastIndex = index ?? 0;
+    try {
+      await onOpen?.();
+    } catch (error) {
+      clearTimeout(timer);
+      idle.abort();
+      await response.body?.cancel().catch(() => undefined);
+      throw error;
+    }
     let buffered = '';
     const decoder = new TextDecoder();
     try {

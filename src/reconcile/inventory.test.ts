@@ -17,7 +17,10 @@ before(async () => {
   sim = await startSim({ port: 0 });
   proxy = await NomadProxy.start(sim.url);
   const nomad = new NomadClient({ address: proxy.url });
+  // These tests cover the blocking-list watch, the fallback when the event stream is refused;
+  // inventory-events.test.ts covers the event stream.
   inventory = new JobInventory({
+    source: 'list',
     nomadFor: () => nomad,
     logger: pino({ level: 'silent' }),
     onChange: (_c, _n, changed, gone) =>

@@ -3,13 +3,15 @@ import type { NomadClient } from '../nomad/index.js';
 import type { JobListStub } from '../nomad/jobs.js';
 import { sleep } from '../nomad/retry.js';
 import { watch as watchQuery } from '../nomad/watch.js';
+import { EventsUnavailableError, followEvents } from './inventory-events.js';
+import { NamespaceView, type ViewChange } from './inventory-view.js';
 
 /** How long one blocking list waits on the server before asking again. */
 const BLOCK_WAIT = '60s';
 /**
- * Floor between two lists while the namespace is busy. Each answer is the whole job list, so
- * asking again at every allocation update of a busy cluster would cost the servers and Drover
- * a full list each time; drift is still seen within about half a second.
+ * Floor between two lists while the namespace is busy (blocking-list fallback only). Each
+ * answer is the whole job list, so asking again at every allocation update of a busy cluster
+ * would cost the servers and Drover a full list each time; drift is still seen within ~0.5 s.
  */
 const MIN_BUSY_GAP_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
@@ -17,11 +19,14 @@ const MAX_BACKOFF_MS = 30_000;
 type Watch = {
   cluster: string;
   namespace: string;
-  stubs: JobListStub[] | undefined;
+  view: NamespaceView;
+  /** The Raft index the view is current to. */
   index: number;
   /** The highest index a direct list has shown; the watch is served only once it has caught up. */
   floor: number;
   healthy: boolean;
+  /** How the watch follows Nomad: the event stream, or blocking lists when the stream is refused. */
+  mode: 'events' | 'list';
   abort: AbortController;
   /** Callers waiting for the watch's next answer. */
   waiters: Array<() => void>;
@@ -32,11 +37,17 @@ export type InventoryOptions = {
   logger: Logger;
   /** Called with the list entries that are new or changed, and those gone, since the previous answer. */
   onChange(cluster: string, namespace: string, changed: JobListStub[], gone: JobListStub[]): void;
+  /**
+   * `events` (default): follow `/v1/event/stream`, falling back to blocking lists when Nomad
+   * refuses it; `list`: blocking lists only.
+   */
+  source?: 'events' | 'list';
 };
 
 /**
  * The live job list of every (cluster, namespace) Drover manages, kept current with Nomad's
- * blocking queries. Every app reads from it, so a no-change refresh of all apps costs no
+ * event stream (one event per change), or its blocking list queries where the stream is
+ * disabled or forbidden. Every app reads from it, so a no-change refresh of all apps costs no
  * Nomad call at all, and a job changed behind git's back is noticed within one round trip.
  * When a watch is unhealthy, callers get a direct list call instead: stale data is never served.
  */
@@ -48,22 +59,21 @@ export class JobInventory {
 
   /** The jobs of a namespace (with Meta), from the watch when it is healthy, else from Nomad directly. */
   async list(cluster: string, namespace: string): Promise<JobListStub[]> {
-    const key = `${cluster}\u0000${namespace}`;
-    const watch = this.watches.get(key);
-    if (watch?.healthy && watch.stubs && watch.index >= watch.floor) return watch.stubs;
+    const watch = this.watches.get(`${cluster}\u0000${namespace}`);
+    if (watch && served(watch)) return watch.view.list();
     return this.listFresh(cluster, namespace);
   }
 
   /**
    * The jobs of a namespace as of at least Raft index `index` (say, Drover's own last write):
    * from the watch once it has seen that index (it usually has within milliseconds, since the
-   * write answers its blocking query), else from Nomad directly after `waitMs`.
+   * write's event or answer reaches it at once), else from Nomad directly after `waitMs`.
    */
   async listAtLeast(cluster: string, namespace: string, index: number, waitMs = 2000): Promise<JobListStub[]> {
     const watch = this.watches.get(`${cluster}\u0000${namespace}`);
     const deadline = Date.now() + waitMs;
-    while (watch?.healthy && watch.stubs && !this.stopped && Date.now() < deadline) {
-      if (watch.index >= index && watch.index >= watch.floor) return watch.stubs;
+    while (watch?.healthy && !this.stopped && Date.now() < deadline) {
+      if (watch.index >= index && served(watch)) return watch.view.list();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
         watch.waiters.push(() => {
@@ -83,16 +93,20 @@ export class JobInventory {
     const key = `${cluster}\u0000${namespace}`;
     const { jobs, meta } = await this.options.nomadFor(cluster).jobs.list({ namespace, meta: true });
     const watch = this.watches.get(key);
-    if (watch) {
+    if (watch?.mode === 'events' && meta.lastIndex >= watch.index) {
+      // A list is a snapshot at its index: adopt it, and the stream skips the events it covers.
+      this.adopt(watch, jobs, meta.lastIndex);
+    } else if (watch) {
       watch.floor = Math.max(watch.floor, meta.lastIndex);
     } else if (!this.stopped) {
       const created: Watch = {
         cluster,
         namespace,
-        stubs: jobs,
+        view: new NamespaceView(jobs),
         index: meta.lastIndex,
         floor: meta.lastIndex,
         healthy: true,
+        mode: this.options.source ?? 'events',
         abort: new AbortController(),
         waiters: [],
       };
@@ -102,22 +116,63 @@ export class JobInventory {
     return jobs;
   }
 
+  private adopt(watch: Watch, jobs: JobListStub[], index: number): void {
+    const change = watch.view.replace(jobs);
+    watch.index = index;
+    watch.floor = Math.max(watch.floor, index);
+    this.wake(watch);
+    this.report(watch, change);
+  }
+
   private async follow(watch: Watch): Promise<void> {
+    if (watch.mode === 'events') {
+      try {
+        await this.followEvents(watch);
+        return;
+      } catch (error) {
+        if (!(error instanceof EventsUnavailableError)) throw error;
+        this.options.logger.warn(
+          { cluster: watch.cluster, namespace: watch.namespace, reason: error.reason },
+          'Nomad event stream unavailable; watching the job list with blocking queries instead',
+        );
+        watch.mode = 'list';
+      }
+    }
+    await this.followList(watch);
+  }
+
+  private followEvents(watch: Watch): Promise<void> {
     const nomad = this.options.nomadFor(watch.cluster);
-    const wakeWaiters = () => {
-      for (const wake of watch.waiters.splice(0)) wake();
-    };
+    return followEvents(nomad, watch, {
+      signal: watch.abort.signal,
+      wake: () => this.wake(watch),
+      report: (change) => this.report(watch, change),
+      relist: async () => {
+        const { jobs, meta } = await nomad.jobs.list({ namespace: watch.namespace, meta: true });
+        if (meta.lastIndex >= watch.index) this.adopt(watch, jobs, meta.lastIndex);
+        return meta.lastIndex;
+      },
+      logError: (error, message) =>
+        this.options.logger.debug(
+          { cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message },
+          message,
+        ),
+    });
+  }
+
+  private async followList(watch: Watch): Promise<void> {
+    const nomad = this.options.nomadFor(watch.cluster);
     const answers = watchQuery((query) => nomad.jobs.list({ ...query, namespace: watch.namespace, meta: true }), {
       wait: BLOCK_WAIT,
       signal: watch.abort.signal,
       retry: { baseDelayMs: 1000, maxDelayMs: MAX_BACKOFF_MS },
       onAnswer: () => {
         watch.healthy = true;
-        wakeWaiters();
+        this.wake(watch);
       },
       onError: (error) => {
         watch.healthy = false;
-        wakeWaiters();
+        this.wake(watch);
         this.options.logger.debug(
           { cluster: watch.cluster, namespace: watch.namespace, err: (error as Error).message },
           'job list watch failed; retrying',
@@ -126,13 +181,21 @@ export class JobInventory {
     });
     // The watch yields only answers whose index moved.
     for await (const { jobs, meta } of answers) {
-      const { changed, gone } = changedStubs(watch.stubs ?? [], jobs);
-      watch.stubs = jobs;
+      const change = watch.view.replace(jobs);
       watch.index = meta.lastIndex;
-      wakeWaiters();
-      if (changed.length + gone.length > 0) this.options.onChange(watch.cluster, watch.namespace, changed, gone);
+      this.wake(watch);
+      this.report(watch, change);
       await sleep(MIN_BUSY_GAP_MS, watch.abort.signal).catch(() => undefined);
     }
+  }
+
+  private wake(watch: Watch): void {
+    for (const wake of watch.waiters.splice(0)) wake();
+  }
+
+  private report(watch: Watch, change: ViewChange): void {
+    if (change.changed.length + change.gone.length > 0)
+      this.options.onChange(watch.cluster, watch.namespace, change.changed, change.gone);
   }
 
   stop(): void {
@@ -141,14 +204,7 @@ export class JobInventory {
   }
 }
 
-/** Entries that are new, whose job or summary moved, and entries no longer listed. */
-function changedStubs(before: JobListStub[], after: JobListStub[]): { changed: JobListStub[]; gone: JobListStub[] } {
-  const key = (s: JobListStub) => `${s.Namespace}/${s.ID}`;
-  const old = new Map(before.map((s) => [key(s), s]));
-  const changed = after.filter((s) => {
-    const before = old.get(key(s));
-    return before?.ModifyIndex !== s.ModifyIndex || before.JobSummary?.ModifyIndex !== s.JobSummary?.ModifyIndex;
-  });
-  const current = new Set(after.map(key));
-  return { changed, gone: before.filter((s) => !current.has(key(s))) };
+/** A watch may answer for Nomad when it is healthy and has caught up with every direct list. */
+function served(watch: Watch): boolean {
+  return watch.healthy && watch.index >= watch.floor;
 }

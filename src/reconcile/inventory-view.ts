@@ -1,0 +1,113 @@
+import type { NomadJob } from '../domain/job.js';
+import type { JobListStub } from '../nomad/jobs.js';
+import type { JobSummary } from '../nomad/types.js';
+
+/** What one delta did to the view: entries new or changed, and entries gone. */
+export type ViewChange = { changed: JobListStub[]; gone: JobListStub[] };
+
+const keyOf = (s: { Namespace: string; ID: string }) => `${s.Namespace}/${s.ID}`;
+
+/**
+ * A list entry trimmed to what reconcile, health and drift detection read. At 10,000 jobs the
+ * dropped fields (datacenters, node pool, priority, descriptions, times) are most of the memory.
+ */
+export function trimStub(stub: JobListStub): JobListStub {
+  return {
+    ID: stub.ID,
+    ParentID: stub.ParentID ?? '',
+    Namespace: stub.Namespace,
+    Type: stub.Type,
+    Status: stub.Status,
+    Stop: Boolean(stub.Stop),
+    Periodic: Boolean(stub.Periodic),
+    ParameterizedJob: Boolean(stub.ParameterizedJob),
+    JobSummary: stub.JobSummary ?? null,
+    CreateIndex: stub.CreateIndex,
+    ModifyIndex: stub.ModifyIndex,
+    JobModifyIndex: stub.JobModifyIndex,
+    Meta: stub.Meta ?? null,
+  } as JobListStub;
+}
+
+/** The list entry Nomad would show for a job read from an event's payload (Nomad's Job.Stub). */
+export function stubFromJob(job: NomadJob, summary: JobSummary | null): JobListStub {
+  return trimStub({
+    ID: String(job.ID),
+    ParentID: String(job.ParentID ?? ''),
+    Namespace: String(job.Namespace ?? 'default'),
+    Type: String(job.Type ?? 'service'),
+    Status: String(job.Status ?? ''),
+    Stop: Boolean(job.Stop),
+    Periodic: job.Periodic != null,
+    ParameterizedJob: job.ParameterizedJob != null,
+    JobSummary: summary,
+    CreateIndex: Number(job.CreateIndex ?? 0),
+    ModifyIndex: Number(job.ModifyIndex ?? 0),
+    JobModifyIndex: Number(job.JobModifyIndex ?? 0),
+    Meta: (job.Meta as Record<string, string> | null | undefined) ?? null,
+  } as JobListStub);
+}
+
+/**
+ * The live job list of one (cluster, namespace), as a map that deltas update in place. The
+ * array callers get is rebuilt only after a change, so serving a thousand apps costs nothing.
+ */
+export class NamespaceView {
+  private readonly byKey = new Map<string, JobListStub>();
+  private array: JobListStub[] | undefined;
+
+  constructor(stubs: JobListStub[]) {
+    for (const stub of stubs) this.byKey.set(keyOf(stub), trimStub(stub));
+  }
+
+  /** Every entry, sorted by ID as Nomad lists them. */
+  list(): JobListStub[] {
+    return (this.array ??= [...this.byKey.values()].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0)));
+  }
+
+  get(namespace: string, id: string): JobListStub | undefined {
+    return this.byKey.get(`${namespace}/${id}`);
+  }
+
+  /** Replaces the whole list (a full answer); reports what differs from before. */
+  replace(stubs: JobListStub[]): ViewChange {
+    const before = new Map(this.byKey);
+    const changed: JobListStub[] = [];
+    this.byKey.clear();
+    for (const raw of stubs) {
+      const stub = trimStub(raw);
+      const key = keyOf(stub);
+      this.byKey.set(key, stub);
+      if (moved(before.get(key), stub)) changed.push(stub);
+      before.delete(key);
+    }
+    this.array = undefined;
+    return { changed, gone: [...before.values()] };
+  }
+
+  /** Sets one entry; returns whether its job or summary moved. */
+  upsert(stub: JobListStub): boolean {
+    const key = keyOf(stub);
+    const before = this.byKey.get(key);
+    if (!moved(before, stub)) return false;
+    this.byKey.set(key, stub);
+    this.array = undefined;
+    return true;
+  }
+
+  /** Removes one entry; returns it when it was there. */
+  remove(namespace: string, id: string): JobListStub | undefined {
+    const key = `${namespace}/${id}`;
+    const before = this.byKey.get(key);
+    if (before) {
+      this.byKey.delete(key);
+      this.array = undefined;
+    }
+    return before;
+  }
+}
+
+/** True when an entry is new, or its job or its summary has moved on. */
+function moved(before: JobListStub | undefined, after: JobListStub): boolean {
+  return before?.ModifyIndex !== after.ModifyIndex || before.JobSummary?.ModifyIndex !== after.JobSummary?.ModifyIndex;
+}
