@@ -102,6 +102,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
   // A change seen in a namespace's job list (drift, a stop, a status change) reconciles the app that owns the job.
   const inventory = new JobInventory({
     nomadFor,
+    source: (name) => (config.clusters.get(name)?.eventStream === false ? 'list' : 'events'),
     logger,
     onChange: (_cluster, _namespace, changed, gone) => {
       for (const app of appsToWake(changed, gone, (name) => controller.spec(name) !== undefined)) {

@@ -13,6 +13,8 @@ export type ClusterConfig = {
   tokenFile?: string;
   /** Absolute paths of PEM files, and how to check the server's certificate. */
   tls?: { caCert?: string; clientCert?: string; clientKey?: string; serverName?: string; skipVerify?: boolean };
+  /** false: follow jobs with blocking list queries only, never `/v1/event/stream`. Default true. */
+  eventStream?: boolean;
 };
 
 export type RepositoryConfig = {

@@ -99,6 +99,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
       region: cluster.region ?? env.NOMAD_REGION,
       ...(tokenFile ? { tokenFile } : env.NOMAD_TOKEN ? { token: env.NOMAD_TOKEN } : {}),
       ...(anyTls ? { tls } : {}),
+      ...(cluster.event_stream === false ? { eventStream: false } : {}),
     };
   };
   for (const [name, cluster] of Object.entries(data.cluster)) clusters.set(name, fromEnv(name, cluster));

@@ -25,6 +25,8 @@ export const clusterSchema = z
     key_file: z.string().optional(),
     tls_server_name: z.string().optional(),
     tls_skip_verify: z.boolean().optional(),
+    /** false: watch jobs with blocking list queries only, never the event stream (e.g. behind a proxy that buffers streams). */
+    event_stream: z.boolean().optional(),
   })
   .refine((c) => Boolean(c.cert_file) === Boolean(c.key_file), {
     message: 'cert_file and key_file go together (mutual TLS needs both)',

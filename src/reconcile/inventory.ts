@@ -32,6 +32,9 @@ type Watch = {
   waiters: Array<() => void>;
 };
 
+/** How a watch follows Nomad. */
+export type WatchSource = 'events' | 'list';
+
 export type InventoryOptions = {
   nomadFor(cluster: string): NomadClient;
   logger: Logger;
@@ -39,9 +42,9 @@ export type InventoryOptions = {
   onChange(cluster: string, namespace: string, changed: JobListStub[], gone: JobListStub[]): void;
   /**
    * `events` (default): follow `/v1/event/stream`, falling back to blocking lists when Nomad
-   * refuses it; `list`: blocking lists only.
+   * refuses it; `list`: blocking lists only. A function chooses per cluster.
    */
-  source?: 'events' | 'list';
+  source?: WatchSource | ((cluster: string) => WatchSource);
 };
 
 /**
@@ -106,7 +109,7 @@ export class JobInventory {
         index: meta.lastIndex,
         floor: meta.lastIndex,
         healthy: true,
-        mode: this.options.source ?? 'events',
+        mode: this.sourceFor(cluster),
         abort: new AbortController(),
         waiters: [],
       };
@@ -114,6 +117,11 @@ export class JobInventory {
       void this.follow(created);
     }
     return jobs;
+  }
+
+  private sourceFor(cluster: string): WatchSource {
+    const { source = 'events' } = this.options;
+    return typeof source === 'function' ? source(cluster) : source;
   }
 
   private adopt(watch: Watch, jobs: JobListStub[], index: number): void {
