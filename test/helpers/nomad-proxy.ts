@@ -15,6 +15,8 @@ type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; bo
  */
 export class NomadProxy {
   readonly calls: Array<{ method: string; path: string; query: string }> = [];
+  /** Bytes of answer bodies sent back to the client (what the client read from Nomad), by path; reset() clears it. */
+  readonly bytesRead = new Map<string, number>();
   private readonly faults: Fault[] = [];
   private delayMs = 0;
   private delayQuery: RegExp | undefined;
@@ -59,6 +61,14 @@ export class NomadProxy {
 
   reset(): void {
     this.calls.length = 0;
+    this.bytesRead.clear();
+  }
+
+  /** Total answer bytes since the last reset, optionally only for paths matching `path`. */
+  bytes(path?: RegExp): number {
+    let total = 0;
+    for (const [p, n] of this.bytesRead) if (!path || path.test(p)) total += n;
+    return total;
   }
 
   count(method: string, path?: RegExp): number {
@@ -87,6 +97,7 @@ export class NomadProxy {
       { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on('data', (chunk: Buffer) => this.bytesRead.set(path, (this.bytesRead.get(path) ?? 0) + chunk.length));
         answer.pipe(res);
       },
     );

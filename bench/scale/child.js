@@ -1,0 +1,44 @@
+// The Drover under measurement: the compiled server (dist/, as `drover server` runs it, no heap
+// flags) in its own process, driven by the benchmark over IPC so that CPU, memory and timings
+// are Drover's alone. Messages: {id, cmd: 'resync' | 'gc' | 'stop'}; answers {id, ...}.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseConfig } from '../../dist/src/config/load.js';
+import { createLogger, startDrover } from '../../dist/src/main.js';
+
+const file = process.argv[2];
+const config = parseConfig(readFileSync(file, 'utf8'), file, { env: {} });
+const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
+
+/** A no-change reconcile of every app, as a full resync does: wall and CPU time, and what it found. */
+async function resync() {
+  const names = config.apps.map((app) => app.name);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const outcomes = await Promise.all(names.map((name) => drover.controller.trigger(name, { trigger: 'resync' })));
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const outOfSync = names.filter((_, i) => outcomes[i].status.sync.status !== 'Synced');
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, outOfSync };
+}
+
+/** A full collection without starting the process with --expose-gc (which would change what is measured). */
+function gc() {
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc');
+  collect();
+  collect();
+  return { heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 };
+}
+
+process.on('message', (message) => {
+  const { id, cmd } = message;
+  const answer = (value) => process.send({ id, ...value });
+  if (cmd === 'resync') void resync().then(answer, (error) => answer({ error: String(error) }));
+  else if (cmd === 'gc') answer(gc());
+  else if (cmd === 'stop') void drover.stop().then(() => (answer({}), process.exit(0)));
+});
+process.on('disconnect', () => void drover.stop().then(() => process.exit(0)));
+process.send({ ready: true, url: drover.url });
