@@ -27,7 +27,8 @@ export class DroverChild {
     if (!existsSync(DIST)) throw new Error('dist/ is missing: run `npm run build` first');
     const child = fork(CHILD, [configFile], {
       env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', DROVER_LOG_LEVEL: 'warn', ...env },
-      execArgv: [],
+      // BENCH_CHILD_ARGS (e.g. --cpu-prof) is for profiling Drover; the figures are taken without it.
+      execArgv: process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const url = await new Promise<string>((resolve, reject) => {
@@ -57,6 +58,12 @@ export class DroverChild {
     await this.ask('stop').catch(() => undefined);
     await exited;
   }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export function procKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {

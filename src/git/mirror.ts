@@ -8,7 +8,8 @@ import { git, gitText, type GitOptions } from './exec.js';
 import { gitAuth, type GitCredentials } from './credentials.js';
 import { diffRefs, knownRefs, localRef, parseRefs, planRefs, readLocalRefs, selectRefs, type RefPlan } from './refs.js';
 import { CommitVerifier, requireGoodSignature } from './signature.js';
-import { DEFAULT_SNAPSHOT_LIMITS, readTree, type SnapshotLimits } from './snapshot.js';
+import { DEFAULT_SNAPSHOT_LIMITS, readTrees, type SnapshotLimits } from './snapshot.js';
+import { TreeBatcher } from './tree-batch.js';
 import { normalizeRepoURL, redactURL } from './url.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -40,6 +41,8 @@ export class GitMirror {
   private readonly options: RepositoryOptions;
   private readonly revisions: Set<string> | undefined;
   private readonly limits: SnapshotLimits;
+  /** Snapshot reads of apps reconciling at once share their git processes. */
+  private readonly batcher: TreeBatcher;
   private readonly verifier: CommitVerifier | undefined;
   private inflight: Promise<boolean> | undefined;
   private followUp: Promise<boolean> | undefined;
@@ -54,7 +57,8 @@ export class GitMirror {
   /** Per commit: the tree ID of every directory (one `ls-tree -d -r -t` per commit). */
   private readonly trees = new Bounded<string, Promise<Map<string, string>>>(16);
   /** App files by the tree ID of their directory: an app untouched by a commit is not read again. */
-  private readonly files = new Bounded<string, Map<string, Buffer>>(512, 64 * 1024 * 1024, (files) =>
+  // Sized for thousands of apps in one repository: an LRU smaller than the app count would miss on every resync.
+  private readonly files = new Bounded<string, Map<string, Buffer>>(8192, 64 * 1024 * 1024, (files) =>
     [...files.values()].reduce((n, b) => n + b.length, 0),
   );
 
@@ -68,6 +72,10 @@ export class GitMirror {
     );
     this.revisions = options.revisions ? new Set(options.revisions) : undefined;
     this.limits = { ...DEFAULT_SNAPSHOT_LIMITS, ...options.limits };
+    this.batcher = new TreeBatcher(
+      (sha, paths, limits) => readTrees(this.dir, this.url, sha, paths, limits),
+      this.limits,
+    );
     this.verifier = options.keyringFile
       ? new CommitVerifier({
           keyringFile: options.keyringFile,
@@ -320,7 +328,7 @@ export class GitMirror {
     const key = treeId && `${treeId}\u0000${path}`;
     const cached = key ? this.files.get(key) : undefined;
     if (cached) return { files: cached, treeId };
-    const files = await readTree(this.dir, this.url, sha, path, this.limits);
+    const files = await this.batcher.read(sha, path);
     if (key) this.files.set(key, files);
     return { files, treeId };
   }

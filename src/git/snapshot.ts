@@ -37,21 +37,89 @@ export async function readTree(
   limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
   options: GitOptions = {},
 ): Promise<Map<string, Buffer>> {
-  const safePath = checkPath(path, url);
+  const result = (await readTrees(dir, url, sha, [path], limits, options)).get(path)!;
+  if (result instanceof Error) throw result;
+  return result;
+}
+
+/**
+ * readTree for several app paths of one commit with the same two git processes, so a thousand
+ * apps in one repository cost a few spawns instead of two thousand. Each path gets its files or
+ * its own error (a limit, a symlink out): one bad app never fails the others.
+ */
+export async function readTrees(
+  dir: string,
+  url: string,
+  sha: string,
+  paths: string[],
+  limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
+  options: GitOptions = {},
+): Promise<Map<string, Map<string, Buffer> | DroverError>> {
+  const byKey = new Map<string, Map<string, Buffer> | DroverError>();
+  const entriesOf = new Map<string, TreeEntry[]>();
+  const keys = new Map<string, string>();
+  for (const path of new Set(paths)) {
+    const key = path.replace(/\/+$/, '') || '.';
+    keys.set(path, key);
+    try {
+      checkPath(key, url);
+      entriesOf.set(key, []);
+    } catch (error) {
+      byKey.set(key, error as DroverError);
+    }
+  }
+  if (entriesOf.size > 0) await readInto(dir, url, sha, entriesOf, byKey, limits, options);
+  return new Map([...keys].map(([path, key]) => [path, byKey.get(key)!]));
+}
+
+async function readInto(
+  dir: string,
+  url: string,
+  sha: string,
+  entriesOf: Map<string, TreeEntry[]>,
+  results: Map<string, Map<string, Buffer> | DroverError>,
+  limits: SnapshotLimits,
+  options: GitOptions,
+): Promise<void> {
+  const whole = entriesOf.has('.');
   const listing = await git(
-    ['ls-tree', '-r', '-l', '-z', '--full-tree', sha, '--', ...(safePath === '.' ? [] : [safePath])],
+    ['ls-tree', '-r', '-l', '-z', '--full-tree', sha, '--', ...(whole ? [] : [...entriesOf.keys()])],
     { ...options, cwd: dir, repo: url },
   );
-  const entries = parseLsTree(listing).filter((entry) => entry.type === 'blob');
-  checkLimits(entries, limits, url, sha, path);
-  const blobs = await readBlobs(dir, url, entries, options);
-  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
-  const files = new Map<string, Buffer>();
-  for (const entry of entries) {
-    const target = entry.mode === SYMLINK ? followLink(entry, byPath, blobs, safePath, url) : entry;
-    files.set(entry.path, blobs.get(target.oid)!);
+  for (const entry of parseLsTree(listing)) {
+    if (entry.type !== 'blob') continue;
+    for (const owner of ancestors(entry.path)) entriesOf.get(owner)?.push(entry);
   }
-  return files;
+  for (const [path, entries] of entriesOf) {
+    try {
+      checkLimits(entries, limits, url, sha, path);
+    } catch (error) {
+      results.set(path, error as DroverError);
+      entriesOf.delete(path);
+    }
+  }
+  const blobs = await readBlobs(dir, url, [...entriesOf.values()].flat(), options);
+  for (const [path, entries] of entriesOf) {
+    try {
+      const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+      const files = new Map<string, Buffer>();
+      for (const entry of entries) {
+        const target = entry.mode === SYMLINK ? followLink(entry, byPath, blobs, path, url) : entry;
+        files.set(entry.path, blobs.get(target.oid)!);
+      }
+      results.set(path, files);
+    } catch (error) {
+      results.set(path, error as DroverError);
+    }
+  }
+}
+
+/** Every directory that contains `path`, nearest first, ending with "." (the whole tree). */
+function* ancestors(path: string): Generator<string> {
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1))
+    yield path.slice(0, slash);
+  yield path;
+  yield '.';
 }
 
 async function readBlobs(
