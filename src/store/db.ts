@@ -18,7 +18,28 @@ export function openDatabase(file: string): DB {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  cacheStatements(db);
   return db;
+}
+
+/**
+ * Makes `db.prepare` reuse one compiled statement per SQL text. The store's operations prepare
+ * their SQL on every call; at a thousand apps that compiling was a visible share of the CPU.
+ * Safe because no operation changes a statement's mode (pluck, raw, expand) or iterates one.
+ */
+function cacheStatements(db: DB): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      // SQL built from data (an IN list) must not grow the cache without bound.
+      if (statements.size >= 512) statements.clear();
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as DB['prepare'];
 }
 
 function migrate(db: DB): void {
