@@ -115,9 +115,10 @@ async function measureDrover(ctx: Context, started: number): Promise<Row[]> {
   rows.push(...(await commits(ctx, 'polling')));
   rows.push(...(await drift(ctx)));
   const peak = drover.rssMb('VmHWM');
-  await drover.ask('gc');
+  const { heapUsedMb } = await drover.ask<{ heapUsedMb: number }>('gc');
   rows.push(row('peak RSS of the Drover process', 'MB', [peak], goal(ctx, '< 250 MB')));
   rows.push(row('RSS after a full GC', 'MB', [drover.rssMb('VmRSS')]));
+  rows.push(row('JS heap in use after a full GC (live data)', 'MB', [heapUsedMb]));
   return rows;
 }
 
