@@ -375,6 +375,7 @@ test('an app takes include and exclude globs for its job files; a glob may not l
     () => parseConfig('app "web" {\n  url = "x"\n  exclude = ["../other/*"]\n}\n', 'drover.hcl', { env: {} }),
     /drover\.hcl:3:\d+: app\.web\.exclude\.0: a glob is relative to the app's path/,
   );
+});
 
 test('event_stream = false turns a cluster to blocking list watches; it is on by default', () => {
   const config = parseConfig(
