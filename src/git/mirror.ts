@@ -46,6 +46,9 @@ export class GitMirror {
   private readonly verifier: CommitVerifier | undefined;
   private inflight: Promise<boolean> | undefined;
   private followUp: Promise<boolean> | undefined;
+  private inflightStarted = 0;
+  /** The last fetch that succeeded, and when it started. */
+  private done: { started: number; result: Promise<boolean> } | undefined;
   /** Remote refs that existed at the last ls-remote, so later fetches can skip it. */
   private known: Set<string> | undefined;
   private initialized = false;
@@ -95,31 +98,40 @@ export class GitMirror {
    * running may have asked the remote before the caller's commit landed, so callers arriving
    * meanwhile share one more fetch that starts when it ends (and never wait for more than two).
    */
-  fetch(): Promise<boolean> {
+  fetch(notBefore = Date.now()): Promise<boolean> {
+    // A fetch that started after the caller's request saw everything the request could ask for:
+    // a resync of a thousand apps, reconciling a few at a time, shares one fetch instead of a chain.
+    if (this.inflight && this.inflightStarted >= notBefore) return this.inflight;
+    if (!this.inflight && this.done && this.done.started >= notBefore) return this.done.result;
     if (!this.inflight) {
-      const started = performance.now();
+      const started = Date.now();
+      const clock = performance.now();
+      this.inflightStarted = started;
       const report = (error?: unknown) =>
         this.options.telemetry?.gitFetched(
           redactURL(this.url),
           error ? 'error' : 'ok',
-          (performance.now() - started) / 1000,
+          (performance.now() - clock) / 1000,
           error ? (error as Error).message : undefined,
         );
-      this.inflight = this.doFetch()
-        .then(
-          (changed) => {
-            report();
-            if (changed) this.resolved.clear();
-            return changed;
-          },
-          (error: unknown) => {
-            report(error);
-            throw error;
-          },
-        )
-        .finally(() => {
-          this.inflight = undefined;
-        });
+      const result = this.doFetch().then(
+        (changed) => {
+          report();
+          if (changed) this.resolved.clear();
+          return changed;
+        },
+        (error: unknown) => {
+          report(error);
+          throw error;
+        },
+      );
+      this.inflight = result.finally(() => {
+        this.inflight = undefined;
+      });
+      result.then(
+        () => (this.done = { started, result }),
+        () => undefined,
+      );
       return this.inflight;
     }
     this.followUp ??= this.inflight
@@ -129,7 +141,7 @@ export class GitMirror {
       )
       .then(() => {
         this.followUp = undefined;
-        return this.fetch();
+        return this.fetch(notBefore);
       });
     return this.followUp;
   }

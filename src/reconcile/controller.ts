@@ -129,7 +129,9 @@ export class Controller {
   }
 
   /** Asks for a reconcile; resolves with the outcome of the reconcile that served it. */
-  trigger(name: string, request: ReconcileRequest): Promise<ReconcileOutcome> {
+  trigger(name: string, asked: ReconcileRequest): Promise<ReconcileOutcome> {
+    // Stamped now: a reconcile that waits its turn still shares a git fetch started after this.
+    const request: ReconcileRequest = { requestedAt: Date.now(), ...asked };
     const state = this.apps.get(name);
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
     if (this.stopped) return Promise.reject(new Error('Drover is shutting down'));
@@ -139,7 +141,8 @@ export class Controller {
       // Coalesce into one queued request: the more important trigger, fetching if either would.
       const queued = state.queued;
       const winner = !queued || PRIORITY[request.trigger] > PRIORITY[queued.trigger] ? request : queued;
-      state.queued = queued ? { ...winner, fetch: needsFetch(request) || needsFetch(queued) } : request;
+      const requestedAt = Math.max(request.requestedAt ?? 0, queued?.requestedAt ?? 0);
+      state.queued = queued ? { ...winner, fetch: needsFetch(request) || needsFetch(queued), requestedAt } : request;
       const next = () => this.afterCurrent(state);
       return state.running.then(next, next);
     }

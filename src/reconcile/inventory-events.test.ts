@@ -91,9 +91,10 @@ test('given the event stream, when allocations start, then the summary is refres
   const inventory = newInventory();
   await register('s1');
   await inventory.list('default', 'default');
-  const running = await waitFor('the summary to show a running allocation', async () => {
+  await register('s1', 2); // after the list: only the stream and summary reads can show the second allocation
+  const running = await waitFor('the summary to show two running allocations', async () => {
     const stub = (await inventory.list('default', 'default')).find((s) => s.ID === 's1');
-    return stub?.JobSummary?.Summary['g']?.Running === 1 ? stub : undefined;
+    return stub?.JobSummary?.Summary['g']?.Running === 2 ? stub : undefined;
   });
   assert.ok(running.JobSummary!.ModifyIndex > 0);
   assert.ok(proxy.count('GET', /^\/v1\/job\/s1\/summary$/) >= 1, 'one small read per change, not the whole list');

@@ -72,6 +72,8 @@ export type ReconcileRequest = {
   requestedBy?: string;
   /** Files to compare instead of git's (a dry-run of a local tree, as `drover app diff --local`). */
   local?: Snapshot;
+  /** When it was asked for (ms since the epoch): a git fetch started since then serves it. Default: when it runs. */
+  requestedAt?: number;
 };
 
 export type ReconcileOutcome = {
@@ -179,7 +181,7 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
     (await withDeadline(
       'git fetch and snapshot',
       deadlines.source,
-      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
+      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request), notBefore: request.requestedAt }),
     ));
   const desired = await renderDesired(app, snapshot, nomad);
   const observation = await withDeadline(

@@ -39,10 +39,10 @@ export async function loadSource(
   mirrors: MirrorSet,
   app: AppSpec,
   revision: string,
-  options: { fetch: boolean },
+  options: { fetch: boolean; notBefore?: number },
 ): Promise<Snapshot> {
   const mirror = mirrors.get(app.source.repoURL);
-  if (options.fetch) await mirror.fetch();
+  if (options.fetch) await mirror.fetch(options.notBefore);
   const sha = await mirror.resolve(revision);
   return mirror.snapshot(sha, app.source.path, { requireSignedCommits: app.source.requireSignedCommits });
 }
