@@ -9,8 +9,9 @@ type Run = {
   durationS: number;
   command: string;
   mode: string;
+  complete?: boolean;
   machine: { cores: number; cpu: string; memoryMb: number; node: string; loadAverage: { before: number[] } };
-  atRest: { distMb: number; tsxMb: number };
+  atRest?: { distMb: number; tsxMb: number };
   scenarios: ScenarioResult[];
 };
 
@@ -19,6 +20,8 @@ const END = '<!-- performance:end -->';
 const root = join(import.meta.dirname, '..');
 const run = JSON.parse(readFileSync(process.argv[2] ?? join(root, 'bench/results/latest.json'), 'utf8')) as Run;
 if (run.mode !== 'full') process.stderr.write(`warning: ${run.command} is not a full run; the README expects one\n`);
+if (!run.complete)
+  process.stderr.write('warning: the run was interrupted; the section says which scenarios it covers\n');
 
 const find = (s: ScenarioResult, measure: string): Row | undefined => s.rows.find((r) => r.measure.startsWith(measure));
 const value = (s: ScenarioResult, measure: string) => find(s, measure)?.median ?? NaN;
@@ -118,7 +121,13 @@ const section = [
     `load average ${m.loadAverage.before.map((l) => l.toFixed(1)).join(' / ')} when it started (the machine was shared, ` +
     'so read the ratios to the baselines measured in the same run rather than the absolute times). ' +
     'Drover runs compiled (`dist/`), with no heap flags, in its own process; the Nomad simulator in another, behind a counting proxy. ' +
-    `At rest with no app Drover holds ${formatNumber(run.atRest.distMb)} MB resident (${formatNumber(run.atRest.tsxMb)} MB under tsx).`,
+    (run.atRest
+      ? `At rest with no app Drover holds ${formatNumber(run.atRest.distMb)} MB resident ` +
+        `(${formatNumber(run.atRest.tsxMb)} MB under tsx).`
+      : '') +
+    (run.complete === false
+      ? ` **This run was interrupted**: it covers ${run.scenarios.map((s) => s.name).join('; ')} only.`
+      : ''),
   '',
   'Baselines: **CI** renders every job file and registers every job (10 at a time, like Terraform), as a pipeline does on each commit; ' +
     '**plain git fetch** fetches every repository once with nothing new; **raw HTTP** is one job read from the simulator.',
