@@ -101,8 +101,9 @@ export class GitMirror {
   fetch(notBefore = Date.now()): Promise<boolean> {
     // A fetch that started after the caller's request saw everything the request could ask for:
     // a resync of a thousand apps, reconciling a few at a time, shares one fetch instead of a chain.
-    if (this.inflight && this.inflightStarted >= notBefore) return this.inflight;
-    if (!this.inflight && this.done && this.done.started >= notBefore) return this.done.result;
+    // Strictly later: a fetch that started in the same millisecond may have asked the remote first.
+    if (this.inflight && this.inflightStarted > notBefore) return this.inflight;
+    if (!this.inflight && this.done && this.done.started > notBefore) return this.done.result;
     if (!this.inflight) {
       const started = Date.now();
       const clock = performance.now();

@@ -42,6 +42,14 @@ export class Events {
       .send({ method: 'GET', path: streamPath(topics, index), options: { ...rest, signal } })
       .catch((error: unknown) => {
         clearTimeout(timer);
+        // The idle timer also covers the wait for the answer's headers: say so, not "request aborted".
+        if (idle.signal.aborted && !rest.signal?.aborted)
+          throw new NomadNetworkError(
+            'GET',
+            '/v1/event/stream',
+            `no event or heartbeat for ${idleTimeoutMs} ms`,
+            error,
+          );
         throw error;
       });
     let lastIndex = index ?? 0;
