@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../test/helpers/git.js';
 import { NomadProxy } from '../../test/helpers/nomad-proxy.js';
-import { startDrover as spawnCli, waitFor, type Child } from '../../test/helpers/process.js';
+import { createAdminToken, startDrover as spawnCli, waitFor, type Child } from '../../test/helpers/process.js';
 import { ciPipeline, plainGitFetch, rawRoundTrip, renderThroughput } from './baselines.js';
 import { DroverChild, FetchCounter } from './drover.js';
 import { appName, JOBS_PER_APP, jobHcl, jobId, SECRET, World, type Scenario } from './fixture.js';
@@ -35,6 +35,8 @@ export async function runScenario(scenario: Scenario, rounds: Rounds, goals: boo
     proxy = await NomadProxy.start(simURL);
     const file = join(dir.path, 'drover.json');
     writeFileSync(file, JSON.stringify(world.config(proxy.url, POLL_MS)));
+    // The API needs a role: an admin token made offline, as an operator would before the first start.
+    auth = { authorization: `Bearer ${createAdminToken(file)}` };
     const fetches = new FetchCounter(join(dir.path, 'git-trace2.json'));
     const started = performance.now();
     const drover = await DroverChild.start(file, { GIT_TRACE2_EVENT: fetches.file });
@@ -71,12 +73,15 @@ type Context = {
 
 const goal = (ctx: Context, text: string) => (ctx.goals ? { goal: text } : {});
 
+/** The Authorization header of the scenario running now. */
+let auth: Record<string, string> = {};
+
 async function apps(url: string): Promise<AppsBody['apps']> {
-  return ((await (await fetch(`${url}/api/v1/apps`)).json()) as AppsBody).apps;
+  return ((await (await fetch(`${url}/api/v1/apps`, { headers: auth })).json()) as AppsBody).apps;
 }
 
 async function app(url: string, name: string): Promise<AppsBody['apps'][number]> {
-  return (await (await fetch(`${url}/api/v1/apps/${name}`)).json()) as AppsBody['apps'][number];
+  return (await (await fetch(`${url}/api/v1/apps/${name}`, { headers: auth })).json()) as AppsBody['apps'][number];
 }
 
 const isWrite = (c: { method: string; path: string }) =>
