@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DroverError } from './domain/errors.js';
@@ -7,6 +9,8 @@ import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
 import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
+import { LeaderElector } from './ha/elector.js';
+import type { WriteGate } from './domain/write-gate.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
 import { HealthTracker } from './reconcile/health-step.js';
@@ -23,6 +27,8 @@ import { listen } from './server/listen.js';
 export type RunningDrover = {
   url: string;
   controller: Controller;
+  /** With HA on: resolves (with the reason) if this instance loses leadership; its writes have already stopped. */
+  lost: Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -88,7 +94,14 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       }
     },
   });
+  // HA: the elector is made once the API listens (its URL is what followers name); until then nobody may write.
+  let elector: LeaderElector | undefined;
+  const gate: WriteGate = {
+    mayWrite: () => !config.ha.enabled || elector?.mayWrite() === true,
+    reason: () => elector?.reason() ?? 'not the leader; no election has run yet',
+  };
   const controller: Controller = new Controller({
+    writeGate: gate,
     apps: config.apps,
     mirrors,
     db,
@@ -132,24 +145,69 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         secure: auth.sessions.secure,
       })
     : undefined;
-  const api = createApi({ controller, db, logger, webhooks, auth, oidc });
+  const leadership = config.ha.enabled
+    ? { isLeader: () => elector?.isLeader() === true, leader: () => elector?.leader() }
+    : undefined;
+  let selfURL = '';
+  const api = createApi({ controller, db, logger, webhooks, auth, oidc, leadership, selfURL: () => selfURL });
   const server = await listen(api, config.listen.host, config.listen.port);
   auth.guard.setPort(Number(new URL(server.url).port));
-  controller.start();
-  poller.start();
-  logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
+  selfURL = config.ha.advertiseURL ?? server.url;
+  // Only the leader reconciles, polls git and watches job lists; the API serves on every instance.
+  // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
+  let led = false;
   let stopping: Promise<void> | undefined;
+  const lead = () => {
+    if (led || stopping) return;
+    led = true;
+    controller.start();
+    poller.start();
+  };
+  let deposed!: (reason: string) => void;
+  const lost = new Promise<string>((resolve) => (deposed = resolve));
+  if (config.ha.enabled) {
+    elector = makeElector(config, clients, selfURL, logger, lead, (reason) => {
+      led = true; // never lead again in this process
+      if (!stopping) deposed(reason);
+    });
+    elector.start();
+  } else lead();
+  logger.info({ url: server.url, apps: config.apps.length, ha: config.ha.enabled }, 'drover started');
   return {
     url: server.url,
     controller,
-    // Idempotent: a second call waits for the first.
+    lost,
+    // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
     stop: () =>
       (stopping ??= (async () => {
         await server.close();
         inventory.stop();
         await poller.stop();
         await controller.stop();
+        await elector?.stop();
         db.close();
       })()),
   };
+}
+
+function makeElector(
+  config: Config,
+  clients: Map<string, NomadClient>,
+  url: string,
+  logger: Logger,
+  onElected: () => void,
+  onDeposed: (reason: string) => void,
+): LeaderElector {
+  const nomad = clients.get(config.ha.cluster)!;
+  return new LeaderElector({
+    variables: nomad.variables,
+    path: config.ha.lockPath,
+    namespace: config.ha.namespace,
+    ttlMs: config.ha.ttlMs,
+    lockDelayMs: config.ha.lockDelayMs,
+    self: { id: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, url },
+    logger: logger.child({ component: 'ha' }),
+    onElected,
+    onDeposed,
+  });
 }

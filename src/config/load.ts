@@ -178,6 +178,8 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     clusters,
     repositories,
     apps,
+    ha: haConfig(data, clusters, file, env),
+    store: storeConfig(data, file, env),
   });
 }
 
@@ -212,6 +214,39 @@ function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): Aut
 /** Whether a listen host is loopback only (127.0.0.0/8, ::1 or localhost). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function haConfig(data: ConfigFile, clusters: Map<string, ClusterConfig>, file: string, env: NodeJS.ProcessEnv) {
+  const ha = data.ha;
+  if (ha.enabled && !clusters.has(ha.cluster))
+    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ha.cluster: no cluster block named "${ha.cluster}"`, { file });
+  const advertise = ha.advertise_url ?? (env.DROVER_ADVERTISE_URL || undefined);
+  if (advertise) checkURLHasNoSecret(advertise, 'ha.advertise_url', file);
+  return {
+    enabled: ha.enabled,
+    lockPath: ha.lock_path,
+    ttlMs: durationMs(ha.ttl),
+    lockDelayMs: durationMs(ha.lock_delay),
+    cluster: ha.cluster,
+    namespace: ha.namespace,
+    ...(advertise ? { advertiseURL: advertise.replace(/\/+$/, '') } : {}),
+  };
+}
+
+/** The store: PostgreSQL when its variable is named (and set), else the embedded SQLite file. */
+function storeConfig(data: ConfigFile, file: string, env: NodeJS.ProcessEnv): Config['store'] {
+  const name = data.store.postgres_url_env;
+  if (!name) return { kind: 'sqlite' };
+  // Checked now so a missing secret fails at start, not at the first write; the value is not kept.
+  if (!env[name])
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `${file}: store.postgres_url_env: environment variable ${name} is not set`,
+      {
+        file,
+      },
+    );
+  return { kind: 'postgres', postgresURLEnv: name };
 }
 
 function readSecret(path: string, file: string, field: string): string {

@@ -64,6 +64,11 @@ export const ERRORS = {
     kind: 'transient',
     summary: 'Single sign-on failed: the OIDC provider could not be reached or its answer did not check out.',
   },
+  DROVER_ERR_NOT_LEADER: {
+    status: 503,
+    kind: 'transient',
+    summary: 'This instance is a follower: state-changing requests go to the leader, whose URL the answer names.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -16,6 +16,7 @@ import {
   type JobAction,
   type SyncRun,
 } from '../store/sync-runs.js';
+import type { WriteGate } from '../domain/write-gate.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
@@ -33,6 +34,8 @@ export type ReconcileDeps = {
   db: DB;
   logger: Logger;
   now?: () => Date;
+  /** Asked before every Nomad write; HA passes the leader's gate. Open when absent (a single instance). */
+  writeGate?: WriteGate;
   /** Hard deadlines per step, in ms. */
   deadlines?: Partial<Record<'source' | 'observe' | 'sync', number>>;
 };
@@ -129,7 +132,11 @@ export async function reconcileApp(
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
-    const outcome = await applyComparison(cycle.nomad, app, comparison, { ...request.sync, hold: held });
+    const outcome = await applyComparison(cycle.nomad, app, comparison, {
+      ...request.sync,
+      hold: held,
+      gate: deps.writeGate,
+    });
     const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
     return { status, comparison, actions: outcome.actions };
   }
@@ -230,7 +237,11 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
   let outcome: Written['outcome'];
   try {
-    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...request.sync, hold: held });
+    const work = applyComparison(cycle.nomad, app, loaded.comparison, {
+      ...request.sync,
+      hold: held,
+      gate: deps.writeGate,
+    });
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
     outcome = { actions: [], failed: true, message: (error as Error).message };

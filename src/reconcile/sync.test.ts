@@ -117,3 +117,25 @@ test('PreserveCounts is used exactly when a rule ignores a group Count', () => {
   assert.equal(preservesCounts(scaled, 'web'), true);
   assert.equal(preservesCounts(scaled, 'api'), false);
 });
+
+test('a closed write gate withholds every register and prune, and says why', async () => {
+  await nomad.jobs.register(desired('gate-extra', 1).job);
+  const live = [await readLive('gate-extra')];
+  const comparison = compare({ app: 'app', desired: [desired('gate-new', 1)], live });
+  const gate = { mayWrite: () => false, reason: () => 'not the leader; http://b:8080 leads' };
+  const outcome = await applyComparison(nomad, app, comparison, { gate });
+  assert.deepEqual(
+    outcome.actions.map((a) => [a.id, a.action, a.result]),
+    [['gate-new', 'create', 'failed']],
+    'prune never runs after a failed write',
+  );
+  assert.match(outcome.actions[0]!.message ?? '', /write withheld: not the leader; http:\/\/b:8080 leads/);
+  assert.equal((await nomad.jobs.read('gate-new')).job, undefined);
+  const emptyOK = { ...app, syncPolicy: { ...app.syncPolicy, allowEmpty: true } };
+  const prune = await applyComparison(nomad, emptyOK, compare({ app: 'app', desired: [], live }), { gate });
+  assert.deepEqual(
+    prune.actions.map((a) => [a.id, a.action, a.result]),
+    [['gate-extra', 'prune', 'failed']],
+  );
+  assert.ok((await nomad.jobs.read('gate-extra')).job);
+});

@@ -1,5 +1,6 @@
 import { ownerMeta, type DesiredJob, type LiveJob } from '../domain/job.js';
 import type { AppSpec, PlanSummary } from '../domain/app.js';
+import { OPEN_GATE, type WriteGate } from '../domain/write-gate.js';
 import { NomadAPIError, type NomadClient } from '../nomad/index.js';
 import type { JobAction } from '../store/sync-runs.js';
 import { compare, type ComparisonResult, type JobComparison } from './compare.js';
@@ -20,6 +21,8 @@ export type SyncSelection = {
   prune?: boolean;
   /** Jobs (namespace/id) left alone, with the reason recorded as a skipped action. */
   hold?: Map<string, string>;
+  /** Asked right before every write (HA: only a leader inside its lease may write). Open when absent. */
+  gate?: WriteGate;
 };
 
 export type SyncOutcome = { actions: JobAction[]; failed: boolean };
@@ -71,7 +74,7 @@ export async function applyComparison(
         result: 'ok',
         message: held,
       });
-    return writeJob(nomad, app, job, selection.dryRun === true);
+    return writeJob(nomad, app, job, selection.dryRun === true, selection.gate ?? OPEN_GATE);
   });
 
   // Prune last, and only when every create and update went through.
@@ -79,13 +82,26 @@ export async function applyComparison(
   const prune = selection.prune ?? app.syncPolicy.prune;
   if (prune && !writesFailed && !pruneBlocked({ ...app, syncPolicy: { ...app.syncPolicy, prune } }, comparison)) {
     for (const job of comparison.jobs.filter((j) => j.status === 'Extra' && selected(j))) {
-      actions.push(await pruneJob(nomad, app, job, selection.dryRun === true));
+      actions.push(await pruneJob(nomad, app, job, selection.dryRun === true, selection.gate ?? OPEN_GATE));
     }
   }
   return { actions, failed: actions.some((a) => a.result === 'failed') };
 }
 
-async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
+/** The action a closed gate leaves: nothing written, and why. */
+const withheld = (base: Omit<JobAction, 'result'>, gate: WriteGate): JobAction => ({
+  ...base,
+  result: 'failed',
+  message: `write withheld: ${gate.reason() || 'this instance may not write now'}`,
+});
+
+async function writeJob(
+  nomad: NomadClient,
+  app: AppSpec,
+  job: JobComparison,
+  dryRun: boolean,
+  gate: WriteGate,
+): Promise<JobAction> {
   const base = { id: job.id, namespace: job.namespace };
   if (job.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok' };
   if (job.ownership === 'foreign')
@@ -94,6 +110,7 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
   if (dryRun) return { ...base, action, result: 'planned', plan: await planWrite(nomad, job) };
   let current = job;
   for (let attempt = 1; ; attempt++) {
+    if (!gate.mayWrite()) return withheld({ ...base, action }, gate);
     try {
       const response = await nomad.jobs.register(current.desired!.job, {
         namespace: job.namespace,
@@ -162,9 +179,16 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0));
 }
 
-async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
+async function pruneJob(
+  nomad: NomadClient,
+  app: AppSpec,
+  job: JobComparison,
+  dryRun: boolean,
+  gate: WriteGate,
+): Promise<JobAction> {
   const base = { id: job.id, namespace: job.namespace, action: 'prune' as const };
   if (dryRun) return { ...base, result: 'planned' };
+  if (!gate.mayWrite()) return withheld(base, gate);
   try {
     const response = await nomad.jobs.deregister(job.id, {
       namespace: job.namespace,

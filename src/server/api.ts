@@ -16,6 +16,7 @@ import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { toAppView, toDiffView } from './app-view.js';
 import { uiPage } from './ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
+import { leaderGuard, leaderInfo, type LeadershipView } from './leader-guard.js';
 
 export type ApiDeps = {
   controller: Controller;
@@ -25,6 +26,10 @@ export type ApiDeps = {
   /** Tokens, sessions and the Host/Origin guard; `oidc` when single sign-on is configured. */
   auth: AuthOptions;
   oidc?: OidcLogin;
+  /** With HA on: followers refuse state-changing requests and name the leader. */
+  leadership?: LeadershipView;
+  /** This instance's advertised URL (for GET /api/v1/leader); known once the server listens. */
+  selfURL?: () => string;
 };
 
 const syncBody = z.strictObject({
@@ -67,6 +72,9 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   // and every write is audited.
   api.use('*', checkOrigin(deps.auth.guard));
   api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
+
+  if (deps.leadership) api.use('/api/*', leaderGuard(deps.leadership));
+  api.get('/api/v1/leader', (c) => c.json(leaderInfo(deps.leadership, deps.selfURL?.() ?? '')));
 
   // An app outside the caller's scope does not exist for them: 404, as for an unknown name.
   const requireApp = (c: Context<AuthEnv>, name = c.req.param('name') ?? '') => {
@@ -143,6 +151,8 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
 
   api.get('/healthz', (c) => c.text('ok'));
+  // Ready to serve the API: followers are ready too (they serve reads and name the leader).
+  api.get('/readyz', (c) => c.text('ok'));
   api.get('/', (c) => c.html(uiPage()));
   api.notFound((c) =>
     c.json(
