@@ -14,7 +14,7 @@ type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; bo
  * benchmarks to see exactly what Drover asks of Nomad.
  */
 export class NomadProxy {
-  readonly calls: Array<{ method: string; path: string; query: string }> = [];
+  readonly calls: Array<{ method: string; path: string; query: string; at: number }> = [];
   private readonly faults: Fault[] = [];
   private delayMs = 0;
   private delayQuery: RegExp | undefined;
@@ -67,7 +67,7 @@ export class NomadProxy {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [path = '/', query = ''] = (req.url ?? '/').split('?');
-    this.calls.push({ method: req.method ?? 'GET', path, query });
+    this.calls.push({ method: req.method ?? 'GET', path, query, at: Date.now() });
     if (this.delayMs > 0 && (!this.delayQuery || this.delayQuery.test(query)))
       await new Promise((r) => setTimeout(r, this.delayMs));
     const fault = this.faults.find(
