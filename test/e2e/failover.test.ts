@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim/server.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { NomadProxy } from '../helpers/nomad-proxy.js';
-import { getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
+import { createAdminToken, getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
 import { serviceJob } from '../helpers/stack.js';
 
 // Short locks on a simulator whose floor is lowered (Nomad's is 10 s); every bound derives from these.
@@ -33,7 +33,11 @@ describe('failover: three drover servers on one simulator', () => {
   before(async () => {
     sim = await startSim({ port: 0, minLockTtlMs: 1000, allocDelayMs: 20 });
     repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' })).commit('web 1.27');
-    for (const name of ['a', 'b', 'c']) instances.push(await startInstance(name));
+    for (const name of ['a', 'b', 'c']) proxies.set(name, await NomadProxy.start(sim.url));
+    // Tokens first: making one blocks this process (and the simulator and proxies in it) for a moment,
+    // which would starve an elected leader's renewals.
+    const tokens = ['a', 'b', 'c'].map((name) => createAdminToken(writeConfig(name)));
+    for (const [n, name] of ['a', 'b', 'c'].entries()) instances.push(await startInstance(name, tokens[n]!));
   });
   after(async () => {
     await Promise.all(instances.map((i) => i.child.stop()));
@@ -42,11 +46,13 @@ describe('failover: three drover servers on one simulator', () => {
     dir.cleanup();
   });
 
-  async function startInstance(name: string): Promise<Instance> {
-    const proxy = await NomadProxy.start(sim.url);
-    const config = join(dir.path, `${name}.json`);
+  const proxies = new Map<string, NomadProxy>();
+  const configFile = (name: string) => join(dir.path, `${name}.json`);
+
+  function writeConfig(name: string): string {
+    const proxy = proxies.get(name)!;
     writeFileSync(
-      config,
+      configFile(name),
       JSON.stringify({
         listen: '127.0.0.1:0',
         data_dir: join(dir.path, `data-${name}`),
@@ -56,7 +62,17 @@ describe('failover: three drover servers on one simulator', () => {
         ha: { enabled: true, ttl: `${TTL_MS / 1000}s`, lock_delay: `${LOCK_DELAY_MS / 1000}s` },
       }),
     );
-    const child = await startDrover(['server', '--config', config], /Drover listening on (http:\S+)/);
+    return configFile(name);
+  }
+
+  async function startInstance(name: string, token: string): Promise<Instance> {
+    const proxy = proxies.get(name)!;
+    const child = await startDrover(
+      ['server', '--config', configFile(name)],
+      /Drover listening on (http:\S+)/,
+      {},
+      { token },
+    );
     return { name, proxy, child, url: child.match[1]! };
   }
 

@@ -31,9 +31,12 @@ export function startDrover(
   args: string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
+  /** A token made beforehand (createAdminToken blocks this process, and with it any in-process simulator). */
+  options: { token?: string } = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
   // A server gets an admin token first; the test's requests to it carry it.
-  const token = args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined;
+  const token =
+    options.token ?? (args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined);
   const child = spawn(process.execPath, [BIN, ...args], {
     env: {
       ...process.env,
