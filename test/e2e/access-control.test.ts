@@ -13,6 +13,7 @@ type Need = 'viewer' | 'operator' | 'admin';
 /** Every authenticated route, the role it needs, and whether it names an app (scope applies). */
 const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; json?: unknown }> = [
   { method: 'GET', path: '/api/v1/apps', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/leader', need: 'viewer' },
   { method: 'GET', path: '/api/v1/apps/web', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/history', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/history/1', need: 'viewer', app: true },
@@ -29,7 +30,7 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'DELETE', path: '/api/v1/session', need: 'viewer' },
 ];
 /** Routes that need no token: sign-in and the webhook (which checks its own signature). */
-const PUBLIC = ['POST /api/v1/session', 'POST /api/v1/webhooks/git', 'GET /healthz', 'GET /'];
+const PUBLIC = ['POST /api/v1/session', 'POST /api/v1/webhooks/git', 'GET /healthz', 'GET /readyz', 'GET /'];
 
 const LEVEL = { viewer: 0, operator: 1, admin: 2 } as const;
 
