@@ -132,7 +132,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         secure: auth.sessions.secure,
       })
     : undefined;
-  const api = createApi({ controller, db, logger, webhooks, auth, oidc });
+  const api = createApi({ controller, db, logger, webhooks, auth, oidc, nomadFor });
   const server = await listen(api, config.listen.host, config.listen.port);
   auth.guard.setPort(Number(new URL(server.url).port));
   controller.start();

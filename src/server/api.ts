@@ -11,10 +11,12 @@ import { body } from './json-body.js';
 import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
+import type { NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { toAppView, toDiffView } from './app-view.js';
-import { uiPage } from './ui.js';
+import { registerResources } from './resources.js';
+import { registerStaticUI } from './static-ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 
 export type ApiDeps = {
@@ -25,6 +27,8 @@ export type ApiDeps = {
   /** Tokens, sessions and the Host/Origin guard; `oidc` when single sign-on is configured. */
   auth: AuthOptions;
   oidc?: OidcLogin;
+  /** Nomad clients by cluster name, for the resource tree; without it the route is absent. */
+  nomadFor?: (cluster: string) => NomadClient;
 };
 
 const syncBody = z.strictObject({
@@ -140,10 +144,12 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
 
   mountSessionRoutes(api, deps.auth, deps.oidc);
   mountAdminRoutes(api, deps.auth);
+  // The tree of jobs, groups and allocations; the same viewer role and app scope as the other app routes.
+  if (deps.nomadFor) registerResources(api, { nomadFor: deps.nomadFor, guard: viewer, appFor: requireApp, controller });
   if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
 
   api.get('/healthz', (c) => c.text('ok'));
-  api.get('/', (c) => c.html(uiPage()));
+  registerStaticUI(api);
   api.notFound((c) =>
     c.json(
       { error: { code: 'DROVER_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } },
