@@ -36,7 +36,8 @@ export function registerStaticUI<E extends Env>(api: Hono<E>, dist = WEB_DIST): 
   });
   api.get('*', (c, next) => {
     // A path with a file extension is a missing file, not a page; the API keeps its JSON 404s.
-    if (c.req.path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(c.req.path)) return next();
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(c.req.path))
+      return next();
     c.header('cache-control', 'no-cache');
     return c.html(index());
   });

@@ -18,7 +18,10 @@ export function ActionDialog(props: {
 }) {
   const { app, action, onClose } = props;
   const ref = useRef<HTMLDialogElement>(null);
-  const [jobs, setJobs] = useState(() => app.status.jobs.filter((j) => j.status !== 'Synced').map((j) => j.id));
+  const [jobs, setJobs] = useState(() => {
+    const outOfSync = app.status.jobs.filter((j) => j.status !== 'Synced').map((j) => j.id);
+    return outOfSync.length > 0 ? outOfSync : app.status.jobs.map((j) => j.id);
+  });
   const [prune, setPrune] = useState(app.syncPolicy.prune);
   const runs = props.history.filter((r) => r.result === 'Succeeded' && r.revision);
   const [runId, setRunId] = useState<number | undefined>(

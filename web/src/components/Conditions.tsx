@@ -20,7 +20,7 @@ export function Conditions({ conditions }: { conditions: Condition[] }) {
           const at = errorPosition(c.message);
           const warn = c.type === 'Pinned' || c.type === 'OrphanedJob';
           return (
-            <li key={i} className={warn ? 'condition warn' : 'condition error'} role={warn ? undefined : 'alert'}>
+            <li key={i} className={warn ? 'condition warn' : 'condition error'}>
               <strong>{PLAIN[c.type] ?? c.type}</strong> <span className="muted small">({c.type})</span>
               {at && (
                 <div>

@@ -69,7 +69,11 @@ function JobDiffView({
         {job.file && <span className="muted small">{job.file}</span>}
       </h3>
       <PlanNotes plan={plan} />
-      {job.diff.length === 0 ? (
+      {job.status === 'Missing' ? (
+        <p className="small">Only in git: a sync creates this job in Nomad.</p>
+      ) : job.status === 'Extra' ? (
+        <p className="small">Only in the cluster: a sync with prune stops it.</p>
+      ) : job.diff.length === 0 ? (
         <p className="muted small">Git and the cluster agree on every compared field.</p>
       ) : mode === 'split' ? (
         <table className="diff">
