@@ -1,5 +1,5 @@
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { HealthBadge, ResultBadge, SyncBadge } from '../components/Badges.tsx';
 import { Revision } from '../components/Revision.tsx';
@@ -11,6 +11,20 @@ import type { App } from '../types.ts';
 import { useResource } from '../use-resource.ts';
 
 const ROW_HEIGHT = 76;
+// Must match styles.css: the row height and the width below which rows wrap.
+const ROW_HEIGHT_COMPACT = 118;
+const COMPACT = '(max-width: 760px)';
+
+function useMedia(query: string): boolean {
+  const [matches, setMatches] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const list = matchMedia(query);
+    const change = () => setMatches(list.matches);
+    list.addEventListener('change', change);
+    return () => list.removeEventListener('change', change);
+  }, [query]);
+  return matches;
+}
 const SYNC_STATES = ['Synced', 'OutOfSync', 'Unknown'];
 const HEALTH_STATES = ['Healthy', 'Progressing', 'Degraded', 'Missing', 'Suspended', 'Unknown'];
 
@@ -123,15 +137,17 @@ function FilterBar({ apps, filters, set }: { apps: App[]; filters: Filters; set:
   );
 }
 
-/** Only the rows in view are in the DOM, so a thousand apps scroll as smoothly as ten. */
+/** Only the rows in view are in the DOM, so a thousand apps scroll as smoothly as ten. Rows are taller on phones, where they wrap. */
 function Rows({ apps }: { apps: App[] }) {
   const list = useRef<HTMLUListElement>(null);
+  const compact = useMedia(COMPACT);
   const virtual = useWindowVirtualizer({
     count: apps.length,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => (compact ? ROW_HEIGHT_COMPACT : ROW_HEIGHT),
     overscan: 8,
     scrollMargin: list.current?.offsetTop ?? 0,
   });
+  useEffect(() => virtual.measure(), [compact]);
   return (
     <ul ref={list} className="app-rows" aria-label="Applications" style={{ height: virtual.getTotalSize() }}>
       {virtual.getVirtualItems().map((item) => {
