@@ -169,6 +169,16 @@ describe('web UI in Chromium', () => {
     await shot('ui-render-error');
   });
 
+  test('given an open page, when the network drops and comes back, then the header says so each time', async () => {
+    await page.goto(`${stack.drover.url}/`);
+    await page.locator('[data-connection="live"], [data-connection="polling"]').waitFor(WAIT);
+    await context.setOffline(true);
+    await page.getByText('Connection lost, reconnecting…').waitFor(WAIT);
+    await context.setOffline(false);
+    await page.getByText(/Reconnected: live/).waitFor(WAIT);
+    await row('web').filter({ hasText: 'Healthy' }).waitFor(WAIT);
+  });
+
   test('given a phone-sized screen and the system in dark mode, the apps page stays readable and accessible', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     const small = await phone.newPage();

@@ -62,12 +62,17 @@ function Shell({ principal, onSignOut }: { principal: Principal; onSignOut: () =
   );
 }
 
+/** Live, polling, or lost; after a loss, "Reconnected" until the next change, so the return is noticed too. */
 function ConnectionState() {
   const state = useConnection();
+  const [wasLost, setWasLost] = useState(false);
+  useEffect(() => {
+    if (state === 'lost') setWasLost(true);
+  }, [state]);
   const words = {
     connecting: 'Connecting…',
-    live: 'Live',
-    polling: 'Live (polling)',
+    live: wasLost ? 'Reconnected: live' : 'Live',
+    polling: wasLost ? 'Reconnected: live (polling)' : 'Live (polling)',
     lost: 'Connection lost, reconnecting…',
   }[state];
   return (

@@ -86,9 +86,19 @@ function parseBlock(block: string): { id?: string; event?: string; data?: string
   return out;
 }
 
+/** Without a stream, a tick a second; a failed health check shows the connection lost, its return a resync. */
 function poll(): void {
   setState('polling');
-  setInterval(() => emit({ type: 'poll' }), POLL_MS);
+  setInterval(async () => {
+    const up = await fetch('/healthz', { cache: 'no-store' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (!up) return setState('lost');
+    if (state === 'lost') emit({ type: 'resync' });
+    setState('polling');
+    emit({ type: 'poll' });
+  }, POLL_MS);
 }
 
 function start() {

@@ -9,7 +9,7 @@ import { PlanNotes } from './Plan.tsx';
 type Mode = 'split' | 'unified';
 
 /** Per job, desired (git) against live (Nomad), with Nomad's plan annotations and the ignored fields. */
-export function DiffPanel({ app, version }: { app: App; version: number }) {
+export function DiffPanel({ app, version }: { app: App; version: string }) {
   const { data, error } = useResource(() => api.diff(app.name), `${app.name}:${version}`);
   const [mode, setMode] = useState<Mode>('split');
   if (error) return <p role="alert">Could not compute the diff: {error.message}</p>;

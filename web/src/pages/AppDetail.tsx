@@ -23,7 +23,6 @@ export function AppDetail({ name, role }: { name: string; role: Role }) {
   const app = useResource(() => api.app(name), name);
   const tree = useResource(() => api.resources(name), name);
   const history = useResource(() => api.history(name), name);
-  const [version, setVersion] = useState(0);
   const reloadAll = () => {
     void app.reload();
     void tree.reload();
@@ -31,12 +30,13 @@ export function AppDetail({ name, role }: { name: string; role: Role }) {
   };
   useLiveEvents((event) => {
     if (event.app === undefined || event.app === name) reloadAll();
-    if (event.type === 'sync.finished' && event.app === name) setVersion((v) => v + 1);
   });
 
   if (app.error && !app.data) return <p role="alert">{app.error.message}</p>;
   if (!app.data) return <p aria-busy="true">Loading {name}…</p>;
   const a = app.data;
+  // The diff is recomputed when what it compares moves: git's revision, a sync, a job's status.
+  const diffKey = [a.status.sync.targetRevision, a.status.lastSync?.finishedAt, ...a.status.jobs.map((j) => j.status)].join();
   return (
     <>
       <nav aria-label="Breadcrumb" className="small">
@@ -68,7 +68,7 @@ export function AppDetail({ name, role }: { name: string; role: Role }) {
       </div>
       <div role="tabpanel" id="tab-panel" aria-labelledby={`tab-${tab}`} className="tab-panel">
         {tab === 'tree' && <Tree app={a} tree={tree.data} />}
-        {tab === 'diff' && <DiffPanel app={a} version={version} />}
+        {tab === 'diff' && <DiffPanel app={a} version={diffKey} />}
         {tab === 'history' && <HistoryPanel app={a} history={history.data} />}
       </div>
     </>
