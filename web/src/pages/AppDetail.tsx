@@ -36,7 +36,11 @@ export function AppDetail({ name, role }: { name: string; role: Role }) {
   if (!app.data) return <p aria-busy="true">Loading {name}…</p>;
   const a = app.data;
   // The diff is recomputed when what it compares moves: git's revision, a sync, a job's status.
-  const diffKey = [a.status.sync.targetRevision, a.status.lastSync?.finishedAt, ...a.status.jobs.map((j) => j.status)].join();
+  const diffKey = [
+    a.status.sync.targetRevision,
+    a.status.lastSync?.finishedAt,
+    ...a.status.jobs.map((j) => j.status),
+  ].join();
   return (
     <>
       <nav aria-label="Breadcrumb" className="small">
