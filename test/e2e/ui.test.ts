@@ -60,15 +60,19 @@ describe('web UI in Chromium', () => {
   const header = () => page.locator('.app-header');
   const shot = (name: string) => page.screenshot({ path: screenshotPath(shots.path, name), fullPage: true });
   const noAxeViolations = async () => assert.deepEqual(await axeViolations(page), []);
+  const signIn = async (on: Page, token: string) => {
+    await on.getByRole('heading', { name: 'Sign in to Drover' }).waitFor(WAIT);
+    if (on === page) {
+      assert.deepEqual(await axeViolations(on), []);
+      await shot('ui-sign-in');
+    }
+    await on.getByLabel('API token').fill(token);
+    await on.getByRole('button', { name: 'Sign in' }).click();
+  };
 
   test('given three apps, when a user signs in, then each app shows its sync and health badges and the summary counts them', async () => {
     await page.goto(`${stack.drover.url}/`);
-    // Servers with access control ask for a token first; the stack's admin token signs in.
-    const token = (stack as Stack & { adminToken?: string }).adminToken;
-    if (token) {
-      await page.getByLabel('API token').fill(token);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    }
+    await signIn(page, stack.adminToken);
     await row('web').filter({ hasText: 'Synced' }).filter({ hasText: 'Healthy' }).waitFor(WAIT);
     await row('manual').filter({ hasText: 'OutOfSync' }).filter({ hasText: 'Missing' }).waitFor(WAIT);
     await row('broken').filter({ hasText: 'Unknown' }).waitFor(WAIT);
@@ -188,5 +192,29 @@ describe('web UI in Chromium', () => {
     assert.deepEqual(await axeViolations(small), []);
     await small.screenshot({ path: screenshotPath(shots.path, 'ui-apps-phone-dark') });
     await phone.close();
+  });
+
+  test('given a viewer, when signed in, then the app page offers no actions; signing out asks for a token again', async () => {
+    const { body: created } = await stack.api('/api/v1/tokens', { json: { role: 'viewer', name: 'ui-viewer' } });
+    const viewer = await browser.newContext();
+    const tab = await viewer.newPage();
+    tab.setDefaultTimeout(WAIT.timeout);
+    await tab.goto(`${stack.drover.url}/apps/web`);
+    await signIn(tab, created.secret);
+    await tab.locator('[data-alloc]').first().waitFor(WAIT);
+    await tab.getByText(/· viewer/).waitFor(WAIT);
+    for (const name of ['Refresh', 'Sync…', 'Rollback…', 'Pin…'])
+      assert.equal(await tab.getByRole('button', { name }).count(), 0, name);
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByRole('heading', { name: 'Sign in to Drover' }).waitFor(WAIT);
+    assert.deepEqual(
+      await tab.evaluate(() => {
+        const g = globalThis as unknown as { localStorage: { length: number }; sessionStorage: { length: number } };
+        return [g.localStorage.length, g.sessionStorage.length];
+      }),
+      [0, 0],
+      'nothing kept in storage',
+    );
+    await viewer.close();
   });
 });
