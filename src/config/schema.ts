@@ -113,6 +113,14 @@ export const appSchema = z
         allow_empty: z.boolean().default(false),
         adopt: z.boolean().default(false),
         purge: z.boolean().default(false),
+        /** Most jobs one automated sync may prune: a count, or a share of the app's owned jobs ("50%"). */
+        max_prune: z
+          .union([
+            z.number().int().min(0),
+            z.string().regex(/^(100|[1-9]?[0-9])%$/, 'must be a whole percentage from "0%" to "100%"'),
+          ])
+          .default('50%'),
+        allow_mass_prune: z.boolean().default(false),
         retry: retrySchema.prefault({}),
       })
       .prefault({}),

@@ -26,6 +26,8 @@ const app: AppSpec = {
     allowEmpty: false,
     adopt: false,
     purge: false,
+    maxPrune: { percent: 50 },
+    allowMassPrune: false,
     retry: { limit: 0, backoffMs: 1, factor: 1, maxBackoffMs: 1 },
   },
   ignoreDifferences: [],
