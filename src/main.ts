@@ -14,6 +14,8 @@ import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { openDatabase } from './store/db.js';
 import { isLoopbackHost } from './config/load.js';
+import { StoreMonitor } from './store/health.js';
+import { lockDataDir } from './store/lock.js';
 import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
@@ -54,8 +56,17 @@ function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger
   };
 }
 
+/** How often the database file is checked while running (PRAGMA quick_check on a fresh connection). */
+const STORE_CHECK_INTERVAL_MS = 60_000;
+
+export type StartOptions = { storeCheckIntervalMs?: number };
+
 /** The composition root: the only place that constructs Drover's services. */
-export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
+export async function startDrover(
+  config: Config,
+  logger: Logger = createLogger(),
+  options: StartOptions = {},
+): Promise<RunningDrover> {
   // However it was turned off (config or --insecure-no-auth), no auth means loopback only.
   if (config.auth.disabled && !isLoopbackHost(config.listen.host)) {
     throw new DroverError(
@@ -63,7 +74,31 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
     );
   }
-  const db = openDatabase(join(config.dataDir, 'drover.db'));
+  // One process per data dir: the lock is taken before anything in it is read or written.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, logger, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  unlock: () => void,
+): Promise<RunningDrover> {
+  const dbFile = join(config.dataDir, 'drover.db');
+  const db = openDatabase(dbFile);
+  const store = new StoreMonitor(dbFile, (health) =>
+    logger.error(
+      { file: health.file, reason: health.reason },
+      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
+    ),
+  );
+  store.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
   const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
   const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
   const clients = new Map<string, NomadClient>();
@@ -92,6 +127,7 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     apps: config.apps,
     mirrors,
     db,
+    store,
     logger,
     nomadFor,
     inventory,
@@ -132,7 +168,8 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         secure: auth.sessions.secure,
       })
     : undefined;
-  const api = createApi({ controller, db, logger, webhooks, auth, oidc });
+  const readiness = [{ name: 'store', check: () => storeReadiness(store) }];
+  const api = createApi({ controller, db, logger, webhooks, auth, oidc, store, readiness });
   const server = await listen(api, config.listen.host, config.listen.port);
   auth.guard.setPort(Number(new URL(server.url).port));
   controller.start();
@@ -149,7 +186,18 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         inventory.stop();
         await poller.stop();
         await controller.stop();
+        store.stop();
         db.close();
+        unlock();
       })()),
+  };
+}
+
+function storeReadiness(store: StoreMonitor): { ok: boolean; message?: string } {
+  const health = store.health();
+  if (health.ok) return { ok: true };
+  return {
+    ok: false,
+    message: `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`,
   };
 }

@@ -12,6 +12,8 @@ import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
 import type { DB } from '../store/db.js';
+import type { StoreMonitor } from '../store/health.js';
+import { readinessHandler, type ReadinessCheck } from './readiness.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { toAppView, toDiffView } from './app-view.js';
 import { uiPage } from './ui.js';
@@ -25,6 +27,9 @@ export type ApiDeps = {
   /** Tokens, sessions and the Host/Origin guard; `oidc` when single sign-on is configured. */
   auth: AuthOptions;
   oidc?: OidcLogin;
+  /** The store's health: a broken database answers 503 naming the file, never a bare 500. */
+  store?: StoreMonitor;
+  readiness?: ReadinessCheck[];
 };
 
 const syncBody = z.strictObject({
@@ -59,6 +64,13 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   api.onError((error, c) => {
     if (error instanceof DroverError)
       return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+    if (deps.store?.noteError(error)) {
+      const health = deps.store.health();
+      const message = health.ok
+        ? 'database error'
+        : `database ${health.file} is corrupt or unreadable; ${health.recovery}`;
+      return c.json({ error: { code: 'DROVER_ERR_STORE', message } }, ERRORS.DROVER_ERR_STORE.status);
+    }
     deps.logger.error({ err: error }, 'API error');
     return c.json({ error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } }, 500);
   });
@@ -143,6 +155,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
 
   api.get('/healthz', (c) => c.text('ok'));
+  api.get('/readyz', readinessHandler(deps.readiness ?? []));
   api.get('/', (c) => c.html(uiPage()));
   api.notFound((c) =>
     c.json(
