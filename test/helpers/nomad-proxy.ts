@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 
+/** A status of 0 drops the connection without an answer, as a crashed or partitioned agent does. */
 type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; body: string; remaining: number };
 
 /**
@@ -79,6 +80,10 @@ export class NomadProxy {
     );
     if (fault) {
       fault.remaining--;
+      if (fault.status === 0) {
+        req.socket.destroy();
+        return;
+      }
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' }).end(fault.body);
       return;
