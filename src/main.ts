@@ -9,6 +9,7 @@ import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
@@ -59,7 +60,12 @@ function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger
 /** How often the database file is checked while running (PRAGMA quick_check on a fresh connection). */
 const STORE_CHECK_INTERVAL_MS = 60_000;
 
-export type StartOptions = { storeCheckIntervalMs?: number };
+export type StartOptions = {
+  /** How often the database file is checked while running; default one minute. */
+  storeCheckIntervalMs?: number;
+  /** Hard deadlines of the reconcile steps, in ms (defaults in reconcile-app.ts). */
+  deadlines?: ReconcileDeps['deadlines'];
+};
 
 /** The composition root: the only place that constructs Drover's services. */
 export async function startDrover(
@@ -130,6 +136,7 @@ async function startLocked(
     store,
     logger,
     nomadFor,
+    deadlines: options.deadlines,
     inventory,
     health: new HealthTracker(),
     concurrency: config.reconcileConcurrency,

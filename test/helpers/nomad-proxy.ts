@@ -48,6 +48,11 @@ export class NomadProxy {
     });
   }
 
+  /** Drops every open connection at once (in-flight blocking queries included), as a restarting agent does. */
+  dropConnections(): void {
+    this.server.closeAllConnections();
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
   }
