@@ -15,6 +15,8 @@ export type StackOptions = {
   nomadAddress?: string;
   /** Passed to startDrover (e.g. how often the store is checked). */
   start?: StartOptions;
+  /** Keys added to the `jobs` repository block (e.g. webhook_secret_file). */
+  repository?: Record<string, unknown>;
   /** More top-level config keys (`auth`, `external_url`, ...). */
   config?: Record<string, unknown>;
 };
@@ -48,7 +50,9 @@ export class Stack {
         listen: '127.0.0.1:0',
         data_dir: join(this.dir.path, 'data'),
         cluster: { default: { address: this.nomadAddress } },
-        repository: { jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h' } },
+        repository: {
+          jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h', ...this.options.repository },
+        },
         app: this.options.apps,
         ...this.options.config,
       }),
