@@ -13,7 +13,7 @@ import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
-import { openDatabase } from './store/db.js';
+import { openDatabase, type DB } from './store/db.js';
 import { isLoopbackHost } from './config/load.js';
 import { StoreMonitor } from './store/health.js';
 import { lockDataDir } from './store/lock.js';
@@ -22,10 +22,12 @@ import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
 import { OriginGuard } from './server/auth/origin.js';
 import { listen } from './server/listen.js';
+import { storeFailedApi } from './server/readiness.js';
 
 export type RunningDrover = {
   url: string;
-  controller: Controller;
+  /** Absent when the database failed its check at start: Drover then only answers that it is not ready. */
+  controller?: Controller;
   stop(): Promise<void>;
 };
 
@@ -97,7 +99,14 @@ async function startLocked(
   unlock: () => void,
 ): Promise<RunningDrover> {
   const dbFile = join(config.dataDir, 'drover.db');
-  const db = openDatabase(dbFile);
+  let db: DB;
+  try {
+    db = openDatabase(dbFile);
+  } catch (error) {
+    if (error instanceof DroverError && error.code === 'DROVER_ERR_STORE')
+      return startStoreFailed(config, logger, error, unlock);
+    throw error;
+  }
   const store = new StoreMonitor(dbFile, (health) =>
     logger.error(
       { file: health.file, reason: health.reason },
@@ -195,6 +204,26 @@ async function startLocked(
         await controller.stop();
         store.stop();
         db.close();
+        unlock();
+      })()),
+  };
+}
+
+/** A database that fails its check at start: stay up, reconcile nothing, and say why on /readyz and in the log. */
+async function startStoreFailed(
+  config: Config,
+  logger: Logger,
+  error: DroverError,
+  unlock: () => void,
+): Promise<RunningDrover> {
+  logger.error({ file: error.details.file }, `${error.message}; nothing is reconciled until then`);
+  const server = await listen(storeFailedApi(error.message), config.listen.host, config.listen.port);
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
         unlock();
       })()),
   };

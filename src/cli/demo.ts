@@ -50,6 +50,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     }
     return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
   });
+  if (!drover.controller) throw new Error(`Drover at ${drover.url} is not ready; see GET /readyz`);
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
 
   const out = process.stdout;

@@ -39,10 +39,11 @@ describe('fault: the data dir and its database', () => {
   const dataDir = join(dir.path, 'data');
   const configFile = join(dir.path, 'drover.json');
   let sim: RunningSim;
+  let repo: TestRepo;
   const children: Child[] = [];
   before(async () => {
     sim = await startSim({ port: 0 });
-    const repo = new TestRepo(join(dir.path, 'repo'));
+    repo = new TestRepo(join(dir.path, 'repo'));
     repo.write('jobs/web.json', serviceJob('web')).commit('web');
     writeFileSync(
       configFile,
@@ -81,13 +82,28 @@ describe('fault: the data dir and its database', () => {
     await next.stop();
   });
 
-  test('given a database corrupted in the middle, the server refuses to start, naming the file and how to recover', async () => {
+  test('given a database corrupted in the middle, the server stays up not ready: /readyz 503 names the file and how to recover', async () => {
     const file = join(dataDir, 'drover.db');
     corruptMiddle(file);
-    const message = await refusal(['server', '--config', configFile]);
-    assert.match(message, new RegExp(`database ${file} is corrupt or unreadable`));
-    assert.match(message, /move .* aside, and start again/);
-    assert.doesNotMatch(message, /\n\s+at /, 'a clear message, not a stack trace');
+    repo.write('jobs/api.json', serviceJob('api')).commit('api');
+    const server = await startDrover(['server', '--config', configFile], READY);
+    children.push(server);
+    const url = server.match[1]!;
+    const ready = await getJSON<{ status: string; checks: Array<{ name: string; ok: boolean; message: string }> }>(
+      `${url}/readyz`,
+    );
+    assert.equal(ready.status, 503);
+    const store = ready.body.checks.find((c) => c.name === 'store')!;
+    assert.match(store.message, new RegExp(`database ${file} is corrupt or unreadable`));
+    assert.match(store.message, /move .* aside, and start again/);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200, 'alive: a restart would not mend it');
+    const apps = await getJSON<{ error: { code: string; message: string } }>(`${url}/api/v1/apps`);
+    assert.deepEqual([apps.status, apps.body.error.code], [503, 'DROVER_ERR_STORE']);
+    // The log says the same, with no stack trace; and nothing reconciles, so git's new job is not registered.
+    await waitFor('the log names the file', async () => (server.output().includes(file) ? true : undefined));
+    assert.doesNotMatch(server.output(), /\n\s+at /, 'a clear message, not a stack trace');
+    assert.equal((await fetch(`${sim.url}/v1/job/api`)).status, 404);
+    await server.stop();
   });
 });
 
