@@ -82,7 +82,7 @@ describe('fault: bad input', () => {
     try {
       const file = join(dir.path, 'drover.json');
       writeFileSync(file, '{\n  "listen": "127.0.0.1:0",\n  "colour": "blue",\n  "refresh_interval": 30\n}\n');
-      const message = await startDrover(['server', '--config', file], /Drover listening/).then(
+      const message = await startDrover(['server', '--config', file], /Drover listening/, {}, { token: false }).then(
         async (child) => {
           await child.stop();
           return 'started';
