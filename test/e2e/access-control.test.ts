@@ -29,7 +29,7 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'DELETE', path: '/api/v1/session', need: 'viewer' },
 ];
 /** Routes that need no token: sign-in and the webhook (which checks its own signature). */
-const PUBLIC = ['POST /api/v1/session', 'POST /api/v1/webhooks/git', 'GET /healthz', 'GET /'];
+const PUBLIC = ['POST /api/v1/session', 'POST /api/v1/webhooks/git', 'GET /healthz', 'GET /readyz', 'GET /'];
 
 const LEVEL = { viewer: 0, operator: 1, admin: 2 } as const;
 
