@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DroverError } from './domain/errors.js';
 import type { Config } from './config/config.js';
+import { combineTelemetry } from './domain/telemetry.js';
 import { MirrorSet } from './git/mirror.js';
 import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
 import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
+import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
 import type { ReconcileDeps } from './reconcile/reconcile-app.js';
@@ -21,8 +23,12 @@ import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
 import { OriginGuard } from './server/auth/origin.js';
+import { EventHub } from './server/events.js';
 import { listen } from './server/listen.js';
 import { storeFailedApi } from './server/readiness.js';
+import { Metrics } from './server/metrics.js';
+import { Reachability } from './server/reachability.js';
+import { clustersCheck, configCheck, storeCheck } from './server/readiness.js';
 
 export type RunningDrover = {
   url: string;
@@ -54,7 +60,11 @@ function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger
     config: config.auth,
     db,
     guard: new OriginGuard(config.listen.host, config.externalURL),
-    sessions: { ttlMs: config.auth.sessionTtlMs, secure: config.externalURL?.startsWith('https://') ?? false },
+    // Session cookies are Secure when Drover serves TLS itself or sits behind an https:// external_url.
+    sessions: {
+      ttlMs: config.auth.sessionTtlMs,
+      secure: config.tls !== undefined || (config.externalURL?.startsWith('https://') ?? false),
+    },
     logger,
   };
 }
@@ -114,13 +124,24 @@ async function startLocked(
     ),
   );
   store.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
+  const metrics = new Metrics(() => controller.load());
+  const reachability = new Reachability();
+  const telemetry = combineTelemetry(metrics.telemetry, reachability.telemetry);
+  const events = new EventHub();
   const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
-  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors, telemetry);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
     clients.set(
       cluster.name,
-      new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }),
+      new NomadClient({
+        address: cluster.address,
+        token: cluster.tokenFile ? fileToken(cluster.tokenFile) : cluster.token,
+        region: cluster.region,
+        tls: cluster.tls,
+        onRequest: (info) => telemetry.nomadRequest(cluster.name, info),
+      }),
     );
   }
   const nomadFor = (name: string) => {
@@ -147,6 +168,8 @@ async function startLocked(
     nomadFor,
     deadlines: options.deadlines,
     inventory,
+    events,
+    telemetry,
     health: new HealthTracker(),
     concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
@@ -175,8 +198,22 @@ async function startLocked(
     repositories: [...config.repositories.values()],
     apps: () => controller.specs(),
     trigger: (name: string) => pushes.add(name),
+    onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
+  const probe = storeCheck(db);
+  const readiness = [
+    // A store the monitor found broken is not probed again: its message says how to recover.
+    { name: 'store', check: () => storeReadiness(store) ?? probe.check() },
+    configCheck(() => true),
+    clustersCheck({
+      names: [...clients.keys()],
+      // A cluster whose latest call got no answer is asked again, however recent its last answer.
+      lastContact: (name) =>
+        reachability.cluster(name).reachable ? reachability.cluster(name).lastContact : undefined,
+      probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
+    }),
+  ];
   const auth = authOptions(config, db, logger);
   const oidc = config.auth.oidc
     ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
@@ -184,10 +221,34 @@ async function startLocked(
         secure: auth.sessions.secure,
       })
     : undefined;
-  const readiness = [{ name: 'store', check: () => storeReadiness(store) }];
-  const api = createApi({ controller, db, logger, webhooks, auth, oidc, store, readiness });
-  const server = await listen(api, config.listen.host, config.listen.port);
+  const api = createApi({
+    controller,
+    db,
+    logger,
+    webhooks,
+    auth,
+    oidc,
+    store,
+    maxBodyBytes: config.maxBodyBytes,
+    tls: !!config.tls,
+    events,
+    metrics: { metrics },
+    readiness,
+    sources: {
+      clusters: config.clusters.values(),
+      repositories: config.repositories.values(),
+      apps: () => controller.specs(),
+      reachability,
+    },
+  });
+  const server = await listen(api, config.listen.host, config.listen.port, config.tls);
   auth.guard.setPort(Number(new URL(server.url).port));
+  if (!config.tls && !isLoopbackHost(config.listen.host)) {
+    logger.warn(
+      { listen: config.listen.host },
+      'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',
+    );
+  }
   controller.start();
   poller.start();
   logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
@@ -198,6 +259,7 @@ async function startLocked(
     // Idempotent: a second call waits for the first.
     stop: () =>
       (stopping ??= (async () => {
+        events.close();
         await server.close();
         inventory.stop();
         await poller.stop();
@@ -229,11 +291,8 @@ async function startStoreFailed(
   };
 }
 
-function storeReadiness(store: StoreMonitor): { ok: boolean; message?: string } {
+function storeReadiness(store: StoreMonitor): string | undefined {
   const health = store.health();
-  if (health.ok) return { ok: true };
-  return {
-    ok: false,
-    message: `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`,
-  };
+  if (health.ok) return undefined;
+  return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
 }

@@ -69,7 +69,7 @@ test('reads ignore_differences, retry and history settings', () => {
   );
 });
 
-test('reads the cluster token from token_file', () => {
+test('a cluster token_file is kept as a path (re-read on change), checked readable at load, and wins over NOMAD_TOKEN', () => {
   const dir = mkdtempSync(join(tmpdir(), 'drover-config-'));
   writeFileSync(join(dir, 'token'), 'from-file\n');
   const config = parseConfig(
@@ -77,7 +77,47 @@ test('reads the cluster token from token_file', () => {
     join(dir, 'drover.json'),
     { env: { NOMAD_TOKEN: 'env' } },
   );
-  assert.equal(config.clusters.get('default')?.token, 'from-file');
+  assert.equal(config.clusters.get('default')?.tokenFile, join(dir, 'token'));
+  assert.equal(config.clusters.get('default')?.token, undefined);
+  assert.doesNotMatch(JSON.stringify([...config.clusters.values()]), /from-file/, 'the secret is not in the config');
+  assert.throws(
+    () => parseConfig('{"cluster": {"c": {"token_file": "missing"}}}', join(dir, 'd.json')),
+    /d\.json: cluster\.c\.token_file: cannot read .*missing: ENOENT/,
+  );
+});
+
+test('credentials in a cluster address or NOMAD_ADDR are refused, naming the field, never echoing them', () => {
+  for (const [text, env, field] of [
+    ['{"cluster": {"prod": {"address": "https://ops:hunter2@nomad:4646"}}}', {}, 'cluster.prod.address'],
+    ['{"cluster": {"prod": {"address": "https://ops@nomad:4646"}}}', {}, 'cluster.prod.address'],
+    ['{}', { NOMAD_ADDR: 'http://ops:hunter2@127.0.0.1:4646' }, 'NOMAD_ADDR'],
+  ] as const) {
+    assert.throws(
+      () => parseConfig(text, 'd.json', { env }),
+      (error: Error) =>
+        error.message.includes(`d.json: ${field}: the address contains credentials; use token_file`) &&
+        !error.message.includes('hunter2'),
+      field,
+    );
+  }
+});
+
+test('listener TLS files and the body limit are read from the config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-config-'));
+  writeFileSync(join(dir, 'cert.pem'), 'cert');
+  writeFileSync(join(dir, 'key.pem'), 'key');
+  const config = parseConfig(
+    'max_body_bytes = 2048\ntls {\n  cert_file = "cert.pem"\n  key_file = "key.pem"\n}\n',
+    join(dir, 'drover.hcl'),
+    { env: {} },
+  );
+  assert.deepEqual(config.tls, { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') });
+  assert.equal(config.maxBodyBytes, 2048);
+  assert.equal(parseConfig('{}', join(dir, 'd.json'), { env: {} }).maxBodyBytes, 1024 * 1024);
+  assert.throws(
+    () => parseConfig('{"tls": {"cert_file": "nope.pem", "key_file": "key.pem"}}', join(dir, 'd.json')),
+    /tls\.cert_file: cannot read/,
+  );
 });
 
 test('cluster TLS files resolve against the config file, and NOMAD_* fill what a block leaves out', () => {

@@ -102,13 +102,14 @@ function buildClusters(
       const message = 'no Nomad address: set "address" in the cluster block or the NOMAD_ADDR environment variable';
       throw configError(at(['cluster', name]), `cluster.${name}.address`, message, file);
     }
+    checkAddressHasNoCredentials(address, cluster.address ? `cluster.${name}.address` : 'NOMAD_ADDR', file);
+    const tokenFile = cluster.token_file ? resolve(baseDir, cluster.token_file) : undefined;
+    if (tokenFile) readSecret(tokenFile, file, `cluster.${name}.token_file`);
     return {
       name,
       address,
       region: cluster.region ?? env.NOMAD_REGION,
-      token: cluster.token_file
-        ? readSecret(resolve(baseDir, cluster.token_file), file, `cluster.${name}.token_file`)
-        : env.NOMAD_TOKEN,
+      ...(tokenFile ? { tokenFile } : env.NOMAD_TOKEN ? { token: env.NOMAD_TOKEN } : {}),
       ...(anyTls ? { tls } : {}),
     };
   };
@@ -192,6 +193,8 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
   const listen = parseListen(data.listen, file);
   return deepFreeze({
     listen,
+    ...(data.tls ? { tls: listenerTls(data.tls, baseDir, file) } : {}),
+    maxBodyBytes: data.max_body_bytes,
     ...(data.external_url ? { externalURL: data.external_url.replace(/\/+$/, '') } : {}),
     auth: buildAuth(data.auth, baseDir, file),
     dataDir: resolve(baseDir, data.data_dir),
@@ -247,6 +250,28 @@ function readSecret(path: string, file: string, field: string): string {
       { file },
     );
   }
+}
+
+/** Refuses `user:password@` (or `user@`) in a cluster address: it would reach logs, answers and the store. */
+function checkAddressHasNoCredentials(address: string, field: string, file: string): void {
+  if (!URL.canParse(address)) return;
+  const url = new URL(address);
+  if (url.username || url.password) {
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `${file}: ${field}: the address contains credentials; use token_file (or NOMAD_TOKEN) instead`,
+      { file },
+    );
+  }
+}
+
+/** The listener's certificate and key, made absolute and checked readable now so a typo fails at startup. */
+function listenerTls(tls: { cert_file: string; key_file: string }, baseDir: string, file: string) {
+  const certFile = resolve(baseDir, tls.cert_file);
+  const keyFile = resolve(baseDir, tls.key_file);
+  readSecret(certFile, file, 'tls.cert_file');
+  readSecret(keyFile, file, 'tls.key_file');
+  return { certFile, keyFile };
 }
 
 /** Local paths are made absolute against the config file; URLs are kept as written. */

@@ -179,6 +179,8 @@ export const fileSchema = z.strictObject({
   refresh_interval: duration.default('3m'),
   history_limit: z.number().int().min(1).max(10_000).default(100),
   webhook_max_body_bytes: bytes.default(25 * 1024 * 1024),
+  max_body_bytes: bytes.default(1024 * 1024),
+  tls: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
   reconcile_concurrency: z.number().int().min(1).max(256).default(16),
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),

@@ -63,6 +63,11 @@ export const ERRORS = {
     kind: 'stalled',
     summary: 'Another Drover process holds the data directory.',
   },
+  DROVER_ERR_INTERNAL: {
+    status: 500,
+    kind: 'transient',
+    summary: 'Drover failed unexpectedly; the log has the details (the answer never does).',
+  },
   DROVER_ERR_FORBIDDEN: { status: 403, kind: 'stalled', summary: "The caller's role does not allow this action." },
   DROVER_ERR_ORIGIN: {
     status: 403,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AppSpec, AppStatus, LastSync } from '../domain/app.js';
 import type { Snapshot } from '../domain/commit.js';
 import type { ErrorKind } from '../domain/errors.js';
+import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
@@ -23,6 +24,8 @@ import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
 import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
 import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
+import { noEvents, type EventSink } from './events.js';
+import { unknownJobs, unknownJobsError } from './targets.js';
 import { applyComparison, type SyncOutcome, type SyncSelection } from './sync.js';
 
 export type ReconcileDeps = {
@@ -37,6 +40,10 @@ export type ReconcileDeps = {
   store?: { health(): StoreHealth; noteError(error: unknown): boolean };
   logger: Logger;
   now?: () => Date;
+  /** Where app status changes and sync progress are published (the live event stream). */
+  events?: EventSink;
+  /** Counters and timings for metrics. */
+  telemetry?: Telemetry;
   /** Hard deadlines per step, in ms. */
   deadlines?: Partial<Record<'source' | 'observe' | 'sync', number>>;
 };
@@ -67,6 +74,8 @@ export type ReconcileRequest = {
   fetch?: boolean;
   /** Who asked, for history (API callers); automatic triggers leave it out. */
   requestedBy?: string;
+  /** Files to compare instead of git's (a dry-run of a local tree, as `drover app diff --local`). */
+  local?: Snapshot;
 };
 
 export type ReconcileOutcome = {
@@ -135,6 +144,8 @@ export async function reconcileApp(
   const closedNow = storeClosed(deps);
   if (closedNow) return closedNow;
   const { comparison, revision, digest } = loaded;
+  const unknown = unknownJobs(comparison, request.sync?.jobs);
+  if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
   const { previous, pin, now } = cycle;
   const lastRun =
     previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
@@ -195,11 +206,14 @@ function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest
 async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const { deps, app, request, deadlines, nomad } = cycle;
   const wanted = request.sync?.revision ?? cycle.pin?.revision ?? app.source.revision;
-  const snapshot = await withDeadline(
-    'git fetch and snapshot',
-    deadlines.source,
-    loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
-  );
+  if (request.local && !request.sync?.dryRun) throw new Error('local files can only be compared (dry-run)');
+  const snapshot =
+    request.local ??
+    (await withDeadline(
+      'git fetch and snapshot',
+      deadlines.source,
+      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request) }),
+    ));
   const desired = await renderDesired(app, snapshot, nomad);
   const observation = await withDeadline(
     'observing Nomad',
@@ -261,10 +275,16 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
     commitDate: snapshot.commit.date,
   });
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
+  const events = deps.events ?? noEvents;
+  events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
   let outcome: Written['outcome'];
   try {
-    // Each action is stored as it happens: a crash mid-sync leaves every write made so far in history.
-    const onAction = (action: JobAction) => appendRunAction(deps.db, runId, action);
+    // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
+    // history), then published on the live event stream.
+    const onAction = (action: JobAction) => {
+      appendRunAction(deps.db, runId, action);
+      events.emit({ type: 'sync.job', app: app.name, run: runId, action });
+    };
     const selection = { ...request.sync, hold: held, manual: isManual(request), onAction };
     const work = applyComparison(cycle.nomad, app, loaded.comparison, selection);
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
@@ -283,6 +303,8 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
     jobs: outcome.actions,
   });
   trimSyncRuns(deps.db, app.name, app.historyLimit);
+  events.emit({ type: 'sync.finished', app: app.name, run: runId, result, ...(message ? { message } : {}) });
+  (deps.telemetry ?? noTelemetry).synced(app.name, result, (finished.getTime() - started.getTime()) / 1000);
   const lastSync: LastSync = {
     id: runId,
     revision,

@@ -1,6 +1,8 @@
 /**
  * A single-page status view served at "/" until the React UI (web/) lands: it reads the
- * same /api/v1/apps route every client uses and escapes everything it shows.
+ * same /api/v1/apps route every client uses and escapes everything it shows. Script and
+ * styles are served as files (/ui.js, /ui.css) so the Content-Security-Policy can forbid
+ * inline script.
  */
 export function uiPage(): string {
   return `<!doctype html>
@@ -9,14 +11,8 @@ export function uiPage(): string {
 <meta charset="utf-8">
 <title>Drover</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-  body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d2330; }
-  h1 { font-size: 1.4rem; margin: 0 0 1rem; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #e3e6ec; vertical-align: top; }
-  .Synced { color: #177245; } .OutOfSync { color: #b25e00; } .Unknown, .Missing, .Extra { color: #a31515; }
-  code { font-size: 12px; } .cond { color: #a31515; white-space: pre-wrap; }
-</style>
+<link rel="stylesheet" href="/ui.css">
+<script src="/ui.js" defer></script>
 </head>
 <body>
 <h1>Drover</h1>
@@ -29,8 +25,22 @@ export function uiPage(): string {
   <thead><tr><th>App</th><th>Source</th><th>Sync</th><th>Revision</th><th>Jobs</th><th>Last sync</th></tr></thead>
   <tbody id="apps"><tr><td colspan="6">Loading…</td></tr></tbody>
 </table>
-<script>
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
+</body>
+</html>`;
+}
+
+/** The page's styles (/ui.css). */
+export const UI_CSS = `body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #1d2330; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #e3e6ec; vertical-align: top; }
+.Synced { color: #177245; } .OutOfSync { color: #b25e00; } .Unknown, .Missing, .Extra { color: #a31515; }
+code { font-size: 12px; } .cond { color: #a31515; white-space: pre-wrap; }
+`;
+
+/** The page's script (/ui.js): token sign-in, then the app list every 2 s, every value escaped. */
+export const UI_JS = `const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) =>
+  ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
 const form = document.getElementById('signin');
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -57,7 +67,4 @@ async function load() {
   }).join('') || '<tr><td colspan="6">No apps configured.</td></tr>';
 }
 load(); setInterval(load, 2000);
-</script>
-</body>
-</html>`;
-}
+`;

@@ -90,13 +90,13 @@ describe('fault: the data dir and its database', () => {
     const server = await startDrover(['server', '--config', configFile], READY, {}, { token: false });
     children.push(server);
     const url = server.match[1]!;
-    const ready = await getJSON<{ status: string; checks: Array<{ name: string; ok: boolean; message: string }> }>(
+    const ready = await getJSON<{ status: string; checks: Array<{ name: string; ok: boolean; reason?: string }> }>(
       `${url}/readyz`,
     );
     assert.equal(ready.status, 503);
     const store = ready.body.checks.find((c) => c.name === 'store')!;
-    assert.match(store.message, new RegExp(`database ${file} is corrupt or unreadable`));
-    assert.match(store.message, /move .* aside, and start again/);
+    assert.match(store.reason ?? '', new RegExp(`database ${file} is corrupt or unreadable`));
+    assert.match(store.reason ?? '', /move .* aside, and start again/);
     assert.equal((await fetch(`${url}/healthz`)).status, 200, 'alive: a restart would not mend it');
     const apps = await getJSON<{ error: { code: string; message: string } }>(`${url}/api/v1/apps`);
     assert.deepEqual([apps.status, apps.body.error.code], [503, 'DROVER_ERR_STORE']);
@@ -125,14 +125,14 @@ describe('fault: the database corrupted while Drover runs', () => {
     const file = join(stack.dir.path, 'data', 'drover.db');
     corruptMiddle(file);
     const ready = await waitFor('readyz 503', async () => {
-      const answer = await getJSON<{ checks: Array<{ name: string; ok: boolean; message: string }> }>(
+      const answer = await getJSON<{ checks: Array<{ name: string; ok: boolean; reason?: string }> }>(
         `${stack.drover.url}/readyz`,
       );
       return answer.status === 503 ? answer.body : undefined;
     });
     const store = ready.checks.find((c) => c.name === 'store')!;
-    assert.match(store.message, new RegExp(`database ${file} is corrupt or unreadable`));
-    assert.match(store.message, /move .* aside/);
+    assert.match(store.reason ?? '', new RegExp(`database ${file} is corrupt or unreadable`));
+    assert.match(store.reason ?? '', /move .* aside/);
     // When: a new job arrives in git, and a refresh is asked for.
     stack.repo.write('jobs/b.json', serviceJob('b')).commit('b');
     const { status, body } = await stack.refresh('web');

@@ -6,6 +6,7 @@ import { startDrover, type RunningDrover, type StartOptions } from '../../src/ma
 import { createApiToken } from '../../src/server/auth/tokens.js';
 import { openDatabase } from '../../src/store/db.js';
 import { TestRepo, tempDir } from './git.js';
+import { checkResponse } from './openapi-check.js';
 
 export type StackOptions = {
   /** App blocks in the config's JSON form; `repository: "jobs"` points at the test repo. */
@@ -81,7 +82,10 @@ export class Stack {
       ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+    const body = (text ? JSON.parse(text) : null) as T;
+    // Every answer the e2e tests see must match the OpenAPI document.
+    checkResponse(rest.method ?? (json !== undefined ? 'POST' : 'GET'), path, response.status, body);
+    return { status: response.status, body };
   }
 
   /** Calls the simulator's Nomad API. */
