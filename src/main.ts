@@ -204,7 +204,22 @@ async function startLocked(
   const probe = storeCheck(db);
   const readiness = [
     // A store the monitor found broken is not probed again: its message says how to recover.
-    { name: 'store', check: () => storeReadiness(store) ?? probe.check() },
+    {
+      name: 'store',
+      check: () => {
+        const known = storeReadiness(store);
+        if (known) return known;
+        try {
+          return probe.check();
+        } catch (error) {
+          // A probe that meets a corrupt file closes the store, and readiness says how to recover.
+          store.noteError(error);
+          const now = storeReadiness(store);
+          if (now) return now;
+          throw error;
+        }
+      },
+    },
     configCheck(() => true),
     clustersCheck({
       names: [...clients.keys()],

@@ -81,7 +81,11 @@ test('a cluster token_file is kept as a path (re-read on change), checked readab
   assert.equal(config.clusters.get('default')?.token, undefined);
   assert.doesNotMatch(JSON.stringify([...config.clusters.values()]), /from-file/, 'the secret is not in the config');
   assert.throws(
-    () => parseConfig('{"cluster": {"c": {"token_file": "missing"}}}', join(dir, 'd.json')),
+    () =>
+      parseConfig(
+        '{"cluster": {"c": {"address": "http://127.0.0.1:4646", "token_file": "missing"}}}',
+        join(dir, 'd.json'),
+      ),
     /d\.json: cluster\.c\.token_file: cannot read .*missing: ENOENT/,
   );
 });

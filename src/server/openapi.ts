@@ -31,6 +31,9 @@ export const AUTH_ERRORS: ErrorCode[] = [
   'DROVER_ERR_ORIGIN',
 ];
 
+/** What any route may answer: a body over the limit, and a store that failed (docs/guarantees.md). */
+export const COMMON_ERRORS: ErrorCode[] = ['DROVER_ERR_PAYLOAD_TOO_LARGE', 'DROVER_ERR_STORE'];
+
 /** Named schemas: the document's components, referenced from every route that uses them. */
 const COMPONENTS = {
   Error: s.errorBody,
@@ -404,7 +407,7 @@ function operation(route: RouteDoc, ref: (schema: z.ZodType) => object): Record<
     responses[status] = { description: answer.description, content };
   }
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of route.errors ?? [])
+  for (const code of new Set([...(route.errors ?? []), ...COMMON_ERRORS]))
     byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
   for (const [status, codes] of byStatus) {
     responses[String(status)] = {
