@@ -56,6 +56,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     }
     return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
   });
+  if (!drover.controller) throw new Error(`Drover at ${drover.url} is not ready; see GET /readyz`);
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
   const post = async (path: string, body?: unknown) => {
     const headers: Record<string, string> = { authorization: `Bearer ${secret}` };

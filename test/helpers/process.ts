@@ -31,9 +31,12 @@ export function startDrover(
   args: string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
+  options: { token?: boolean } = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
-  // A server gets an admin token first; the test's requests to it carry it.
-  const token = args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined;
+  // A server gets an admin token first (unless the test starts one that cannot take it: a bad config, a
+  // corrupt database); the test's requests to it carry it.
+  const wantsToken = args[0] === 'server' && options.token !== false;
+  const token = wantsToken ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined;
   const child = spawn(process.execPath, [BIN, ...args], {
     env: {
       ...process.env,
