@@ -12,6 +12,9 @@ let state: Connection = 'connecting';
 let started = false;
 
 const POLL_MS = 1000;
+/** The server sends a heartbeat every 15 s: a stream silent for longer than this is dead. */
+const SILENCE_MS = 35_000;
+let current: AbortController | undefined;
 
 function setState(next: Connection) {
   if (state === next) return;
@@ -32,17 +35,20 @@ async function run(): Promise<void> {
   let lastId: string | undefined;
   let wait = 500;
   for (;;) {
+    const abort = new AbortController();
+    current = abort;
     try {
       const response = await fetch('/api/v1/events', {
         headers: { accept: 'text/event-stream', ...(lastId ? { 'last-event-id': lastId } : {}) },
         credentials: 'same-origin',
+        signal: abort.signal,
       });
       if (response.status === 404) return poll();
       if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
       if (state === 'lost') emit({ type: 'resync' });
       setState('live');
       wait = 500;
-      lastId = (await read(response.body, (id) => (lastId = id))) ?? lastId;
+      lastId = (await read(response.body, (id) => (lastId = id), abort)) ?? lastId;
     } catch {
       /* fall through to reconnect */
     }
@@ -52,12 +58,19 @@ async function run(): Promise<void> {
   }
 }
 
-async function read(body: ReadableStream<Uint8Array>, onId: (id: string) => void): Promise<string | undefined> {
+async function read(
+  body: ReadableStream<Uint8Array>,
+  onId: (id: string) => void,
+  abort: AbortController,
+): Promise<string | undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  let silence = setTimeout(() => abort.abort(), SILENCE_MS);
   for (;;) {
-    const { value, done } = await reader.read();
+    const { value, done } = await reader.read().finally(() => clearTimeout(silence));
+    silence = setTimeout(() => abort.abort(), SILENCE_MS);
+    if (done) clearTimeout(silence);
     if (done) return undefined;
     buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
     let end: number;
@@ -104,6 +117,8 @@ function poll(): void {
 function start() {
   if (started) return;
   started = true;
+  // An open stream may outlive the network (a dead socket reads nothing): the browser knows first.
+  window.addEventListener('offline', () => current?.abort());
   void run();
 }
 
