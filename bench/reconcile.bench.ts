@@ -201,7 +201,7 @@ try {
     proxy.reset();
     const cpu = process.cpuUsage();
     const t0 = performance.now();
-    const outcomes = await Promise.all(names.map((name) => drover.controller.trigger(name, { trigger: 'resync' })));
+    const outcomes = await Promise.all(names.map((name) => drover.controller!.trigger(name, { trigger: 'resync' })));
     const wallMs = performance.now() - t0;
     const used = process.cpuUsage(cpu);
     if (outcomes.some((o) => o.status.sync.status !== 'Synced'))

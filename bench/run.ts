@@ -1,18 +1,23 @@
-// Runs every bench/*.bench.ts in turn, each in its own process, and fails if one fails.
+// Runs every bench/*.bench.ts in turn, each in its own process, and fails if one fails. Names filter
+// (`npm run bench -- reconcile`); `--flags` pass through to each bench. Long runs (soak) run only when named.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith('--') && !/^\d/.test(a));
+const passed = args.filter((a) => !only.includes(a));
+const OPT_IN = ['soak.bench.ts'];
 const files = readdirSync(here)
-  .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => (only.length === 0 ? !OPT_IN.includes(f) : only.some((o) => f.includes(o))))
   .sort();
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n== ${file}\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(here, file), ...passed], { stdio: 'inherit' });
   if (result.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DroverError } from './domain/errors.js';
 import type { Config } from './config/config.js';
+import { combineTelemetry } from './domain/telemetry.js';
 import { MirrorSet } from './git/mirror.js';
 import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
@@ -11,24 +12,34 @@ import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { LeaderElector } from './ha/elector.js';
 import type { WriteGate } from './domain/write-gate.js';
+import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
-import { openDatabase } from './store/db.js';
+import { openDatabase, type DB } from './store/db.js';
 import { isLoopbackHost } from './config/load.js';
+import { StoreMonitor } from './store/health.js';
+import { lockDataDir } from './store/lock.js';
 import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
 import { OriginGuard } from './server/auth/origin.js';
+import { EventHub } from './server/events.js';
 import { listen } from './server/listen.js';
+import { storeFailedApi } from './server/readiness.js';
+import { Metrics } from './server/metrics.js';
+import { Reachability } from './server/reachability.js';
+import { clustersCheck, configCheck, storeCheck } from './server/readiness.js';
 
 export type RunningDrover = {
   url: string;
-  controller: Controller;
+  /** Absent when the database failed its check at start: Drover then only answers that it is not ready. */
+  controller?: Controller;
   /** With HA on: resolves (with the reason) if this instance loses leadership; its writes have already stopped. */
-  lost: Promise<string>;
+  lost?: Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -55,13 +66,31 @@ function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger
     config: config.auth,
     db,
     guard: new OriginGuard(config.listen.host, config.externalURL),
-    sessions: { ttlMs: config.auth.sessionTtlMs, secure: config.externalURL?.startsWith('https://') ?? false },
+    // Session cookies are Secure when Drover serves TLS itself or sits behind an https:// external_url.
+    sessions: {
+      ttlMs: config.auth.sessionTtlMs,
+      secure: config.tls !== undefined || (config.externalURL?.startsWith('https://') ?? false),
+    },
     logger,
   };
 }
 
+/** How often the database file is checked while running (PRAGMA quick_check on a fresh connection). */
+const STORE_CHECK_INTERVAL_MS = 60_000;
+
+export type StartOptions = {
+  /** How often the database file is checked while running; default one minute. */
+  storeCheckIntervalMs?: number;
+  /** Hard deadlines of the reconcile steps, in ms (defaults in reconcile-app.ts). */
+  deadlines?: ReconcileDeps['deadlines'];
+};
+
 /** The composition root: the only place that constructs Drover's services. */
-export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
+export async function startDrover(
+  config: Config,
+  logger: Logger = createLogger(),
+  options: StartOptions = {},
+): Promise<RunningDrover> {
   // However it was turned off (config or --insecure-no-auth), no auth means loopback only.
   if (config.auth.disabled && !isLoopbackHost(config.listen.host)) {
     throw new DroverError(
@@ -69,14 +98,56 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
     );
   }
-  const db = openDatabase(join(config.dataDir, 'drover.db'));
+  // One process per data dir: the lock is taken before anything in it is read or written.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, logger, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  unlock: () => void,
+): Promise<RunningDrover> {
+  const dbFile = join(config.dataDir, 'drover.db');
+  let db: DB;
+  try {
+    db = openDatabase(dbFile);
+  } catch (error) {
+    if (error instanceof DroverError && error.code === 'DROVER_ERR_STORE')
+      return startStoreFailed(config, logger, error, unlock);
+    throw error;
+  }
+  const store = new StoreMonitor(dbFile, (health) =>
+    logger.error(
+      { file: health.file, reason: health.reason },
+      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
+    ),
+  );
+  store.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
+  const metrics = new Metrics(() => controller.load());
+  const reachability = new Reachability();
+  const telemetry = combineTelemetry(metrics.telemetry, reachability.telemetry);
+  const events = new EventHub();
   const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
-  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors);
+  const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors, telemetry);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
     clients.set(
       cluster.name,
-      new NomadClient({ address: cluster.address, token: cluster.token, region: cluster.region, tls: cluster.tls }),
+      new NomadClient({
+        address: cluster.address,
+        token: cluster.tokenFile ? fileToken(cluster.tokenFile) : cluster.token,
+        region: cluster.region,
+        tls: cluster.tls,
+        onRequest: (info) => telemetry.nomadRequest(cluster.name, info),
+      }),
     );
   }
   const nomadFor = (name: string) => {
@@ -105,9 +176,13 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     apps: config.apps,
     mirrors,
     db,
+    store,
     logger,
     nomadFor,
+    deadlines: options.deadlines,
     inventory,
+    events,
+    telemetry,
     health: new HealthTracker(),
     concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
@@ -136,8 +211,37 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     repositories: [...config.repositories.values()],
     apps: () => controller.specs(),
     trigger: (name: string) => pushes.add(name),
+    onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
+  const probe = storeCheck(db);
+  const readiness = [
+    // A store the monitor found broken is not probed again: its message says how to recover.
+    {
+      name: 'store',
+      check: () => {
+        const known = storeReadiness(store);
+        if (known) return known;
+        try {
+          return probe.check();
+        } catch (error) {
+          // A probe that meets a corrupt file closes the store, and readiness says how to recover.
+          store.noteError(error);
+          const now = storeReadiness(store);
+          if (now) return now;
+          throw error;
+        }
+      },
+    },
+    configCheck(() => true),
+    clustersCheck({
+      names: [...clients.keys()],
+      // A cluster whose latest call got no answer is asked again, however recent its last answer.
+      lastContact: (name) =>
+        reachability.cluster(name).reachable ? reachability.cluster(name).lastContact : undefined,
+      probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
+    }),
+  ];
   const auth = authOptions(config, db, logger);
   const oidc = config.auth.oidc
     ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
@@ -149,9 +253,37 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     ? { isLeader: () => elector?.isLeader() === true, leader: () => elector?.leader() }
     : undefined;
   let selfURL = '';
-  const api = createApi({ controller, db, logger, webhooks, auth, oidc, leadership, selfURL: () => selfURL });
-  const server = await listen(api, config.listen.host, config.listen.port);
+  const api = createApi({
+    controller,
+    db,
+    logger,
+    webhooks,
+    auth,
+    oidc,
+    nomadFor,
+    store,
+    leadership,
+    selfURL: () => selfURL,
+    maxBodyBytes: config.maxBodyBytes,
+    tls: !!config.tls,
+    events,
+    metrics: { metrics },
+    readiness,
+    sources: {
+      clusters: config.clusters.values(),
+      repositories: config.repositories.values(),
+      apps: () => controller.specs(),
+      reachability,
+    },
+  });
+  const server = await listen(api, config.listen.host, config.listen.port, config.tls);
   auth.guard.setPort(Number(new URL(server.url).port));
+  if (!config.tls && !isLoopbackHost(config.listen.host)) {
+    logger.warn(
+      { listen: config.listen.host },
+      'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',
+    );
+  }
   selfURL = config.ha.advertiseURL ?? server.url;
   // Only the leader reconciles, polls git and watches job lists; the API serves on every instance.
   // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
@@ -180,12 +312,15 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
     stop: () =>
       (stopping ??= (async () => {
+        events.close();
         await server.close();
         inventory.stop();
         await poller.stop();
         await controller.stop();
         await elector?.stop();
+        store.stop();
         db.close();
+        unlock();
       })()),
   };
 }
@@ -210,4 +345,30 @@ function makeElector(
     onElected,
     onDeposed,
   });
+}
+
+/** A database that fails its check at start: stay up, reconcile nothing, and say why on /readyz and in the log. */
+async function startStoreFailed(
+  config: Config,
+  logger: Logger,
+  error: DroverError,
+  unlock: () => void,
+): Promise<RunningDrover> {
+  logger.error({ file: error.details.file }, `${error.message}; nothing is reconciled until then`);
+  const server = await listen(storeFailedApi(error.message), config.listen.host, config.listen.port);
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        unlock();
+      })()),
+  };
+}
+
+function storeReadiness(store: StoreMonitor): string | undefined {
+  const health = store.health();
+  if (health.ok) return undefined;
+  return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
 }

@@ -1,14 +1,23 @@
 import { Command } from 'commander';
-import { DroverError } from '../domain/errors.js';
+import { appCommand, connectionOptions, type ConnectionFlags } from './app/index.js';
+import { processIO } from './app/io.js';
+import { completionScript } from './completion.js';
+import { contextCommand } from './context.js';
 import { demoCommand } from './demo.js';
+import { CliError, errorLine } from './exit.js';
+import { login, logout } from './login.js';
+import { droverVersion } from '../domain/version.js';
+import { versionCommand } from './version.js';
 import { renderCommand, validateCommand, type RenderFlags } from './render.js';
 import { serverCommand } from './server.js';
 import { simCommand } from './sim.js';
+import { tokenCreateOverApi, tokenListOverApi, tokenRevokeOverApi } from './token-api.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, type TokenCreateFlags } from './token.js';
 
 /** Builds the `drover` command line. */
 export function buildProgram(): Command {
-  const program = new Command('drover').description('GitOps continuous delivery for HashiCorp Nomad').version('0.1.0');
+  const program = new Command('drover').description('GitOps continuous delivery for HashiCorp Nomad');
+  program.version(droverVersion(), '--version', "print the client's version");
 
   program
     .command('server')
@@ -68,32 +77,74 @@ export function buildProgram(): Command {
       process.exitCode = validateCommand(paths, flags);
     });
   addTokenCommands(program, collect);
+  program.addCommand(appCommand());
+  clientCommands(program);
   return program;
 }
 
+/** `drover token ...`: offline against a config's data dir (`--config`), or over the API (`--server`). */
 function addTokenCommands(program: Command, collect: (value: string, previous?: string[]) => string[]): void {
-  const token = program.command('token').description('manage API tokens offline, in the data dir of a config file');
-  token
-    .command('create')
-    .description('create a token; prints its secret, once, alone on stdout')
-    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+  const token = program
+    .command('token')
+    .description('manage API tokens: offline in the data dir of a config file, or over the API');
+  const where = (command: Command) =>
+    connectionOptions(command.option('-c, --config <file>', 'work offline on the data dir this config names'));
+  where(token.command('create').description('create a token; prints its secret, once, alone on stdout'))
     .requiredOption('--role <role>', 'viewer, operator or admin')
     .option('--apps <glob>', 'only apps whose name matches (repeatable; default every app)', collect)
     .option('--name <name>', 'a name to recognise the token by')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: never)')
-    .action((flags: TokenCreateFlags) => tokenCreateCommand(flags));
-  token
-    .command('list')
-    .description('list tokens (never their secrets)')
-    .requiredOption('-c, --config <file>', 'config file naming the data dir')
+    .action((flags: Omit<TokenCreateFlags, 'config'> & { config?: string } & ConnectionFlags) =>
+      flags.config ? tokenCreateCommand({ ...flags, config: flags.config }) : tokenCreateOverApi(flags),
+    );
+  where(token.command('list').description('list tokens (never their secrets)'))
     .option('--json', 'print JSON')
-    .action((flags: { config: string; json?: boolean }) => tokenListCommand(flags));
-  token
-    .command('revoke')
-    .description('revoke a token by ID; it and its sessions stop working at once')
+    .action((flags: { config?: string; json?: boolean } & ConnectionFlags) =>
+      flags.config ? tokenListCommand({ ...flags, config: flags.config }) : tokenListOverApi(flags),
+    );
+  where(token.command('revoke').description('revoke a token by ID; it and its sessions stop working at once'))
     .argument('<id>')
-    .requiredOption('-c, --config <file>', 'config file naming the data dir')
-    .action((id: string, flags: { config: string }) => tokenRevokeCommand(id, flags));
+    .action((id: string, flags: { config?: string } & ConnectionFlags) =>
+      flags.config ? tokenRevokeCommand(id, { config: flags.config }) : tokenRevokeOverApi(id, flags),
+    );
+}
+
+/** Sign-in, contexts, version and shell completion. */
+function clientCommands(program: Command): void {
+  connectionOptions(program.command('login').description('save a server and its token as the current context'))
+    .option('--name <context>', 'name of the saved context (default: the server host:port)')
+    .option('--sso', "sign in through the server's OpenID Connect provider, in a browser")
+    .option('--no-browser', 'with --sso: print the sign-in URL without opening a browser')
+    .action(async (flags) => {
+      process.exitCode = await login(flags, processIO());
+    });
+  program
+    .command('logout')
+    .description("forget the current context's token")
+    .option('--context <name>', 'log out of this context instead')
+    .action((flags) => {
+      process.exitCode = logout(flags, processIO());
+    });
+  program
+    .command('context')
+    .description('list saved servers, or switch to one')
+    .argument('[name]')
+    .option('--delete', 'delete the named context')
+    .action((name: string | undefined, flags) => {
+      process.exitCode = contextCommand(name, flags, processIO());
+    });
+  connectionOptions(program.command('version').description("print the client's and the server's versions")).action(
+    async (flags) => {
+      process.exitCode = await versionCommand(flags, processIO());
+    },
+  );
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action((shell: string) => {
+      process.stdout.write(completionScript(program, shell));
+    });
 }
 
 /** Entry point used by bin/drover.js. */
@@ -101,8 +152,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    const message = error instanceof DroverError ? error.message : ((error as Error).stack ?? String(error));
-    process.stderr.write(`drover: ${message}\n`);
-    process.exitCode = 1;
+    // One line, never a stack trace (DROVER_DEBUG=1 shows it, for bug reports).
+    process.stderr.write(errorLine(error) + '\n');
+    if (process.env.DROVER_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }

@@ -12,7 +12,7 @@ export async function serverCommand(options: { config: string; insecureNoAuth?: 
   process.stdout.write(`Drover listening on ${drover.url}\n`);
   // A deposed leader has already stopped writing; it exits so its scheduler restarts it as a follower
   // (the controller-runtime way), instead of restarting its controller in-process.
-  void drover.lost.then(async (reason) => {
+  void drover.lost?.then(async (reason) => {
     logger.error({ reason }, 'leadership lost: stopping so this instance restarts as a follower');
     await drover.stop();
     process.exit(3);

@@ -7,7 +7,10 @@ export type ClusterConfig = {
   name: string;
   address: string;
   region?: string;
+  /** From NOMAD_TOKEN when the block sets no token_file. */
   token?: string;
+  /** Absolute path of the token file, re-read when it changes (rotation without a restart). */
+  tokenFile?: string;
   /** Absolute paths of PEM files, and how to check the server's certificate. */
   tls?: { caCert?: string; clientCert?: string; clientKey?: string; serverName?: string; skipVerify?: boolean };
 };
@@ -55,6 +58,10 @@ export type StoreConfig = { kind: 'sqlite' } | { kind: 'postgres'; postgresURLEn
 /** The validated, frozen configuration Drover runs with. */
 export type Config = {
   listen: { host: string; port: number };
+  /** PEM certificate and key files (absolute paths) when the listener serves HTTPS. */
+  tls?: { certFile: string; keyFile: string };
+  /** Largest request body accepted outside the webhook route, in bytes. */
+  maxBodyBytes: number;
   /** Where users reach Drover (origin, no trailing slash), when it differs from the listen address. */
   externalURL?: string;
   auth: AuthConfig;

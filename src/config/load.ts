@@ -5,6 +5,7 @@ import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
 import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
 import { readHclConfig, type HclConfig } from './hcl.js';
+import { readJsonConfig } from './json.js';
 import type { AuthConfig, ClusterConfig, Config, RepositoryConfig } from './config.js';
 import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
 
@@ -31,17 +32,9 @@ export function loadConfigFile(path: string, options: LoadOptions = {}): Config 
  * does); `file` is used in error messages and to resolve relative paths.
  */
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
-  let raw: unknown;
-  let positions: HclConfig['positions'] | undefined;
-  if (text.trimStart().startsWith('{')) {
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${(error as Error).message}`, { file });
-    }
-  } else {
-    ({ value: raw, positions } = readHclConfig(text, file));
-  }
+  const { value: raw, positions } = text.trimStart().startsWith('{')
+    ? readJsonConfig(text, file)
+    : readHclConfig(text, file);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -61,12 +54,12 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       );
     }
   }
-  return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
+  const at = (path: PropertyKey[]) => where(file, positions, path);
+  return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env, at);
 }
 
-/** `file:line:col` of the closest written field for HCL files; the file alone for JSON. */
-function where(file: string, positions: HclConfig['positions'] | undefined, path: PropertyKey[]): string {
-  if (!positions) return file;
+/** `file:line:col` of the closest written field. */
+function where(file: string, positions: HclConfig['positions'], path: PropertyKey[]): string {
   for (let n = path.length; n > 0; n--) {
     const pos = positions.get(path.slice(0, n).map(String).join('.'));
     if (pos) return `${file}:${pos.line}:${pos.column}`;
@@ -74,7 +67,21 @@ function where(file: string, positions: HclConfig['positions'] | undefined, path
   return file;
 }
 
-function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv): Config {
+/** `file:line:col` of a field, from its path in the file's object form. */
+type Where = (path: PropertyKey[]) => string;
+
+function configError(at: string, field: string, message: string, file: string): DroverError {
+  return new DroverError('DROVER_ERR_CONFIG', `${at}: ${field}: ${message}`, { file });
+}
+
+/** Cluster blocks, with what they leave out taken from the NOMAD_* variables the nomad CLI reads. */
+function buildClusters(
+  data: ConfigFile,
+  baseDir: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  at: Where,
+): Map<string, ClusterConfig> {
   const clusters = new Map<string, ClusterConfig>();
   // Anything a cluster block leaves out comes from the same NOMAD_* variables the nomad CLI reads.
   const fromEnv = (name: string, cluster: ClusterFile = {}): ClusterConfig => {
@@ -89,19 +96,31 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
         cluster.tls_skip_verify ?? ['1', 't', 'true', 'yes'].includes((env.NOMAD_SKIP_VERIFY ?? '').toLowerCase()),
     };
     const anyTls = Boolean(tls.caCert || tls.clientCert || tls.clientKey || tls.serverName || tls.skipVerify);
+    // No silent default address: a cluster Drover writes to is always named by the user.
+    const address = cluster.address ?? (env.NOMAD_ADDR || undefined);
+    if (!address) {
+      const message = 'no Nomad address: set "address" in the cluster block or the NOMAD_ADDR environment variable';
+      throw configError(at(['cluster', name]), `cluster.${name}.address`, message, file);
+    }
+    checkAddressHasNoCredentials(address, cluster.address ? `cluster.${name}.address` : 'NOMAD_ADDR', file);
+    const tokenFile = cluster.token_file ? resolve(baseDir, cluster.token_file) : undefined;
+    if (tokenFile) readSecret(tokenFile, file, `cluster.${name}.token_file`);
     return {
       name,
-      address: cluster.address ?? env.NOMAD_ADDR ?? 'http://127.0.0.1:4646',
+      address,
       region: cluster.region ?? env.NOMAD_REGION,
-      token: cluster.token_file
-        ? readSecret(resolve(baseDir, cluster.token_file), file, `cluster.${name}.token_file`)
-        : env.NOMAD_TOKEN,
+      ...(tokenFile ? { tokenFile } : env.NOMAD_TOKEN ? { token: env.NOMAD_TOKEN } : {}),
       ...(anyTls ? { tls } : {}),
     };
   };
   for (const [name, cluster] of Object.entries(data.cluster)) clusters.set(name, fromEnv(name, cluster));
-  if (!clusters.has('default')) clusters.set('default', fromEnv('default'));
+  // Without a block, `default` is the cluster NOMAD_ADDR names, as for the nomad CLI; without NOMAD_ADDR there is none.
+  if (!clusters.has('default') && env.NOMAD_ADDR) clusters.set('default', fromEnv('default'));
+  return clusters;
+}
 
+function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv, at: Where): Config {
+  const clusters = buildClusters(data, baseDir, file, env, at);
   const repositories = new Map<string, RepositoryConfig>();
   for (const [name, repo] of Object.entries(data.repository)) {
     repositories.set(name, {
@@ -121,21 +140,21 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
         { file },
       );
     }
-    if (!clusters.has(app.cluster)) {
-      throw new DroverError(
-        'DROVER_ERR_CONFIG',
-        `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`,
-        { file },
-      );
-    }
     if (app.require_signed_commits) checkSignedCommits(name, repo, file);
     if (app.url) checkURLHasNoSecret(app.url, `app.${name}.url`, file);
+    if (!clusters.has(app.cluster)) {
+      const message =
+        app.cluster === 'default'
+          ? 'no cluster: add a cluster "default" block with an address, set NOMAD_ADDR, or name a cluster'
+          : `no cluster block named "${app.cluster}"`;
+      throw configError(at(['app', name, 'cluster']), `app.${name}.cluster`, message, file);
+    }
     return {
       name,
       source: {
         repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir),
         revision: app.revision,
-        path: normalizeAppPath(app.path),
+        path: checkAppPath(app.path, at(['app', name, 'path']), `app.${name}.path`, file),
         ...(app.require_signed_commits ? { requireSignedCommits: true } : {}),
       },
       destination: { cluster: app.cluster, namespace: app.namespace, ...(app.region ? { region: app.region } : {}) },
@@ -146,6 +165,11 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
         allowEmpty: app.sync.allow_empty,
         adopt: app.sync.adopt,
         purge: app.sync.purge,
+        maxPrune:
+          typeof app.sync.max_prune === 'number'
+            ? { count: app.sync.max_prune }
+            : { percent: Number(app.sync.max_prune.slice(0, -1)) },
+        allowMassPrune: app.sync.allow_mass_prune,
         retry: {
           limit: app.sync.retry.limit,
           backoffMs: durationMs(app.sync.retry.backoff),
@@ -169,6 +193,8 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
   const listen = parseListen(data.listen, file);
   return deepFreeze({
     listen,
+    ...(data.tls ? { tls: listenerTls(data.tls, baseDir, file) } : {}),
+    maxBodyBytes: data.max_body_bytes,
     ...(data.external_url ? { externalURL: data.external_url.replace(/\/+$/, '') } : {}),
     auth: buildAuth(data.auth, baseDir, file),
     dataDir: resolve(baseDir, data.data_dir),
@@ -261,10 +287,42 @@ function readSecret(path: string, file: string, field: string): string {
   }
 }
 
+/** Refuses `user:password@` (or `user@`) in a cluster address: it would reach logs, answers and the store. */
+function checkAddressHasNoCredentials(address: string, field: string, file: string): void {
+  if (!URL.canParse(address)) return;
+  const url = new URL(address);
+  if (url.username || url.password) {
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `${file}: ${field}: the address contains credentials; use token_file (or NOMAD_TOKEN) instead`,
+      { file },
+    );
+  }
+}
+
+/** The listener's certificate and key, made absolute and checked readable now so a typo fails at startup. */
+function listenerTls(tls: { cert_file: string; key_file: string }, baseDir: string, file: string) {
+  const certFile = resolve(baseDir, tls.cert_file);
+  const keyFile = resolve(baseDir, tls.key_file);
+  readSecret(certFile, file, 'tls.cert_file');
+  readSecret(keyFile, file, 'tls.key_file');
+  return { certFile, keyFile };
+}
+
 /** Local paths are made absolute against the config file; URLs are kept as written. */
 function resolveRepoURL(url: string, baseDir: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^/:]+:/.test(url)) return url;
   return resolve(baseDir, url);
+}
+
+/** An app path is a folder inside the repository: relative, with no `..`; `./x/` is written `x`. */
+function checkAppPath(path: string, at: string, field: string, file: string): string {
+  if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path))
+    throw configError(at, field, `"${path}" is absolute; write the folder relative to the repository's root`, file);
+  if (path.split(/[\\/]/).includes('..'))
+    throw configError(at, field, `"${path}" contains ".."; an app path must stay inside the repository`, file);
+  if (path.includes('\0')) throw configError(at, field, 'contains a NUL character', file);
+  return normalizeAppPath(path);
 }
 
 function normalizeAppPath(path: string): string {

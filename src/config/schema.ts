@@ -113,6 +113,14 @@ export const appSchema = z
         allow_empty: z.boolean().default(false),
         adopt: z.boolean().default(false),
         purge: z.boolean().default(false),
+        /** Most jobs one automated sync may prune: a count, or a share of the app's owned jobs ("50%"). */
+        max_prune: z
+          .union([
+            z.number().int().min(0),
+            z.string().regex(/^(100|[1-9]?[0-9])%$/, 'must be a whole percentage from "0%" to "100%"'),
+          ])
+          .default('50%'),
+        allow_mass_prune: z.boolean().default(false),
         retry: retrySchema.prefault({}),
       })
       .prefault({}),
@@ -203,6 +211,8 @@ export const fileSchema = z.strictObject({
   refresh_interval: duration.default('3m'),
   history_limit: z.number().int().min(1).max(10_000).default(100),
   webhook_max_body_bytes: bytes.default(25 * 1024 * 1024),
+  max_body_bytes: bytes.default(1024 * 1024),
+  tls: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
   reconcile_concurrency: z.number().int().min(1).max(256).default(16),
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),

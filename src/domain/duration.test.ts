@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration, parseLifetimeMs } from './duration.js';
+import { durationMs, formatDuration, parseDuration, parseLifetimeMs } from './duration.js';
 
 test('parses Go durations into nanoseconds', () => {
   assert.equal(parseDuration('30s'), 30e9);
@@ -15,6 +15,14 @@ test('rejects what Go rejects', () => {
   for (const bad of ['', '10', '5 m', '1d', 's', '1h-2m']) {
     assert.throws(() => parseDuration(bad), /invalid duration/, bad);
   }
+});
+
+test('formatDuration writes milliseconds back as a short Go duration', () => {
+  assert.equal(formatDuration(180_000), '3m');
+  assert.equal(formatDuration(5_400_000), '1h30m');
+  assert.equal(formatDuration(45_000), '45s');
+  assert.equal(formatDuration(250), '250ms');
+  assert.equal(durationMs(formatDuration(3_723_000)), 3_723_000);
 });
 
 test('parseLifetimeMs reads days and weeks as well as Go durations, and refuses zero or junk', () => {

@@ -31,6 +31,24 @@ export function durationMs(text: string): number {
   return parseDuration(text) / 1e6;
 }
 
+/** A millisecond count as a short Go duration: "3m", "1h30m", "45s", "250ms". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  let seconds = Math.round(ms / 1000);
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (seconds >= size) {
+      parts.push(`${Math.floor(seconds / size)}${unit}`);
+      seconds %= size;
+    }
+  }
+  if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
+  return parts.join('');
+}
+
 /**
  * Parses a lifetime such as a token's `--expires`: a Go duration, or whole days or weeks
  * ("30d", "2w", "1d12h"), which Go durations lack. Returns milliseconds; throws when not positive.

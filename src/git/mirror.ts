@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DroverError } from '../domain/errors.js';
 import type { CommitInfo, Snapshot } from '../domain/commit.js';
+import type { Telemetry } from '../domain/telemetry.js';
 import { git, gitText, type GitOptions } from './exec.js';
 import { gitAuth, type GitCredentials } from './credentials.js';
 import { diffRefs, knownRefs, localRef, parseRefs, planRefs, readLocalRefs, selectRefs, type RefPlan } from './refs.js';
@@ -19,6 +20,8 @@ export type RepositoryOptions = {
   /** Public keys whose signatures count as good (enables signature checks). */
   keyringFile?: string;
   limits?: Partial<SnapshotLimits>;
+  /** Told how each fetch ended (metrics, the repository list's last fetch). */
+  telemetry?: Pick<Telemetry, 'gitFetched'>;
 };
 
 export type SnapshotOptions = {
@@ -86,11 +89,26 @@ export class GitMirror {
    */
   fetch(): Promise<boolean> {
     if (!this.inflight) {
+      const started = performance.now();
+      const report = (error?: unknown) =>
+        this.options.telemetry?.gitFetched(
+          redactURL(this.url),
+          error ? 'error' : 'ok',
+          (performance.now() - started) / 1000,
+          error ? (error as Error).message : undefined,
+        );
       this.inflight = this.doFetch()
-        .then((changed) => {
-          if (changed) this.resolved.clear();
-          return changed;
-        })
+        .then(
+          (changed) => {
+            report();
+            if (changed) this.resolved.clear();
+            return changed;
+          },
+          (error: unknown) => {
+            report(error);
+            throw error;
+          },
+        )
         .finally(() => {
           this.inflight = undefined;
         });
@@ -344,6 +362,7 @@ export class MirrorSet {
   constructor(
     private readonly baseDir: string,
     repositories: Array<RepositoryOptions & { revisions?: Iterable<string> }> = [],
+    private readonly telemetry?: Pick<Telemetry, 'gitFetched'>,
   ) {
     for (const repo of repositories) {
       const key = normalizeRepoURL(repo.url);
@@ -362,7 +381,7 @@ export class MirrorSet {
     let mirror = this.mirrors.get(key);
     if (!mirror) {
       const repo = this.repositories.get(key);
-      mirror = new GitMirror({ ...repo, url: repo?.url ?? url, baseDir: this.baseDir });
+      mirror = new GitMirror({ ...repo, url: repo?.url ?? url, baseDir: this.baseDir, telemetry: this.telemetry });
       this.mirrors.set(key, mirror);
     }
     return mirror;

@@ -42,7 +42,17 @@ export async function readTree(
     ['ls-tree', '-r', '-l', '-z', '--full-tree', sha, '--', ...(safePath === '.' ? [] : [safePath])],
     { ...options, cwd: dir, repo: url },
   );
-  const entries = parseLsTree(listing).filter((entry) => entry.type === 'blob');
+  const listed = parseLsTree(listing);
+  // Git keeps no empty folders: a path with nothing under it is not there at this revision.
+  if (listed.length === 0 && safePath !== '.') {
+    throw new DroverError(
+      'DROVER_ERR_SOURCE_PATH_MISSING',
+      `path "${path}" does not exist at ${sha.slice(0, 12)} in ${redactURL(url)}; nothing is pruned until it is back ` +
+        'or the app is changed',
+      { path },
+    );
+  }
+  const entries = listed.filter((entry) => entry.type === 'blob');
   checkLimits(entries, limits, url, sha, path);
   const blobs = await readBlobs(dir, url, entries, options);
   const byPath = new Map(entries.map((entry) => [entry.path, entry]));

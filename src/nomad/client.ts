@@ -4,6 +4,7 @@ import { parseDuration } from '../domain/duration.js';
 import { DroverError } from '../domain/errors.js';
 import { NomadAPIError, NomadNetworkError } from './errors.js';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.js';
+import type { TokenSource } from './token.js';
 
 /** Options every Nomad call takes (Nomad's api.QueryOptions / WriteOptions). */
 export type QueryOptions = {
@@ -44,13 +45,27 @@ export type NomadTLSOptions = {
 
 export type NomadClientOptions = {
   address: string;
-  token?: string;
+  /** The ACL token, or a function that returns the current one (a rotated token file). */
+  token?: TokenSource;
   region?: string;
   namespace?: string;
   /** Time allowed for one request, on top of a blocking query's wait. Default 60 s. */
   timeoutMs?: number;
   tls?: NomadTLSOptions;
   retry?: Partial<RetryPolicy>;
+  /** Told how each HTTP exchange ended (metrics, the cluster list's last contact). */
+  onRequest?: (info: RequestReport) => void;
+};
+
+/** How one HTTP exchange with Nomad ended: an answer (ok or an error status) or none (`network`). */
+export type RequestReport = {
+  method: string;
+  outcome: 'ok' | 'error' | 'network';
+  status?: number;
+  seconds: number;
+  /** A blocking query: its time is mostly the wait. */
+  blocking: boolean;
+  error?: string;
 };
 
 /** One HTTP call. `idempotent` allows retries; reads are idempotent by default. */
@@ -71,20 +86,23 @@ const MAX_WAIT_MS = 300_000 * (17 / 16);
 /** The HTTP core of the Nomad client: paths, options, headers, TLS, retries and errors. Resource files build on it. */
 export class NomadHTTP {
   readonly address: string;
-  readonly #token: string | undefined;
+  readonly #token: () => string | undefined;
   readonly region: string | undefined;
   readonly namespace: string | undefined;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly dispatcher: Dispatcher;
+  private readonly onRequest: ((info: RequestReport) => void) | undefined;
 
   constructor(options: NomadClientOptions) {
     this.address = options.address.replace(/\/+$/, '');
-    this.#token = options.token || undefined;
+    const token = options.token;
+    this.#token = typeof token === 'function' ? token : () => token || undefined;
     this.region = options.region || undefined;
     this.namespace = options.namespace || undefined;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.onRequest = options.onRequest;
     this.dispatcher = new Agent({ connect: tlsConnectOptions(options.tls), headersTimeout: 0, bodyTimeout: 0 });
   }
 
@@ -134,7 +152,7 @@ export class NomadHTTP {
     const { method, path, options = {} } = spec;
     const url = this.url(path, options);
     const headers: Record<string, string> = { accept: 'application/json' };
-    const token = options.token || this.#token;
+    const token = options.token || this.#token();
     if (token) headers['x-nomad-token'] = token;
     const payload = spec.rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body));
     if (payload !== undefined) headers['content-type'] = 'application/json';
@@ -148,13 +166,25 @@ export class NomadHTTP {
     );
     const settled = () => clearTimeout(timer);
     const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
+    const started = performance.now();
+    const report = (outcome: RequestReport['outcome'], status?: number, error?: string) =>
+      this.onRequest?.({
+        method,
+        outcome,
+        status,
+        seconds: (performance.now() - started) / 1000,
+        blocking: Boolean(options.index),
+        error,
+      });
     let response: Response;
     try {
       response = await fetch(url, { method, headers, body: payload, signal, dispatcher: this.dispatcher });
     } catch (error) {
       settled();
+      if (!options.signal?.aborted) report('network', undefined, describeFetchError(error));
       throw new NomadNetworkError(method, path, describeFetchError(error), error);
     }
+    report(response.ok ? 'ok' : 'error', response.status, response.ok ? undefined : `HTTP ${response.status}`);
     if (!response.ok) {
       const body = await response.text().catch(() => '');
       settled();

@@ -1,4 +1,7 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
+import { DroverError } from '../domain/errors.js';
+import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
+import { statusEvents } from './events.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
@@ -19,6 +22,8 @@ type AppState = {
   timer: NodeJS.Timeout | undefined;
   /** Consecutive failed reconciles, for backoff. */
   failures: number;
+  /** When the pending backoff retry is due; reconciles that neither fail nor succeed (drift events) keep it. */
+  retryDue: number | undefined;
   status: AppStatus | undefined;
 };
 
@@ -64,6 +69,7 @@ export class Controller {
         queued: undefined,
         timer: undefined,
         failures: 0,
+        retryDue: undefined,
         status: undefined,
       });
   }
@@ -106,7 +112,23 @@ export class Controller {
     };
     saveAppStatus(this.options.db, name, moved);
     state.status = moved;
+    this.publish(name, status, moved);
     return true;
+  }
+
+  /**
+   * Resolves a branch, tag or SHA in the app's repository to a full SHA, fetching once if git
+   * does not have it yet; throws `DROVER_ERR_GIT_REVISION` (404) when git does not have it.
+   */
+  resolveRevision(name: string, revision: string): Promise<string> {
+    const spec = this.apps.get(name)?.spec;
+    if (!spec) return Promise.reject(new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`));
+    return this.options.mirrors.get(spec.source.repoURL).resolve(revision);
+  }
+
+  /** Reconciles waiting for a worker, and reconciles running now. */
+  load(): { queued: number; busy: number } {
+    return { queued: this.workers.queued, busy: this.workers.busy };
   }
 
   /** Asks for a reconcile; resolves with the outcome of the reconcile that served it. */
@@ -135,21 +157,32 @@ export class Controller {
   private run(state: AppState, request: ReconcileRequest): Promise<ReconcileOutcome> {
     if (state.timer) clearTimeout(state.timer);
     state.queued = undefined;
+    let started = 0;
     // A reconcile still waiting for a worker when Drover stops never starts.
-    const running = this.workers.run(PRIORITY[request.trigger], () =>
-      this.stopped
+    const running = this.workers.run(PRIORITY[request.trigger], () => {
+      started = performance.now();
+      return this.stopped
         ? Promise.reject(new Error('Drover is shutting down'))
-        : reconcileApp(this.options, state.spec, request),
-    );
+        : reconcileApp(this.options, state.spec, request);
+    });
+    const before = this.status(state.spec.name);
     state.running = running
       .then(
         (outcome) => {
+          const seconds = (performance.now() - started) / 1000;
+          this.telemetry.reconciled(state.spec.name, outcome.error ? 'error' : 'ok', seconds);
           state.status = outcome.status;
-          state.failures = outcome.error?.kind === 'transient' ? state.failures + 1 : 0;
+          this.countFailure(state, outcome, request.trigger);
+          this.publish(state.spec.name, before, outcome.status);
           return outcome;
         },
         (error: unknown) => {
+          // A refused request (say, a sync naming jobs the app does not render) is the caller's to fix.
+          if (error instanceof DroverError) throw error;
           state.failures++;
+          state.retryDue = undefined;
+          // An SQLite error that means a broken file closes the store: later reconciles write nothing.
+          this.options.store?.noteError(error);
           this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
           throw error;
         },
@@ -163,12 +196,36 @@ export class Controller {
     return state.running;
   }
 
+  /**
+   * A failure counts towards the backoff, a success resets it; a reconcile that did not sync
+   * while a failed sync still waits for its retry (a drift event, a refresh) changes neither.
+   */
+  private countFailure(state: AppState, outcome: ReconcileOutcome, trigger: Trigger): void {
+    // The retry itself counts, even if it found nothing it could write (held jobs): the backoff moves on.
+    if (outcome.retryPending && state.failures > 0 && trigger !== 'retry') return;
+    state.failures = outcome.error?.kind === 'transient' || outcome.retryPending ? state.failures + 1 : 0;
+    state.retryDue = undefined;
+  }
+
+  private get telemetry(): Telemetry {
+    return this.options.telemetry ?? noTelemetry;
+  }
+
+  /** Publishes a status change as events and gauges. */
+  private publish(name: string, before: AppStatus | undefined, after: AppStatus): void {
+    this.telemetry.appStatus(name, after.sync.status, after.health.status);
+    for (const event of statusEvents(name, before, after)) this.options.events?.emit(event);
+  }
+
   /** Next automatic reconcile: a backoff retry after a transient failure, else the refresh interval with jitter. */
   private schedule(state: AppState): void {
     const retry = state.spec.syncPolicy.retry;
     const retrying = state.failures > 0 && state.failures <= retry.limit;
+    if (retrying)
+      state.retryDue ??=
+        Date.now() + Math.min(retry.backoffMs * retry.factor ** (state.failures - 1), retry.maxBackoffMs);
     const delay = retrying
-      ? Math.min(retry.backoffMs * retry.factor ** (state.failures - 1), retry.maxBackoffMs)
+      ? Math.max(0, state.retryDue! - Date.now())
       : this.options.intervalFor(state.spec) * (0.9 + Math.random() * 0.2);
     const trigger: Trigger = retrying ? 'retry' : 'resync';
     state.timer = setTimeout(() => void this.trigger(state.spec.name, { trigger }).catch(() => undefined), delay);

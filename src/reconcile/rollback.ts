@@ -29,15 +29,14 @@ export async function rollback(
       'rollback needs "id" (a sync run from history) or "revision" (a commit SHA)',
     );
   }
-  setPin(db, app, { revision, reason, at: new Date().toISOString() });
-  const outcome = await controller.trigger(app, {
+  // Git must have the revision before anything is pinned: 404 DROVER_ERR_GIT_REVISION otherwise.
+  const resolved = await controller.resolveRevision(app, revision);
+  setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
+  return controller.trigger(app, {
     trigger: 'rollback',
-    sync: { revision },
+    sync: { revision: resolved },
     requestedBy: target.requestedBy,
   });
-  const resolved = outcome.status.sync.targetRevision;
-  if (resolved && resolved !== revision) setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
-  return outcome;
 }
 
 /** Removes an app's pin and reconciles it, so automated sync resumes from the configured revision. */

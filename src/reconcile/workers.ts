@@ -26,6 +26,10 @@ export class Workers {
     }
   }
 
+  get busy(): number {
+    return this.active;
+  }
+
   get queued(): number {
     return this.waiting.length;
   }

@@ -1,5 +1,4 @@
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { DroverError, ERRORS } from '../domain/errors.js';
 import { auditWrites, describePrincipal } from './auth/audit.js';
@@ -8,13 +7,26 @@ import type { OidcLogin } from './auth/oidc.js';
 import { inScope, requireRole, type AuthEnv } from './auth/principal.js';
 import { mountAdminRoutes, mountSessionRoutes } from './auth/routes.js';
 import { body } from './json-body.js';
+import { droverVersion } from '../domain/version.js';
 import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
+import { manualSync } from '../reconcile/manual-sync.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
+import type { NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
+import type { StoreMonitor } from '../store/health.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
-import { toAppView, toDiffView } from './app-view.js';
-import { uiPage } from './ui.js';
+import { appListBody, appViewJSON, toAppView, toDiffView } from './app-view.js';
+import { localDiffBody, localSnapshot } from './local-diff.js';
+import { registerEvents, type EventHub } from './events.js';
+import { DEFAULT_MAX_BODY_BYTES, requestBodyLimit, securityHeaders } from './hardening.js';
+import { registerMetrics, type Metrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
+import { registerHealth, type ReadinessCheck } from './readiness.js';
+import { rollbackBody, syncBody } from './schemas.js';
+import { registerSources, type SourcesDeps } from './sources.js';
+import { registerResources } from './resources.js';
+import { registerStaticUI } from './static-ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
 import { leaderGuard, leaderInfo, type LeadershipView } from './leader-guard.js';
 
@@ -30,29 +42,27 @@ export type ApiDeps = {
   leadership?: LeadershipView;
   /** This instance's advertised URL (for GET /api/v1/leader); known once the server listens. */
   selfURL?: () => string;
+  /** Nomad clients by cluster name, for the resource tree; without it the route is absent. */
+  nomadFor?: (cluster: string) => NomadClient;
+  /** The store's health: a broken database answers 503 naming the file, never a bare 500. */
+  store?: StoreMonitor;
+  /** Largest request body outside the webhook route; default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Whether the listener serves TLS (turns HSTS on). */
+  tls?: boolean;
+  /** The live event stream's hub. */
+  events?: EventHub;
+  /** Prometheus metrics, and an optional check of the scraper's bearer token. */
+  metrics?: { metrics: Metrics; guard?: MiddlewareHandler };
+  /** Named readiness checks for /readyz. */
+  readiness?: ReadinessCheck[];
+  /** Clusters and repositories for their list routes. */
+  sources?: SourcesDeps;
 };
 
-const syncBody = z.strictObject({
-  jobs: z.array(z.string().min(1)).min(1).optional(),
-  dryRun: z.boolean().optional(),
-  prune: z.boolean().optional(),
-  revision: z
-    .string()
-    .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
-    .optional(),
-});
-
-const rollbackBody = z
-  .strictObject({
-    id: z.number().int().positive().optional(),
-    revision: z
-      .string()
-      .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA')
-      .optional(),
-  })
-  .refine((b) => (b.id === undefined) !== (b.revision === undefined), {
-    message: 'set exactly one of "id" or "revision"',
-  });
+const WEBHOOK_PATH = '/api/v1/webhooks/git';
+/** The API's version in the OpenAPI document (the package version). */
+const DROVER_VERSION = droverVersion();
 
 /** The REST API under /api/v1, kept thin over the controller and the store. */
 export function createApi(deps: ApiDeps): Hono<AuthEnv> {
@@ -64,17 +74,35 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   api.onError((error, c) => {
     if (error instanceof DroverError)
       return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+    if (deps.store?.noteError(error)) {
+      const health = deps.store.health();
+      const message = health.ok
+        ? 'database error'
+        : `database ${health.file} is corrupt or unreadable; ${health.recovery}`;
+      return c.json({ error: { code: 'DROVER_ERR_STORE', message } }, ERRORS.DROVER_ERR_STORE.status);
+    }
     deps.logger.error({ err: error }, 'API error');
-    return c.json({ error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } }, 500);
+    return c.json(
+      { error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } },
+      ERRORS.DROVER_ERR_INTERNAL.status,
+    );
   });
 
   // Every route checks Host and Origin; /api/v1 needs a token or a session (except sign-in and the webhook),
   // and every write is audited.
+  api.use('*', securityHeaders({ tls: deps.tls ?? false }));
+  api.use('*', requestBodyLimit(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, [WEBHOOK_PATH]));
   api.use('*', checkOrigin(deps.auth.guard));
+  // Probes, scrapers and API clients before they have a token: these come before authentication.
+  registerHealth(api, deps.readiness ?? []);
+  if (deps.metrics) registerMetrics(api, deps.metrics.metrics, deps.metrics.guard);
+  registerOpenApi(api, DROVER_VERSION);
   api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
+  if (deps.events) registerEvents(api, { hub: deps.events });
+  if (deps.sources) registerSources(api, deps.sources);
 
   if (deps.leadership) api.use('/api/*', leaderGuard(deps.leadership));
-  api.get('/api/v1/leader', (c) => c.json(leaderInfo(deps.leadership, deps.selfURL?.() ?? '')));
+  api.get('/api/v1/leader', viewer, (c) => c.json(leaderInfo(deps.leadership, deps.selfURL?.() ?? '')));
 
   // An app outside the caller's scope does not exist for them: 404, as for an unknown name.
   const requireApp = (c: Context<AuthEnv>, name = c.req.param('name') ?? '') => {
@@ -84,14 +112,16 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     return spec;
   };
   const who = (c: Context<AuthEnv>) => describePrincipal(c.get('principal'));
-  const withRun = (name: string, outcome: ReconcileOutcome) => ({
+  const withRun = (name: string, outcome: ReconcileOutcome, warnings: string[] = []) => ({
     ...toAppView(controller.spec(name)!, outcome.status),
     ...(outcome.runId !== undefined ? { run: getSyncRun(db, name, outcome.runId) } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   });
 
   api.get('/api/v1/apps', viewer, (c) => {
     const visible = controller.specs().filter((spec) => inScope(c.get('principal'), spec.name));
-    return c.json({ apps: visible.map((spec) => toAppView(spec, controller.status(spec.name))) });
+    const apps = visible.map((spec) => appViewJSON(spec, controller.status(spec.name)));
+    return c.body(appListBody(apps), 200, { 'content-type': 'application/json' });
   });
 
   api.get('/api/v1/apps/:name', viewer, (c) => {
@@ -123,11 +153,28 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     return c.json(withRun(spec.name, await controller.trigger(spec.name, { trigger: 'refresh', requestedBy: who(c) })));
   });
 
+  // A dry-run of job files sent by the caller (drover app diff --local): no commit needed.
+  api.post('/api/v1/apps/:name/diff', viewer, async (c) => {
+    const spec = requireApp(c);
+    const { files } = await body(c, localDiffBody);
+    const request = { trigger: 'refresh' as const, sync: { dryRun: true }, local: localSnapshot(spec, files) };
+    return c.json(toDiffView(await controller.trigger(spec.name, request)));
+  });
+
   api.post('/api/v1/apps/:name/sync', operator, async (c) => {
     const spec = requireApp(c);
-    const options = await body(c, syncBody);
-    const outcome = await controller.trigger(spec.name, { trigger: 'sync', sync: options, requestedBy: who(c) });
-    return c.json(options.dryRun ? toDiffView(outcome) : withRun(spec.name, outcome));
+    const { async: detached, ...options } = await body(c, syncBody);
+    if (detached && !options.dryRun) {
+      // Accepted once the revision is known to git; the sync itself runs on, reported by history and events.
+      if (options.revision) await controller.resolveRevision(spec.name, options.revision);
+      void manualSync(controller, db, spec.name, options, who(c)).catch((error: Error) =>
+        deps.logger.warn({ app: spec.name, err: error.message }, 'an asynchronous sync was refused'),
+      );
+      return c.json({ accepted: true, app: spec.name }, 202);
+    }
+    const { outcome, warnings } = await manualSync(controller, db, spec.name, options, who(c));
+    if (!options.dryRun) return c.json(withRun(spec.name, outcome, warnings));
+    return c.json({ ...toDiffView(outcome), ...(warnings.length > 0 ? { warnings } : {}) });
   });
 
   api.post('/api/v1/apps/:name/rollback', operator, async (c) => {
@@ -148,12 +195,12 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
 
   mountSessionRoutes(api, deps.auth, deps.oidc);
   mountAdminRoutes(api, deps.auth);
-  if (deps.webhooks) api.post('/api/v1/webhooks/git', gitWebhookHandler(deps.webhooks));
-
-  api.get('/healthz', (c) => c.text('ok'));
-  // Ready to serve the API: followers are ready too (they serve reads and name the leader).
-  api.get('/readyz', (c) => c.text('ok'));
-  api.get('/', (c) => c.html(uiPage()));
+  // The tree of jobs, groups and allocations; the same viewer role and app scope as the other app routes.
+  if (deps.nomadFor) registerResources(api, { nomadFor: deps.nomadFor, guard: viewer, appFor: requireApp, controller });
+  if (deps.webhooks) api.post(WEBHOOK_PATH, gitWebhookHandler(deps.webhooks));
+  api.get('/api/v1/version', viewer, (c) => c.json({ version: droverVersion() }));
+  // Last: the UI's catch-all GET must not shadow the API, /readyz or /metrics.
+  registerStaticUI(api);
   api.notFound((c) =>
     c.json(
       { error: { code: 'DROVER_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } },

@@ -18,6 +18,16 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'GET', path: '/api/v1/apps/web/history', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/history/1', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/diff', need: 'viewer', app: true },
+  { method: 'GET', path: '/api/v1/apps/web/resources', need: 'viewer', app: true },
+  {
+    method: 'POST',
+    path: '/api/v1/apps/web/diff',
+    need: 'viewer',
+    app: true,
+    json: { files: [{ path: 'web.json', content: '{}' }] },
+  },
+  { method: 'GET', path: '/api/v1/version', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/leader', need: 'viewer' },
   { method: 'POST', path: '/api/v1/apps/web/refresh', need: 'operator', app: true },
   { method: 'POST', path: '/api/v1/apps/web/sync', need: 'operator', app: true, json: { dryRun: true } },
   { method: 'POST', path: '/api/v1/apps/web/rollback', need: 'operator', app: true, json: { id: 999999 } },
@@ -28,9 +38,24 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'GET', path: '/api/v1/audit', need: 'admin' },
   { method: 'GET', path: '/api/v1/session', need: 'viewer' },
   { method: 'DELETE', path: '/api/v1/session', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/clusters', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/repositories', need: 'viewer' },
 ];
-/** Routes that need no token: sign-in and the webhook (which checks its own signature). */
-const PUBLIC = ['POST /api/v1/session', 'POST /api/v1/webhooks/git', 'GET /healthz', 'GET /readyz', 'GET /'];
+/**
+ * Routes that need no token: sign-in, the webhook (which checks its own signature), and the UI's
+ * static files (the page must load to offer sign-in; it holds no data).
+ */
+const PUBLIC = [
+  'POST /api/v1/session',
+  'GET /api/v1/session/providers',
+  'POST /api/v1/webhooks/git',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /api/v1/openapi.json',
+  'GET /assets/*',
+  'GET /*',
+];
 
 const LEVEL = { viewer: 0, operator: 1, admin: 2 } as const;
 
@@ -72,6 +97,9 @@ describe('access control: every route against every role', () => {
       db: openDatabase(':memory:'),
       logger: pino({ level: 'silent' }),
       webhooks: { maxBodyBytes: 1, repositories: [], apps: () => [], trigger: () => undefined, logger: pino() },
+      nomadFor: () => {
+        throw new Error('not called: only the route table is read');
+      },
       auth: {
         config: { disabled: false, sessionTtlMs: 1000, roleBindings: [] },
         db: openDatabase(':memory:'),

@@ -2,12 +2,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { rawRequest, type RawResponse } from '../helpers/http.js';
 import { Stack, serviceJob } from '../helpers/stack.js';
+
+const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
 
 const USERS: Record<string, { email: string; groups: string[] }> = {
   alice: { email: 'alice@example.com', groups: ['team-web'] },
@@ -71,8 +75,13 @@ class Browser {
 }
 
 /** Signs in at Drover as `login` through the provider's own login and consent pages; returns the last answer. */
-async function signIn(browser: Browser, drover: string, login: string): Promise<RawResponse> {
-  let res = await browser.go(`${drover}/api/v1/session/oidc`);
+async function signIn(
+  browser: Browser,
+  drover: string,
+  login: string,
+  start = `${drover}/api/v1/session/oidc`,
+): Promise<RawResponse> {
+  let res = await browser.go(start);
   assert.equal(res.status, 302);
   const auth = new URL(res.headers.location as string);
   assert.equal(auth.searchParams.get('code_challenge_method'), 'S256', 'PKCE');
@@ -180,6 +189,56 @@ describe('single sign-on through a real OpenID Connect provider', () => {
     assert.equal(back.status, 403, back.body);
     assert.match(JSON.parse(back.body).error.message, /none of your groups has a role_binding/);
     assert.equal(browser.cookie(drover, 'drover_session'), undefined);
+  });
+
+  test('given drover login --sso, when the user signs in in a browser, then the CLI saves a token with their role', async () => {
+    const xdg = join(stack.dir.path, 'sso-xdg');
+    const child = spawn(process.execPath, [BIN, 'login', '--server', drover, '--sso', '--no-browser'], {
+      env: { ...process.env, XDG_CONFIG_HOME: xdg, NO_COLOR: '1', DROVER_ADDR: '', DROVER_TOKEN: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const printed = new Promise<string>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const match = /Sign in in your browser: (\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let code: string | undefined;
+    try {
+      const start = await printed;
+      assert.match(start, /cli_port=\d+&cli_state=[\w-]{16,}/);
+      const back = await signIn(new Browser(), drover, 'alice', start);
+      assert.equal(back.status, 302, back.body);
+      const callback = new URL(back.headers.location as string);
+      assert.equal(callback.hostname, '127.0.0.1', 'the code goes only to the CLI on loopback');
+      code = callback.searchParams.get('code') ?? '';
+      assert.equal(code.length, 32);
+      assert.equal((await rawRequest(callback.href)).status, 200);
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      clearTimeout(timer);
+      child.kill();
+    }
+    assert.match(stdout, /as login alice@example\.com \(\w+\), operator of apps web-\*/);
+    const saved = JSON.parse(readFileSync(join(xdg, 'drover', 'config.json'), 'utf8'));
+    const token = saved.contexts[saved.current].token as string;
+    const apps = await rawRequest(`${drover}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual(
+      JSON.parse(apps.body).apps.map((a: { name: string }) => a.name),
+      ['web-frontend'],
+    );
+    const replay = await rawRequest(`${drover}/api/v1/session/cli-token`, {
+      method: 'POST',
+      body: JSON.stringify({ code: code ?? '' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(replay.status, 401, 'a code works once');
   });
 
   test('given a callback this browser did not start (login CSRF), then it is refused', async () => {

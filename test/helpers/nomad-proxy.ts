@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 
+/** A status of 0 drops the connection without an answer, as a crashed or partitioned agent does. */
 type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; body: string; remaining: number };
 
 /**
@@ -47,6 +48,11 @@ export class NomadProxy {
     });
   }
 
+  /** Drops every open connection at once (in-flight blocking queries included), as a restarting agent does. */
+  dropConnections(): void {
+    this.server.closeAllConnections();
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
   }
@@ -79,6 +85,10 @@ export class NomadProxy {
     );
     if (fault) {
       fault.remaining--;
+      if (fault.status === 0) {
+        req.socket.destroy();
+        return;
+      }
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' }).end(fault.body);
       return;

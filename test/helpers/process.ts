@@ -31,12 +31,20 @@ export function startDrover(
   args: string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
-  /** A token made beforehand (createAdminToken blocks this process, and with it any in-process simulator). */
-  options: { token?: string } = {},
+  /**
+   * `token`: one made beforehand (createAdminToken blocks this process, and with it any in-process
+   * simulator); `false` for a server that cannot take one (a bad config, a corrupt database).
+   */
+  options: { token?: string | false } = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
   // A server gets an admin token first; the test's requests to it carry it.
+  const wantsToken = args[0] === 'server' && options.token !== false;
   const token =
-    options.token ?? (args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined);
+    typeof options.token === 'string'
+      ? options.token
+      : wantsToken
+        ? createAdminToken(args[args.indexOf('--config') + 1]!)
+        : undefined;
   const child = spawn(process.execPath, [BIN, ...args], {
     env: {
       ...process.env,

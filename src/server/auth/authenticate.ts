@@ -29,6 +29,8 @@ export const ANONYMOUS_ADMIN: Principal = Object.freeze({
 /** Routes that check something else (a webhook signature) or that sign in. */
 const PUBLIC = new Set(['POST /api/v1/webhooks/git', 'POST /api/v1/session', 'GET /api/v1/session/oidc']);
 PUBLIC.add('GET /api/v1/session/oidc/callback');
+PUBLIC.add('GET /api/v1/session/providers');
+PUBLIC.add('POST /api/v1/session/cli-token');
 
 export const isSafeMethod = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 

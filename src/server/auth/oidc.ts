@@ -6,7 +6,9 @@ import { DroverError } from '../../domain/errors.js';
 import { roleAtLeast, type Principal } from './principal.js';
 
 type OidcConfig = NonNullable<AuthConfig['oidc']>;
-type Pending = { verifier: string; nonce: string; redirectURI: string; at: number };
+/** A CLI sign-in (`drover login`) waiting on a loopback port, with the CLI's own state. */
+export type CliLogin = { port: number; state: string };
+type Pending = { verifier: string; nonce: string; redirectURI: string; at: number; cli?: CliLogin };
 
 const STATE_COOKIE = 'drover_oidc_state';
 const CALLBACK = '/api/v1/session/oidc/callback';
@@ -28,13 +30,13 @@ export class OidcLogin {
   ) {}
 
   /** Starts a sign-in: remembers state, nonce and PKCE verifier, and returns the provider's URL. */
-  async begin(c: Context): Promise<string> {
+  async begin(c: Context, cli?: CliLogin): Promise<string> {
     const config = await this.discover();
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
     const redirectURI = `${this.options.externalURL ?? new URL(c.req.url).origin}${CALLBACK}`;
-    this.remember(state, { verifier, nonce, redirectURI, at: Date.now() });
+    this.remember(state, { verifier, nonce, redirectURI, at: Date.now(), ...(cli ? { cli } : {}) });
     // Lax, not Strict: the provider's redirect back is a cross-site navigation. It binds the flow to this browser.
     setCookie(c, STATE_COOKIE, state, {
       httpOnly: true,
@@ -55,7 +57,7 @@ export class OidcLogin {
   }
 
   /** Finishes a sign-in at the callback: checks state, PKCE and the ID token, and maps groups to a role. */
-  async complete(c: Context): Promise<Principal> {
+  async complete(c: Context): Promise<{ principal: Principal; cli?: CliLogin }> {
     const state = getCookie(c, STATE_COOKIE);
     deleteCookie(c, STATE_COOKIE, { path: CALLBACK, secure: this.options.secure });
     const pending = state ? this.pending.get(state) : undefined;
@@ -83,7 +85,7 @@ export class OidcLogin {
       }
       throw new DroverError('DROVER_ERR_OIDC', `sign-in failed: ${(error as Error).message}`);
     }
-    return this.principalFor(claims);
+    return { principal: this.principalFor(claims), ...(pending.cli ? { cli: pending.cli } : {}) };
   }
 
   /** The highest role any of the user's groups is bound to, on the apps of those bindings. */

@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { parseLifetimeMs } from '../../domain/duration.js';
 import { DroverError } from '../../domain/errors.js';
 import { listAudit } from '../../store/audit.js';
 import { body } from '../json-body.js';
+import { cliTokenRequest } from '../schemas.js';
 import type { AuthOptions } from './authenticate.js';
 import { describePrincipal } from './audit.js';
-import type { OidcLogin } from './oidc.js';
+import type { CliLogin, OidcLogin } from './oidc.js';
 import { ROLES, requireRole, type AuthEnv, type Principal } from './principal.js';
 import { endSession, readSession, startSession } from './sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from './tokens.js';
@@ -91,13 +93,83 @@ export function mountSessionRoutes(api: Hono<AuthEnv>, options: AuthOptions, oid
     endSession(c, db, sessions.secure);
     return c.body(null, 204);
   });
-  if (oidc) {
-    api.get('/api/v1/session/oidc', async (c) => c.redirect(await oidc.begin(c), 302));
-    api.get('/api/v1/session/oidc/callback', async (c) => {
-      const principal = await oidc.complete(c);
-      c.set('principal', principal);
-      startSession(c, db, principal, sessions);
-      return c.redirect('/', 302);
+  // Public: the sign-in page and `drover login` ask which ways of signing in exist.
+  api.get('/api/v1/session/providers', (c) => c.json({ token: true, oidc: Boolean(oidc) }));
+  if (oidc) mountOidcRoutes(api, options, oidc);
+}
+
+/**
+ * OIDC sign-in for browsers (a session cookie) and for `drover login` (`cli_port` and `cli_state`):
+ * the CLI gets a one-time code on its loopback port and exchanges it for an API token that lasts
+ * as long as a session would, so the token itself never appears in a URL or the browser's history.
+ */
+function mountOidcRoutes(api: Hono<AuthEnv>, options: AuthOptions, oidc: OidcLogin): void {
+  const { db, sessions } = options;
+  const codes = new CliCodes();
+  api.get('/api/v1/session/oidc', async (c) => {
+    const cli = cliLogin(c.req.query('cli_port'), c.req.query('cli_state'));
+    return c.redirect(await oidc.begin(c, cli), 302);
+  });
+  api.get('/api/v1/session/oidc/callback', async (c) => {
+    const { principal, cli } = await oidc.complete(c);
+    c.set('principal', principal);
+    if (cli) {
+      const target = new URL(`http://127.0.0.1:${cli.port}/callback`);
+      target.searchParams.set('code', codes.issue(principal));
+      target.searchParams.set('state', cli.state);
+      return c.redirect(target.href, 302);
+    }
+    startSession(c, db, principal, sessions);
+    return c.redirect('/', 302);
+  });
+  api.post('/api/v1/session/cli-token', async (c) => {
+    const { code } = await body(c, cliTokenRequest);
+    const principal = codes.redeem(code);
+    c.set('principal', principal);
+    const created = createApiToken(db, {
+      role: principal.role,
+      apps: principal.apps,
+      name: `login ${principal.email ?? principal.id}`.slice(0, 64),
+      expiresInMs: sessions.ttlMs,
+      createdBy: `drover login (OIDC ${describePrincipal(principal)})`,
     });
+    return c.json(created, 201);
+  });
+}
+
+/** Only a loopback port and a CLI-chosen state: the code never goes anywhere but this machine's CLI. */
+function cliLogin(port: string | undefined, state: string | undefined): CliLogin | undefined {
+  if (port === undefined && state === undefined) return undefined;
+  const n = Number(port);
+  if (!Number.isInteger(n) || n < 1024 || n > 65535 || !state || !/^[\w-]{16,128}$/.test(state)) {
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', 'cli_port must be a port above 1023 and cli_state 16-128 letters');
+  }
+  return { port: n, state };
+}
+
+/** One-time codes for CLI sign-ins: random, single use, a minute long. */
+class CliCodes {
+  private readonly codes = new Map<string, { principal: Principal; at: number }>();
+
+  issue(principal: Principal): string {
+    const now = Date.now();
+    for (const [code, entry] of this.codes) if (entry.at < now - CODE_MS) this.codes.delete(code);
+    const code = randomBytes(24).toString('base64url');
+    this.codes.set(code, { principal, at: now });
+    return code;
+  }
+
+  redeem(code: string): Principal {
+    const entry = this.codes.get(code);
+    this.codes.delete(code);
+    if (!entry || entry.at < Date.now() - CODE_MS) {
+      throw new DroverError(
+        'DROVER_ERR_UNAUTHENTICATED',
+        'the sign-in code is unknown, used or expired; sign in again',
+      );
+    }
+    return entry.principal;
   }
 }
+
+const CODE_MS = 60_000;

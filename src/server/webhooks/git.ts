@@ -17,6 +17,8 @@ export type GitWebhookDeps = {
   apps(): ReadonlyArray<Pick<AppSpec, 'name' | 'source'>>;
   /** Asks for a refresh of one app; must not wait for it. */
   trigger(app: string): void;
+  /** Told each delivery's provider and result (for metrics). */
+  onDelivery?(provider: string, result: string): void;
   logger: Logger;
 };
 
@@ -35,6 +37,28 @@ export type WebhookResult = {
  * revision is a pushed branch or tag.
  */
 export function gitWebhookHandler(deps: GitWebhookDeps): (c: Context) => Promise<Response> {
+  const handle = deliver(deps);
+  return async (c) => {
+    const provider = identify(c.req.raw.headers)?.provider ?? 'unknown';
+    try {
+      const result = await handle(c);
+      deps.onDelivery?.(provider, result.triggered.length > 0 ? 'triggered' : 'ignored');
+      return c.json(result, 202);
+    } catch (error) {
+      deps.onDelivery?.(provider, error instanceof DroverError ? (DELIVERY_RESULTS[error.code] ?? 'error') : 'error');
+      throw error;
+    }
+  };
+}
+
+/** The delivery results metrics count, by the error that ended a delivery. */
+const DELIVERY_RESULTS: Partial<Record<DroverError['code'], string>> = {
+  DROVER_ERR_WEBHOOK_SIGNATURE: 'unauthorized',
+  DROVER_ERR_PAYLOAD_TOO_LARGE: 'too_large',
+  DROVER_ERR_WEBHOOK_PAYLOAD: 'bad_payload',
+};
+
+function deliver(deps: GitWebhookDeps): (c: Context) => Promise<WebhookResult> {
   return async (c) => {
     const body = await readLimitedBody(c.req.raw, deps.maxBodyBytes);
     const delivery = identify(c.req.raw.headers);
@@ -60,7 +84,7 @@ export function gitWebhookHandler(deps: GitWebhookDeps): (c: Context) => Promise
       refs: push.refs,
       triggered: [],
     };
-    if (candidates.length === 0 || !isPush(delivery)) return c.json(result, 202);
+    if (candidates.length === 0 || !isPush(delivery)) return result;
 
     const repos = new Set(verified.map((r) => normalizeRepoURL(r.url)));
     for (const app of deps.apps()) {
@@ -70,7 +94,7 @@ export function gitWebhookHandler(deps: GitWebhookDeps): (c: Context) => Promise
       }
     }
     deps.logger.info({ provider: delivery.provider, refs: push.refs, apps: result.triggered }, 'git webhook');
-    return c.json(result, 202);
+    return result;
   };
 }
 

@@ -1,0 +1,46 @@
+import type { DB } from '../store/db.js';
+import { getPin, setPin } from '../store/pins.js';
+import type { Controller } from './controller.js';
+import type { ReconcileOutcome, ReconcileRequest } from './reconcile-app.js';
+import type { SyncSelection } from './sync.js';
+import { undoWarning } from './targets.js';
+
+export type ManualSyncOptions = Omit<SyncSelection, 'hold' | 'onAction'> & {
+  /** A commit SHA (full or short) to sync instead of the configured revision. */
+  revision?: string;
+  /** Pin the app at the synced revision, so automated sync and self-heal leave it there. */
+  pin?: boolean;
+};
+
+export type ManualSyncResult = { outcome: ReconcileOutcome; warnings: string[]; pinned?: string };
+
+/**
+ * A sync someone asked for. A revision is checked against git first (404 `DROVER_ERR_GIT_REVISION`,
+ * nothing changed, nothing pinned); syncing an older revision of an automated app warns that the
+ * next reconcile undoes it, unless `pin` keeps it there.
+ */
+export async function manualSync(
+  controller: Controller,
+  db: DB,
+  app: string,
+  options: ManualSyncOptions,
+  requestedBy?: ReconcileRequest['requestedBy'],
+): Promise<ManualSyncResult> {
+  const { pin, ...sync } = options;
+  const spec = controller.spec(app)!;
+  const pinned = getPin(db, app);
+  const warnings: string[] = [];
+  if (sync.revision !== undefined || pin) {
+    const revision = await controller.resolveRevision(app, sync.revision ?? pinned?.revision ?? spec.source.revision);
+    sync.revision = revision;
+    if (pin && !sync.dryRun) {
+      setPin(db, app, { revision, reason: `pinned by a manual sync of ${revision}`, at: new Date().toISOString() });
+    } else if (!pinned) {
+      const head = await controller.resolveRevision(app, spec.source.revision);
+      const warning = undoWarning(spec, revision, head, false);
+      if (warning) warnings.push(warning);
+    }
+  }
+  const outcome = await controller.trigger(app, { trigger: 'sync', sync, requestedBy });
+  return { outcome, warnings, ...(pin && !sync.dryRun ? { pinned: sync.revision } : {}) };
+}
