@@ -20,6 +20,7 @@ test('ha is off by default, and the store is the embedded SQLite file', () => {
 test('the ha block, with the advertised URL from the environment', () => {
   const config = hcl('ha {\n  enabled = true\n  lock_path = "nomad/jobs/cd/leader"\n  ttl = "20s"\n}\n', {
     DROVER_ADVERTISE_URL: 'http://10.0.0.5:8080/',
+    NOMAD_ADDR: 'http://127.0.0.1:4646',
   });
   assert.deepEqual(
     [config.ha.enabled, config.ha.lockPath, config.ha.ttlMs, config.ha.advertiseURL],
