@@ -46,6 +46,8 @@ export type SimOptions = {
   latencyMs?: number;
   /** Nomad version reported by /v1/agent/self. */
   version?: string;
+  /** Smallest lock TTL and LockDelay accepted (Nomad: 10 s); tests lower it to see expiry quickly. */
+  minLockTtlMs?: number;
 };
 
 /** The simulator's HTTP API: Nomad's paths, casing, status codes and headers, plus `/_sim` controls. */
@@ -68,7 +70,7 @@ export function createSimApp(options: SimOptions = {}): { app: Hono; state: SimS
     jobs,
     scheduler,
     lifecycle: new Lifecycle(state, scheduler, jobs),
-    variables: new VariableStore(state),
+    variables: new VariableStore(state, options.minLockTtlMs),
     acl: new ACL(options.aclBootstrapToken, options.acl),
     faults,
     nodes,
@@ -124,6 +126,7 @@ export function startSim(options: SimOptions & { host?: string; port?: number } 
           close: () =>
             new Promise<void>((done) => {
               sim.scheduler.close();
+              sim.variables.close();
               state.broker.dropAll();
               server!.close(() => done());
               (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -5,8 +5,9 @@ import { SimError, compare, nowNs, type SimState, type StoredVariable } from './
 
 const PATH_RE = /^[a-zA-Z0-9\-_~/]{1,128}$/;
 const MAX_ITEMS_BYTES = 64 * 1024;
-const MIN_TTL_NS = 10e9;
 const MAX_TTL_NS = 24 * 3600e9;
+/** Nomad's floor for a lock's TTL and LockDelay. */
+export const NOMAD_MIN_LOCK_TTL_MS = 10_000;
 
 export type LockOp = 'lock-acquire' | 'lock-renew' | 'lock-release';
 
@@ -21,9 +22,25 @@ export function publicVariable(variable: StoredVariable): Variable {
   return { ...metadataOf(variable), Items: variable.Items };
 }
 
-/** Variables with check-and-set and locks (reference §8). Conflicts are 409 with the current variable as JSON. */
+/**
+ * Variables with check-and-set and locks (reference §8). Conflicts are 409 with the current variable as JSON.
+ * Locks follow Nomad: a lock whose TTL runs out is removed by a write of its own (the ModifyIndex moves, so
+ * blocking readers wake), and nobody may acquire it again until LockDelay has passed; a release frees it at once.
+ */
 export class VariableStore {
-  constructor(private readonly state: SimState) {}
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  /** `minLockTtlMs` lowers Nomad's 10 s floor so tests can exercise expiry quickly. */
+  constructor(
+    private readonly state: SimState,
+    private readonly minLockTtlMs = NOMAD_MIN_LOCK_TTL_MS,
+  ) {}
+
+  /** Stops the expiry timers (the simulator is closing). */
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
 
   list(namespace: string, prefix: string): VariableMetadata[] {
     return [...this.state.variables.values()]
@@ -69,10 +86,12 @@ export class VariableStore {
     const held = existing!;
     if (op === 'lock-renew') {
       const renewed = this.save(namespace, path, held.Items, held.Lock, held);
-      renewed.lockExpiresAt = Date.now() + parseDuration(held.Lock!.TTL) / 1e6;
+      this.arm(renewed, parseDuration(held.Lock!.TTL) / 1e6);
       return metadataOf(renewed);
     }
-    const released = this.save(namespace, path, held.Items, undefined, held);
+    // A release by the holder frees the lock at once: no lock-delay.
+    const released = this.save(namespace, path, held.Items, undefined, { ...held, lockDelayUntil: undefined });
+    this.disarm(released);
     return metadataOf(released);
   }
 
@@ -88,12 +107,13 @@ export class VariableStore {
     const delay = durationText(lock.LockDelay ?? '15s');
     for (const value of [ttl, delay]) {
       const ns = parseDuration(value);
-      if (ns < MIN_TTL_NS || ns > MAX_TTL_NS)
+      if (ns < this.minLockTtlMs * 1e6 || ns > MAX_TTL_NS)
         throw new SimError(400, `lock TTL and LockDelay must be between 10s and 24h, got ${value}`);
     }
+    if (body.Items !== undefined) checkItems(body.Items as Record<string, string>);
     const items = (body.Items as Record<string, string> | undefined) ?? existing?.Items ?? {};
     const saved = this.save(namespace, path, items, { TTL: ttl, LockDelay: delay, ID: randomUUID() }, existing);
-    saved.lockExpiresAt = Date.now() + parseDuration(ttl) / 1e6;
+    this.arm(saved, parseDuration(ttl) / 1e6);
     return publicVariable(saved);
   }
 
@@ -117,23 +137,42 @@ export class VariableStore {
         ModifyTime: now,
         ...(lock ? { Lock: lock } : {}),
         lockExpiresAt: lock ? existing?.lockExpiresAt : undefined,
+        // A plain write during the lock-delay does not shorten it.
+        lockDelayUntil: lock ? undefined : existing?.lockDelayUntil,
       };
       this.state.variables.set(this.state.key(namespace, path), saved);
     });
     return saved;
   }
 
-  /** A lock whose TTL ran out is dropped; nobody may take it until LockDelay has passed. */
+  /** (Re)starts the TTL clock of a held lock; the timer removes the lock even if nobody reads the variable. */
+  private arm(variable: StoredVariable, ttlMs: number): void {
+    variable.lockExpiresAt = Date.now() + ttlMs;
+    this.disarm(variable);
+    const key = this.state.key(variable.Namespace, variable.Path);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      const current = this.state.variables.get(key);
+      if (current) this.expire(current);
+    }, ttlMs + 1);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  private disarm(variable: StoredVariable): void {
+    const key = this.state.key(variable.Namespace, variable.Path);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+
+  /** A lock whose TTL ran out is removed by a write (as Nomad's TTL timer does); LockDelay starts then. */
   private expire(variable: StoredVariable): StoredVariable {
     if (!variable.Lock || !variable.lockExpiresAt || variable.lockExpiresAt > Date.now()) return variable;
-    const { Lock, ...rest } = variable;
-    const expired: StoredVariable = {
-      ...rest,
-      lockExpiresAt: undefined,
-      lockDelayUntil: variable.lockExpiresAt + parseDuration(Lock.LockDelay) / 1e6,
-    };
-    this.state.variables.set(this.state.key(variable.Namespace, variable.Path), expired);
-    return expired;
+    const delayUntil = variable.lockExpiresAt + parseDuration(variable.Lock.LockDelay) / 1e6;
+    return this.save(variable.Namespace, variable.Path, variable.Items, undefined, {
+      ...variable,
+      lockDelayUntil: delayUntil,
+    });
   }
 
   private conflict(existing: StoredVariable | undefined, namespace: string, path: string): never {

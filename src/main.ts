@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DroverError } from './domain/errors.js';
@@ -8,27 +10,36 @@ import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
 import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
+import { LeaderElector } from './ha/elector.js';
+import type { WriteGate } from './domain/write-gate.js';
 import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
-import { openDatabase } from './store/db.js';
+import { openDatabase, type DB } from './store/db.js';
 import { isLoopbackHost } from './config/load.js';
+import { StoreMonitor } from './store/health.js';
+import { lockDataDir } from './store/lock.js';
 import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
 import { OriginGuard } from './server/auth/origin.js';
 import { EventHub } from './server/events.js';
 import { listen } from './server/listen.js';
+import { storeFailedApi } from './server/readiness.js';
 import { Metrics } from './server/metrics.js';
 import { Reachability } from './server/reachability.js';
 import { clustersCheck, configCheck, storeCheck } from './server/readiness.js';
 
 export type RunningDrover = {
   url: string;
-  controller: Controller;
+  /** Absent when the database failed its check at start: Drover then only answers that it is not ready. */
+  controller?: Controller;
+  /** With HA on: resolves (with the reason) if this instance loses leadership; its writes have already stopped. */
+  lost?: Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -64,8 +75,22 @@ function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger
   };
 }
 
+/** How often the database file is checked while running (PRAGMA quick_check on a fresh connection). */
+const STORE_CHECK_INTERVAL_MS = 60_000;
+
+export type StartOptions = {
+  /** How often the database file is checked while running; default one minute. */
+  storeCheckIntervalMs?: number;
+  /** Hard deadlines of the reconcile steps, in ms (defaults in reconcile-app.ts). */
+  deadlines?: ReconcileDeps['deadlines'];
+};
+
 /** The composition root: the only place that constructs Drover's services. */
-export async function startDrover(config: Config, logger: Logger = createLogger()): Promise<RunningDrover> {
+export async function startDrover(
+  config: Config,
+  logger: Logger = createLogger(),
+  options: StartOptions = {},
+): Promise<RunningDrover> {
   // However it was turned off (config or --insecure-no-auth), no auth means loopback only.
   if (config.auth.disabled && !isLoopbackHost(config.listen.host)) {
     throw new DroverError(
@@ -73,7 +98,38 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
     );
   }
-  const db = openDatabase(join(config.dataDir, 'drover.db'));
+  // One process per data dir: the lock is taken before anything in it is read or written.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, logger, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  logger: Logger,
+  options: StartOptions,
+  unlock: () => void,
+): Promise<RunningDrover> {
+  const dbFile = join(config.dataDir, 'drover.db');
+  let db: DB;
+  try {
+    db = openDatabase(dbFile);
+  } catch (error) {
+    if (error instanceof DroverError && error.code === 'DROVER_ERR_STORE')
+      return startStoreFailed(config, logger, error, unlock);
+    throw error;
+  }
+  const store = new StoreMonitor(dbFile, (health) =>
+    logger.error(
+      { file: health.file, reason: health.reason },
+      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
+    ),
+  );
+  store.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
   // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
   const metrics = new Metrics(() => controller.load());
   const reachability = new Reachability();
@@ -110,12 +166,21 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       }
     },
   });
+  // HA: the elector is made once the API listens (its URL is what followers name); until then nobody may write.
+  let elector: LeaderElector | undefined;
+  const gate: WriteGate = {
+    mayWrite: () => !config.ha.enabled || elector?.mayWrite() === true,
+    reason: () => elector?.reason() ?? 'not the leader; no election has run yet',
+  };
   const controller: Controller = new Controller({
+    writeGate: gate,
     apps: config.apps,
     mirrors,
     db,
+    store,
     logger,
     nomadFor,
+    deadlines: options.deadlines,
     inventory,
     events,
     telemetry,
@@ -150,8 +215,25 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
+  const probe = storeCheck(db);
   const readiness = [
-    storeCheck(db),
+    // A store the monitor found broken is not probed again: its message says how to recover.
+    {
+      name: 'store',
+      check: () => {
+        const known = storeReadiness(store);
+        if (known) return known;
+        try {
+          return probe.check();
+        } catch (error) {
+          // A probe that meets a corrupt file closes the store, and readiness says how to recover.
+          store.noteError(error);
+          const now = storeReadiness(store);
+          if (now) return now;
+          throw error;
+        }
+      },
+    },
     configCheck(() => true),
     clustersCheck({
       names: [...clients.keys()],
@@ -168,6 +250,10 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         secure: auth.sessions.secure,
       })
     : undefined;
+  const leadership = config.ha.enabled
+    ? { isLeader: () => elector?.isLeader() === true, leader: () => elector?.leader() }
+    : undefined;
+  let selfURL = '';
   const api = createApi({
     controller,
     db,
@@ -175,6 +261,10 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
     webhooks,
     auth,
     oidc,
+    nomadFor,
+    store,
+    leadership,
+    selfURL: () => selfURL,
     maxBodyBytes: config.maxBodyBytes,
     tls: !!config.tls,
     events,
@@ -195,14 +285,32 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
       'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',
     );
   }
-  controller.start();
-  poller.start();
-  logger.info({ url: server.url, apps: config.apps.length }, 'drover started');
+  selfURL = config.ha.advertiseURL ?? server.url;
+  // Only the leader reconciles, polls git and watches job lists; the API serves on every instance.
+  // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
+  let led = false;
   let stopping: Promise<void> | undefined;
+  const lead = () => {
+    if (led || stopping) return;
+    led = true;
+    controller.start();
+    poller.start();
+  };
+  let deposed!: (reason: string) => void;
+  const lost = new Promise<string>((resolve) => (deposed = resolve));
+  if (config.ha.enabled) {
+    elector = makeElector(config, clients, selfURL, logger, lead, (reason) => {
+      led = true; // never lead again in this process
+      if (!stopping) deposed(reason);
+    });
+    elector.start();
+  } else lead();
+  logger.info({ url: server.url, apps: config.apps.length, ha: config.ha.enabled }, 'drover started');
   return {
     url: server.url,
     controller,
-    // Idempotent: a second call waits for the first.
+    lost,
+    // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
     stop: () =>
       (stopping ??= (async () => {
         events.close();
@@ -210,7 +318,58 @@ export async function startDrover(config: Config, logger: Logger = createLogger(
         inventory.stop();
         await poller.stop();
         await controller.stop();
+        await elector?.stop();
+        store.stop();
         db.close();
+        unlock();
       })()),
   };
+}
+
+function makeElector(
+  config: Config,
+  clients: Map<string, NomadClient>,
+  url: string,
+  logger: Logger,
+  onElected: () => void,
+  onDeposed: (reason: string) => void,
+): LeaderElector {
+  const nomad = clients.get(config.ha.cluster)!;
+  return new LeaderElector({
+    variables: nomad.variables,
+    path: config.ha.lockPath,
+    namespace: config.ha.namespace,
+    ttlMs: config.ha.ttlMs,
+    lockDelayMs: config.ha.lockDelayMs,
+    self: { id: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, url },
+    logger: logger.child({ component: 'ha' }),
+    onElected,
+    onDeposed,
+  });
+}
+
+/** A database that fails its check at start: stay up, reconcile nothing, and say why on /readyz and in the log. */
+async function startStoreFailed(
+  config: Config,
+  logger: Logger,
+  error: DroverError,
+  unlock: () => void,
+): Promise<RunningDrover> {
+  logger.error({ file: error.details.file }, `${error.message}; nothing is reconciled until then`);
+  const server = await listen(storeFailedApi(error.message), config.listen.host, config.listen.port);
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        unlock();
+      })()),
+  };
+}
+
+function storeReadiness(store: StoreMonitor): string | undefined {
+  const health = store.health();
+  if (health.ok) return undefined;
+  return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
 }

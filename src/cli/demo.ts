@@ -8,6 +8,7 @@ import { createLogger, startDrover } from '../main.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/tokens.js';
 import { openDatabase, type DB } from '../store/db.js';
 import type { Config } from '../config/config.js';
+import { BROKEN_CHECKOUT_IMAGE, demoApps, playShopStory, seedShop } from './demo-apps.js';
 import { onShutdown } from './shutdown.js';
 
 const JOBS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-jobs');
@@ -22,7 +23,11 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const dir = resolve(options.dir);
   const repo = join(dir, 'repo');
   const created = ensureDemoRepo(repo);
-  const sim = await startSim({ host: '127.0.0.1', port: Number(options.nomadPort) });
+  const sim = await startSim({
+    host: '127.0.0.1',
+    port: Number(options.nomadPort),
+    failAllocations: [{ namespace: 'default', job: 'checkout', image: BROKEN_CHECKOUT_IMAGE }],
+  });
   const config = parseConfig(
     JSON.stringify({
       listen: `127.0.0.1:${options.port}`,
@@ -36,6 +41,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
           path: 'apps/hello',
           sync: { automated: true, prune: true, self_heal: true, allow_empty: false },
         },
+        ...demoApps(),
       },
     }),
     join(dir, 'drover.json'),
@@ -50,7 +56,17 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     }
     return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
   });
+  if (!drover.controller) throw new Error(`Drover at ${drover.url} is not ready; see GET /readyz`);
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
+  const post = async (path: string, body?: unknown) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const init = { method: 'POST', headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+    const response = await fetch(`${drover.url}${path}`, init);
+    if (!response.ok) throw new Error(`demo: POST ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  await playShopStory(drover.controller, repo, sim.url, post);
 
   const out = process.stdout;
   out.write(`\nDrover demo is running.\n\n`);
@@ -62,6 +78,11 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   out.write(`App "hello": ${status.sync.status} at ${status.sync.revision?.slice(0, 12) ?? '-'}\n`);
   for (const job of status.jobs) out.write(`  job ${job.id.padEnd(14)} ${job.status}\n`);
   for (const condition of status.conditions) out.write(`  ${condition.type}: ${condition.message}\n`);
+  out.write(`\nThe shop's apps show every status (open the UI):\n`);
+  for (const name of Object.keys(demoApps())) {
+    const app = drover.controller.status(name);
+    out.write(`  ${name.padEnd(11)} ${app?.sync.status ?? 'Unknown'}, ${app?.health.status ?? 'Unknown'}\n`);
+  }
   out.write(
     `\nTry: edit ${join(repo, 'apps/hello/web.json')}, then git -C ${repo} commit -am "change"; Drover syncs within 5s.\n`,
   );
@@ -110,6 +131,9 @@ function ensureDemoRepo(repo: string): boolean {
     '--quiet',
     '-m',
     'Add hello-web and hello-cache',
+  );
+  seedShop(repo, JOBS_DIR, (...args) =>
+    run('-c', 'user.name=Drover Demo', '-c', 'user.email=demo@drover.invalid', ...args),
   );
   return true;
 }

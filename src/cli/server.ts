@@ -10,6 +10,13 @@ export async function serverCommand(options: { config: string; insecureNoAuth?: 
   const config = options.insecureNoAuth ? { ...loaded, auth: { ...loaded.auth, disabled: true } } : loaded;
   const drover = await startDrover(config, logger);
   process.stdout.write(`Drover listening on ${drover.url}\n`);
+  // A deposed leader has already stopped writing; it exits so its scheduler restarts it as a follower
+  // (the controller-runtime way), instead of restarting its controller in-process.
+  void drover.lost?.then(async (reason) => {
+    logger.error({ reason }, 'leadership lost: stopping so this instance restarts as a follower');
+    await drover.stop();
+    process.exit(3);
+  });
   onShutdown(async () => {
     logger.info('shutting down: waiting for in-flight reconciles');
     await drover.stop();

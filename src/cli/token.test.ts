@@ -11,8 +11,9 @@ import { openDatabase } from '../store/db.js';
 const grafanaId = (list: { tokens: Array<{ name: string; id?: string }> }) =>
   list.tokens.find((tk) => tk.name === 'grafana')!.id;
 
-const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
-const drover = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+// The CLI from its sources (as `npm run dev` runs it), so a stale dist/ never answers for new code.
+const CLI = ['--import', 'tsx', fileURLToPath(new URL('./dev.ts', import.meta.url))];
+const drover = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 
 test('drover token create|list|revoke work offline on the data dir; the secret is alone on stdout, once', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'drover-token-'));

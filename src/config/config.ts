@@ -42,6 +42,21 @@ export type AuthConfig = {
   roleBindings: Array<{ group: string; role: RoleName; apps: string[] }>;
 };
 
+/** Leader election (ha block). Durations in ms. */
+export type HAConfig = {
+  enabled: boolean;
+  lockPath: string;
+  ttlMs: number;
+  lockDelayMs: number;
+  cluster: string;
+  namespace: string;
+  /** The URL followers name as the leader's; defaults to the address the API listens on. */
+  advertiseURL?: string;
+};
+
+/** Where state is kept. `postgresURLEnv` names the variable holding the URL; the URL itself is never kept here. */
+export type StoreConfig = { kind: 'sqlite' } | { kind: 'postgres'; postgresURLEnv: string };
+
 /** The validated, frozen configuration Drover runs with. */
 export type Config = {
   listen: { host: string; port: number };
@@ -61,4 +76,6 @@ export type Config = {
   clusters: Map<string, ClusterConfig>;
   repositories: Map<string, RepositoryConfig>;
   apps: AppSpec[];
+  ha: HAConfig;
+  store: StoreConfig;
 };

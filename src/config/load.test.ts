@@ -30,6 +30,8 @@ test('applies defaults, resolves repositories and reads NOMAD_* when no cluster 
       allowEmpty: false,
       adopt: false,
       purge: false,
+      maxPrune: { percent: 50 },
+      allowMassPrune: false,
       retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
     },
     ignoreDifferences: [],
@@ -45,6 +47,7 @@ test('reads ignore_differences, retry and history settings', () => {
   const config = parseConfig(
     JSON.stringify({
       history_limit: 20,
+      cluster: { default: { address: 'http://127.0.0.1:4646' } },
       app: {
         web: {
           url: 'https://git.example.com/jobs.git',
@@ -78,7 +81,11 @@ test('a cluster token_file is kept as a path (re-read on change), checked readab
   assert.equal(config.clusters.get('default')?.token, undefined);
   assert.doesNotMatch(JSON.stringify([...config.clusters.values()]), /from-file/, 'the secret is not in the config');
   assert.throws(
-    () => parseConfig('{"cluster": {"c": {"token_file": "missing"}}}', join(dir, 'd.json')),
+    () =>
+      parseConfig(
+        '{"cluster": {"c": {"address": "http://127.0.0.1:4646", "token_file": "missing"}}}',
+        join(dir, 'd.json'),
+      ),
     /d\.json: cluster\.c\.token_file: cannot read .*missing: ENOENT/,
   );
 });
@@ -155,18 +162,18 @@ test('cluster TLS files resolve against the config file, and NOMAD_* fill what a
   );
   assert.throws(
     () => parseConfig('{"cluster": {"prod": {"cert_file": "c.pem"}}}', 'drover.json', { env: {} }),
-    /drover\.json: cluster\.prod: cert_file and key_file go together/,
+    /drover\.json(:\d+:\d+)?: cluster\.prod: cert_file and key_file go together/,
   );
 });
 
 test('errors name the file and the field', () => {
   assert.throws(
     () => parseConfig('{"app": {"web": {"revision": "main"}}}', 'drover.json'),
-    /drover\.json: app\.web: set exactly one of "repository" or "url"/,
+    /drover\.json(:\d+:\d+)?: app\.web: set exactly one of "repository" or "url"/,
   );
   assert.throws(
     () => parseConfig('{"app": {"web": {"url": "x", "sync": {"prune": "yes"}}}}', 'drover.json'),
-    /drover\.json: app\.web\.sync\.prune: /,
+    /drover\.json(:\d+:\d+)?: app\.web\.sync\.prune: /,
   );
   assert.throws(
     () => parseConfig('{"app": {"web": {"repository": "nope"}}}', 'drover.json'),
@@ -177,7 +184,7 @@ test('errors name the file and the field', () => {
     () => parseConfig('{"repository": {"r": {"url": "x", "poll_interval": "often"}}}', 'drover.json'),
     /repository\.r\.poll_interval: must be a positive Go duration/,
   );
-  assert.throws(() => parseConfig('{"bogus": 1}', 'drover.json'), /drover\.json: .*bogus/);
+  assert.throws(() => parseConfig('{"bogus": 1}', 'drover.json'), /drover\.json(:\d+:\d+)?: .*bogus/);
 });
 
 test('reads HCL with labelled blocks into the same shape as JSON', () => {
@@ -222,6 +229,8 @@ app "web" {
       allowEmpty: false,
       adopt: false,
       purge: false,
+      maxPrune: { percent: 50 },
+      allowMassPrune: false,
       retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
     },
     ignoreDifferences: [],
@@ -369,7 +378,7 @@ test('an app takes include and exclude globs for its job files; a glob may not l
   exclude = ["templates/**"]
 }
 `;
-  const app = parseConfig(hcl, 'drover.hcl', { env: {} }).apps[0]!;
+  const app = parseConfig(hcl, 'drover.hcl', { env: { NOMAD_ADDR: 'http://127.0.0.1:4646' } }).apps[0]!;
   assert.deepEqual([app.include, app.exclude], [['*.job', '**/*.nomad.hcl'], ['templates/**']]);
   assert.throws(
     () => parseConfig('app "web" {\n  url = "x"\n  exclude = ["../other/*"]\n}\n', 'drover.hcl', { env: {} }),
@@ -385,4 +394,57 @@ test('event_stream = false turns a cluster to blocking list watches; it is on by
   );
   assert.equal(config.clusters.get('a')?.eventStream, false);
   assert.equal(config.clusters.get('b')?.eventStream, undefined);
+});
+
+test('an app path must be relative and stay inside the repository, checked when the config loads', () => {
+  const env = { NOMAD_ADDR: 'http://127.0.0.1:4646' };
+  const load = (path: string) =>
+    parseConfig(`app "web" {\n  url  = "x"\n  path = "${path}"\n}\n`, 'drover.hcl', { env });
+  assert.throws(() => load('/etc'), /drover\.hcl:3:3: app\.web\.path: "\/etc" is absolute/);
+  assert.throws(() => load('../../..'), /drover\.hcl:3:3: app\.web\.path: "\.\.\/\.\.\/\.\." contains "\.\."/);
+  assert.throws(() => load('apps/../../x'), /contains "\.\."/);
+  assert.equal(load('./apps/web/').apps[0]!.source.path, 'apps/web');
+  assert.equal(load('apps/..web').apps[0]!.source.path, 'apps/..web', 'a name starting with dots is a plain name');
+});
+
+test('no silent default address: an app needs a cluster block or NOMAD_ADDR', () => {
+  const text = JSON.stringify({ app: { web: { url: 'x' } } });
+  assert.throws(
+    () => parseConfig(text, 'drover.json', { env: {} }),
+    /drover\.json:1:\d+: app\.web\.cluster: no cluster: add a cluster "default" block with an address, set NOMAD_ADDR/,
+  );
+  assert.equal(
+    parseConfig(text, 'drover.json', { env: { NOMAD_ADDR: 'http://10.0.0.1:4646' } }).clusters.get('default')?.address,
+    'http://10.0.0.1:4646',
+  );
+  assert.throws(
+    () => parseConfig('cluster "prod" {\n  region = "eu"\n}\n', 'drover.hcl', { env: {} }),
+    /drover\.hcl:1:1: cluster\.prod\.address: no Nomad address: set "address" in the cluster block or the NOMAD_ADDR/,
+  );
+});
+
+test('sync.max_prune takes a count or a percentage; the default is half, and allow_mass_prune lifts it', () => {
+  const env = { NOMAD_ADDR: 'http://127.0.0.1:4646' };
+  const policy = (sync: object) =>
+    parseConfig(JSON.stringify({ app: { web: { url: 'x', sync } } }), 'd.json', { env }).apps[0]!.syncPolicy;
+  assert.deepEqual(policy({}).maxPrune, { percent: 50 });
+  assert.equal(policy({}).allowMassPrune, false);
+  assert.deepEqual(policy({ max_prune: 3 }).maxPrune, { count: 3 });
+  assert.deepEqual(policy({ max_prune: '20%' }).maxPrune, { percent: 20 });
+  assert.equal(policy({ allow_mass_prune: true }).allowMassPrune, true);
+  assert.throws(() => policy({ max_prune: '120%' }), /app\.web\.sync\.max_prune/);
+  assert.throws(() => policy({ max_prune: -1 }), /app\.web\.sync\.max_prune/);
+});
+
+test('JSON config errors give line and column, for syntax and for fields', () => {
+  assert.throws(
+    () => parseConfig('{\n  "listen": "127.0.0.1:1",\n  "app": {,}\n}\n', 'drover.json', { env: {} }),
+    /^DroverError: drover\.json:3:11: invalid JSON: value expected/,
+  );
+  const wrongType = '{\n  "app": {\n    "web": {\n      "url": "x",\n      "sync": { "prune": "yes" }\n    }\n  }\n}\n';
+  assert.throws(() => parseConfig(wrongType, 'drover.json', { env: {} }), /drover\.json:5:17: app\.web\.sync\.prune: /);
+  assert.throws(
+    () => parseConfig('{\n  "app": {\n    "web": { "url": "x", "colour": 1 }\n  }\n}\n', 'drover.json', { env: {} }),
+    /drover\.json:3:26: app\.web: .*colour/,
+  );
 });

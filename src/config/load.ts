@@ -5,6 +5,7 @@ import { durationMs } from '../domain/duration.js';
 import type { AppSpec } from '../domain/app.js';
 import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
 import { readHclConfig, type HclConfig } from './hcl.js';
+import { readJsonConfig } from './json.js';
 import type { AuthConfig, ClusterConfig, Config, RepositoryConfig } from './config.js';
 import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
 
@@ -31,17 +32,9 @@ export function loadConfigFile(path: string, options: LoadOptions = {}): Config 
  * does); `file` is used in error messages and to resolve relative paths.
  */
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
-  let raw: unknown;
-  let positions: HclConfig['positions'] | undefined;
-  if (text.trimStart().startsWith('{')) {
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new DroverError('DROVER_ERR_CONFIG', `${file}: ${(error as Error).message}`, { file });
-    }
-  } else {
-    ({ value: raw, positions } = readHclConfig(text, file));
-  }
+  const { value: raw, positions } = text.trimStart().startsWith('{')
+    ? readJsonConfig(text, file)
+    : readHclConfig(text, file);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -61,12 +54,12 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       );
     }
   }
-  return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env);
+  const at = (path: PropertyKey[]) => where(file, positions, path);
+  return buildConfig(parsed.data, dirname(resolve(file)), file, options.env ?? process.env, at);
 }
 
-/** `file:line:col` of the closest written field for HCL files; the file alone for JSON. */
-function where(file: string, positions: HclConfig['positions'] | undefined, path: PropertyKey[]): string {
-  if (!positions) return file;
+/** `file:line:col` of the closest written field. */
+function where(file: string, positions: HclConfig['positions'], path: PropertyKey[]): string {
   for (let n = path.length; n > 0; n--) {
     const pos = positions.get(path.slice(0, n).map(String).join('.'));
     if (pos) return `${file}:${pos.line}:${pos.column}`;
@@ -74,7 +67,21 @@ function where(file: string, positions: HclConfig['positions'] | undefined, path
   return file;
 }
 
-function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv): Config {
+/** `file:line:col` of a field, from its path in the file's object form. */
+type Where = (path: PropertyKey[]) => string;
+
+function configError(at: string, field: string, message: string, file: string): DroverError {
+  return new DroverError('DROVER_ERR_CONFIG', `${at}: ${field}: ${message}`, { file });
+}
+
+/** Cluster blocks, with what they leave out taken from the NOMAD_* variables the nomad CLI reads. */
+function buildClusters(
+  data: ConfigFile,
+  baseDir: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  at: Where,
+): Map<string, ClusterConfig> {
   const clusters = new Map<string, ClusterConfig>();
   // Anything a cluster block leaves out comes from the same NOMAD_* variables the nomad CLI reads.
   const fromEnv = (name: string, cluster: ClusterFile = {}): ClusterConfig => {
@@ -89,7 +96,12 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
         cluster.tls_skip_verify ?? ['1', 't', 'true', 'yes'].includes((env.NOMAD_SKIP_VERIFY ?? '').toLowerCase()),
     };
     const anyTls = Boolean(tls.caCert || tls.clientCert || tls.clientKey || tls.serverName || tls.skipVerify);
-    const address = cluster.address ?? env.NOMAD_ADDR ?? 'http://127.0.0.1:4646';
+    // No silent default address: a cluster Drover writes to is always named by the user.
+    const address = cluster.address ?? (env.NOMAD_ADDR || undefined);
+    if (!address) {
+      const message = 'no Nomad address: set "address" in the cluster block or the NOMAD_ADDR environment variable';
+      throw configError(at(['cluster', name]), `cluster.${name}.address`, message, file);
+    }
     checkAddressHasNoCredentials(address, cluster.address ? `cluster.${name}.address` : 'NOMAD_ADDR', file);
     const tokenFile = cluster.token_file ? resolve(baseDir, cluster.token_file) : undefined;
     if (tokenFile) readSecret(tokenFile, file, `cluster.${name}.token_file`);
@@ -103,8 +115,13 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     };
   };
   for (const [name, cluster] of Object.entries(data.cluster)) clusters.set(name, fromEnv(name, cluster));
-  if (!clusters.has('default')) clusters.set('default', fromEnv('default'));
+  // Without a block, `default` is the cluster NOMAD_ADDR names, as for the nomad CLI; without NOMAD_ADDR there is none.
+  if (!clusters.has('default') && env.NOMAD_ADDR) clusters.set('default', fromEnv('default'));
+  return clusters;
+}
 
+function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJS.ProcessEnv, at: Where): Config {
+  const clusters = buildClusters(data, baseDir, file, env, at);
   const repositories = new Map<string, RepositoryConfig>();
   for (const [name, repo] of Object.entries(data.repository)) {
     repositories.set(name, {
@@ -124,21 +141,21 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
         { file },
       );
     }
-    if (!clusters.has(app.cluster)) {
-      throw new DroverError(
-        'DROVER_ERR_CONFIG',
-        `${file}: app.${name}.cluster: no cluster block named "${app.cluster}"`,
-        { file },
-      );
-    }
     if (app.require_signed_commits) checkSignedCommits(name, repo, file);
     if (app.url) checkURLHasNoSecret(app.url, `app.${name}.url`, file);
+    if (!clusters.has(app.cluster)) {
+      const message =
+        app.cluster === 'default'
+          ? 'no cluster: add a cluster "default" block with an address, set NOMAD_ADDR, or name a cluster'
+          : `no cluster block named "${app.cluster}"`;
+      throw configError(at(['app', name, 'cluster']), `app.${name}.cluster`, message, file);
+    }
     return {
       name,
       source: {
         repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir),
         revision: app.revision,
-        path: normalizeAppPath(app.path),
+        path: checkAppPath(app.path, at(['app', name, 'path']), `app.${name}.path`, file),
         ...(app.require_signed_commits ? { requireSignedCommits: true } : {}),
       },
       destination: { cluster: app.cluster, namespace: app.namespace, ...(app.region ? { region: app.region } : {}) },
@@ -149,6 +166,11 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
         allowEmpty: app.sync.allow_empty,
         adopt: app.sync.adopt,
         purge: app.sync.purge,
+        maxPrune:
+          typeof app.sync.max_prune === 'number'
+            ? { count: app.sync.max_prune }
+            : { percent: Number(app.sync.max_prune.slice(0, -1)) },
+        allowMassPrune: app.sync.allow_mass_prune,
         retry: {
           limit: app.sync.retry.limit,
           backoffMs: durationMs(app.sync.retry.backoff),
@@ -183,6 +205,8 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     clusters,
     repositories,
     apps,
+    ha: haConfig(data, clusters, file, env),
+    store: storeConfig(data, file, env),
   });
 }
 
@@ -217,6 +241,39 @@ function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): Aut
 /** Whether a listen host is loopback only (127.0.0.0/8, ::1 or localhost). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function haConfig(data: ConfigFile, clusters: Map<string, ClusterConfig>, file: string, env: NodeJS.ProcessEnv) {
+  const ha = data.ha;
+  if (ha.enabled && !clusters.has(ha.cluster))
+    throw new DroverError('DROVER_ERR_CONFIG', `${file}: ha.cluster: no cluster block named "${ha.cluster}"`, { file });
+  const advertise = ha.advertise_url ?? (env.DROVER_ADVERTISE_URL || undefined);
+  if (advertise) checkURLHasNoSecret(advertise, 'ha.advertise_url', file);
+  return {
+    enabled: ha.enabled,
+    lockPath: ha.lock_path,
+    ttlMs: durationMs(ha.ttl),
+    lockDelayMs: durationMs(ha.lock_delay),
+    cluster: ha.cluster,
+    namespace: ha.namespace,
+    ...(advertise ? { advertiseURL: advertise.replace(/\/+$/, '') } : {}),
+  };
+}
+
+/** The store: PostgreSQL when its variable is named (and set), else the embedded SQLite file. */
+function storeConfig(data: ConfigFile, file: string, env: NodeJS.ProcessEnv): Config['store'] {
+  const name = data.store.postgres_url_env;
+  if (!name) return { kind: 'sqlite' };
+  // Checked now so a missing secret fails at start, not at the first write; the value is not kept.
+  if (!env[name])
+    throw new DroverError(
+      'DROVER_ERR_CONFIG',
+      `${file}: store.postgres_url_env: environment variable ${name} is not set`,
+      {
+        file,
+      },
+    );
+  return { kind: 'postgres', postgresURLEnv: name };
 }
 
 function readSecret(path: string, file: string, field: string): string {
@@ -257,6 +314,16 @@ function listenerTls(tls: { cert_file: string; key_file: string }, baseDir: stri
 function resolveRepoURL(url: string, baseDir: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^/:]+:/.test(url)) return url;
   return resolve(baseDir, url);
+}
+
+/** An app path is a folder inside the repository: relative, with no `..`; `./x/` is written `x`. */
+function checkAppPath(path: string, at: string, field: string, file: string): string {
+  if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path))
+    throw configError(at, field, `"${path}" is absolute; write the folder relative to the repository's root`, file);
+  if (path.split(/[\\/]/).includes('..'))
+    throw configError(at, field, `"${path}" contains ".."; an app path must stay inside the repository`, file);
+  if (path.includes('\0')) throw configError(at, field, 'contains a NUL character', file);
+  return normalizeAppPath(path);
 }
 
 function normalizeAppPath(path: string): string {

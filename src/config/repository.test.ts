@@ -12,6 +12,7 @@ const file = join(dir, 'drover.json');
 test('repository credentials, webhook secret, keyring and limits keep only where secrets live', () => {
   const config = parseConfig(
     JSON.stringify({
+      cluster: { default: { address: 'http://127.0.0.1:4646' } },
       repository: {
         https: {
           url: 'https://git.example.com/org/jobs.git',
@@ -61,24 +62,25 @@ test('bad repository settings name the file and the field', () => {
           app: { a: { repository: 'r', ...app } },
         }),
         file,
+        { env: { NOMAD_ADDR: 'http://127.0.0.1:4646' } },
       );
   assert.throws(
     bad({ token_file: 'missing' }),
-    /drover\.json: repository\.r\.token_file: cannot read .*missing: ENOENT/,
+    /drover\.json(:\d+:\d+)?: repository\.r\.token_file: cannot read .*missing: ENOENT/,
   );
   assert.throws(
     bad({ token_file: 'token', password_env: 'X' }),
-    /drover\.json: repository\.r: set at most one of "token_file", "token_env", "password_file" or "password_env"/,
+    /drover\.json(:\d+:\d+)?: repository\.r: set at most one of "token_file", "token_env", "password_file" or "password_env"/,
   );
   assert.throws(
     bad({}, { require_signed_commits: true }),
-    /drover\.json: app\.a\.require_signed_commits: repository "r" has no keyring_file/,
+    /drover\.json(:\d+:\d+)?: app\.a\.require_signed_commits: repository "r" has no keyring_file/,
   );
   assert.throws(bad({ max_file_bytes: -1 }), /repository\.r\.max_file_bytes: /);
   assert.throws(bad({ url: 'https://user:ghp_secret@h/o/r' }), (error: Error) => {
     assert.match(
       error.message,
-      /drover\.json: repository\.r\.url: the URL contains a password or token; use token_file/,
+      /drover\.json(:\d+:\d+)?: repository\.r\.url: the URL contains a password or token; use token_file/,
     );
     assert.ok(!error.message.includes('ghp_secret'));
     return true;

@@ -115,6 +115,14 @@ export const appSchema = z
         allow_empty: z.boolean().default(false),
         adopt: z.boolean().default(false),
         purge: z.boolean().default(false),
+        /** Most jobs one automated sync may prune: a count, or a share of the app's owned jobs ("50%"). */
+        max_prune: z
+          .union([
+            z.number().int().min(0),
+            z.string().regex(/^(100|[1-9]?[0-9])%$/, 'must be a whole percentage from "0%" to "100%"'),
+          ])
+          .default('50%'),
+        allow_mass_prune: z.boolean().default(false),
         retry: retrySchema.prefault({}),
       })
       .prefault({}),
@@ -159,6 +167,38 @@ export const authSchema = z
     message: 'role_binding blocks need an oidc block (they map OIDC groups to roles)',
   });
 
+const lockDuration = duration.refine(
+  (value) => parseDuration(value) >= 1e9 && parseDuration(value) <= 24 * 3600e9,
+  // Nomad itself refuses less than 10s; the floor here is lower only so tests against the simulator run fast.
+  { message: 'must be between "1s" and "24h" (Nomad requires at least "10s")' },
+);
+
+/** High availability: several instances elect a leader on a Nomad Variables lock. */
+export const haSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** `nomad/jobs/<job>/...` is readable and writable by the job's own workload identity. */
+  lock_path: z
+    .string()
+    .regex(/^[a-zA-Z0-9\-_~/]{1,128}$/, 'must be a Nomad variable path')
+    .default('nomad/jobs/drover/leader'),
+  ttl: lockDuration.default('15s'),
+  /** How long an expired lock stays untakeable; Nomad's floor, so a takeover stays within TTL + one renewal. */
+  lock_delay: lockDuration.default('10s'),
+  /** The cluster holding the lock: the one Drover runs on. */
+  cluster: z.string().default('default'),
+  namespace: z.string().default('default'),
+  /** The URL other instances and clients reach this one at (followers name it); else DROVER_ADVERTISE_URL. */
+  advertise_url: z.string().url().optional(),
+});
+
+/** Where the shared store lives. Only the name of the environment variable is configured: the URL is a secret. */
+export const storeSchema = z.strictObject({
+  postgres_url_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
+});
+
 /** The config file in HCL's JSON form: labelled blocks are objects keyed by label. */
 export const fileSchema = z.strictObject({
   listen: z.string().default('127.0.0.1:8080'),
@@ -179,6 +219,8 @@ export const fileSchema = z.strictObject({
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),
   app: z.record(name, appSchema).default({}),
+  ha: haSchema.prefault({}),
+  store: storeSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;

@@ -41,6 +41,10 @@ export type AppSpec = {
     adopt: boolean;
     /** Purge pruned jobs instead of stopping them (Nomad then forgets their history). */
     purge: boolean;
+    /** Most jobs an automated sync prunes at once: a count, or a percentage of the app's owned jobs (at least one). */
+    maxPrune: { count: number } | { percent: number };
+    /** Lifts `maxPrune` for automated syncs (manual syncs are never limited). */
+    allowMassPrune: boolean;
     retry: RetryPolicy;
   };
   ignoreDifferences: IgnoreDifference[];

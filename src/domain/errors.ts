@@ -17,6 +17,11 @@ export const ERRORS = {
     kind: 'stalled',
     summary: 'The files at a revision break a snapshot rule (a symlink or path leaving the app path, or a size limit).',
   },
+  DROVER_ERR_SOURCE_PATH_MISSING: {
+    status: 404,
+    kind: 'stalled',
+    summary: "The app's path does not exist at the revision (moved, renamed or deleted); nothing is pruned.",
+  },
   DROVER_ERR_GIT_SIGNATURE: {
     status: 422,
     kind: 'stalled',
@@ -48,6 +53,16 @@ export const ERRORS = {
     kind: 'stalled',
     summary: 'The request carries no valid token or session.',
   },
+  DROVER_ERR_STORE: {
+    status: 503,
+    kind: 'stalled',
+    summary: 'The database is corrupt or unreadable; Drover stops writing to Nomad until it is moved aside.',
+  },
+  DROVER_ERR_DATA_DIR_LOCKED: {
+    status: 409,
+    kind: 'stalled',
+    summary: 'Another Drover process holds the data directory.',
+  },
   DROVER_ERR_INTERNAL: {
     status: 500,
     kind: 'transient',
@@ -68,6 +83,11 @@ export const ERRORS = {
     status: 502,
     kind: 'transient',
     summary: 'Single sign-on failed: the OIDC provider could not be reached or its answer did not check out.',
+  },
+  DROVER_ERR_NOT_LEADER: {
+    status: 503,
+    kind: 'transient',
+    summary: 'This instance is a follower: state-changing requests go to the leader, whose URL the answer names.',
   },
 } as const;
 

@@ -86,9 +86,23 @@ async function readInto(
     ['ls-tree', '-r', '-l', '-z', '--full-tree', sha, '--', ...(whole ? [] : [...entriesOf.keys()])],
     { ...options, cwd: dir, repo: url },
   );
+  // Git keeps no empty folders: a path with nothing under it is not there at this revision.
+  const seen = new Set<string>();
   for (const entry of parseLsTree(listing)) {
-    if (entry.type !== 'blob') continue;
-    for (const owner of ancestors(entry.path)) entriesOf.get(owner)?.push(entry);
+    for (const owner of ancestors(entry.path)) {
+      const list = entriesOf.get(owner);
+      if (!list) continue;
+      seen.add(owner);
+      if (entry.type === 'blob') list.push(entry);
+    }
+  }
+  for (const path of [...entriesOf.keys()]) {
+    if (path === '.' || seen.has(path)) continue;
+    const message =
+      `path "${path}" does not exist at ${sha.slice(0, 12)} in ${redactURL(url)}; nothing is pruned until it is back ` +
+      'or the app is changed';
+    results.set(path, new DroverError('DROVER_ERR_SOURCE_PATH_MISSING', message, { path }));
+    entriesOf.delete(path);
   }
   for (const [path, entries] of entriesOf) {
     try {

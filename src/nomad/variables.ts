@@ -46,14 +46,18 @@ export class Variables {
     }
   }
 
-  /** Writes a variable. With `cas` (0 = create only) a conflict throws VariableConflictError. */
+  /**
+   * Writes a variable. With `cas` (0 = create only) a conflict throws VariableConflictError.
+   * A locked variable takes writes only from its holder: pass the lock's ID as `lockId`.
+   */
   async put(
     path: string,
     items: Record<string, string>,
-    options: QueryOptions & { cas?: number } = {},
+    options: QueryOptions & { cas?: number; lockId?: string } = {},
   ): Promise<Variable> {
-    const { cas, ...rest } = options;
-    return this.write('PUT', path, { Path: path, Items: items }, { ...rest, params: { ...rest.params, cas } });
+    const { cas, lockId, ...rest } = options;
+    const body = { Path: path, Items: items, ...(lockId ? { Lock: { ID: lockId } } : {}) };
+    return this.write('PUT', path, body, { ...rest, params: { ...rest.params, cas } });
   }
 
   /** Deletes a variable (optionally check-and-set). */

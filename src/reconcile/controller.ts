@@ -22,6 +22,8 @@ type AppState = {
   timer: NodeJS.Timeout | undefined;
   /** Consecutive failed reconciles, for backoff. */
   failures: number;
+  /** When the pending backoff retry is due; reconciles that neither fail nor succeed (drift events) keep it. */
+  retryDue: number | undefined;
   status: AppStatus | undefined;
 };
 
@@ -67,6 +69,7 @@ export class Controller {
         queued: undefined,
         timer: undefined,
         failures: 0,
+        retryDue: undefined,
         status: undefined,
       });
   }
@@ -172,14 +175,17 @@ export class Controller {
           const seconds = (performance.now() - started) / 1000;
           this.telemetry.reconciled(state.spec.name, outcome.error ? 'error' : 'ok', seconds);
           state.status = outcome.status;
+          this.countFailure(state, outcome, request.trigger);
           this.publish(state.spec.name, before, outcome.status);
-          state.failures = outcome.error?.kind === 'transient' ? state.failures + 1 : 0;
           return outcome;
         },
         (error: unknown) => {
           // A refused request (say, a sync naming jobs the app does not render) is the caller's to fix.
           if (error instanceof DroverError) throw error;
           state.failures++;
+          state.retryDue = undefined;
+          // An SQLite error that means a broken file closes the store: later reconciles write nothing.
+          this.options.store?.noteError(error);
           this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
           throw error;
         },
@@ -191,6 +197,17 @@ export class Controller {
         else this.schedule(state);
       });
     return state.running;
+  }
+
+  /**
+   * A failure counts towards the backoff, a success resets it; a reconcile that did not sync
+   * while a failed sync still waits for its retry (a drift event, a refresh) changes neither.
+   */
+  private countFailure(state: AppState, outcome: ReconcileOutcome, trigger: Trigger): void {
+    // The retry itself counts, even if it found nothing it could write (held jobs): the backoff moves on.
+    if (outcome.retryPending && state.failures > 0 && trigger !== 'retry') return;
+    state.failures = outcome.error?.kind === 'transient' || outcome.retryPending ? state.failures + 1 : 0;
+    state.retryDue = undefined;
   }
 
   private get telemetry(): Telemetry {
@@ -207,8 +224,11 @@ export class Controller {
   private schedule(state: AppState): void {
     const retry = state.spec.syncPolicy.retry;
     const retrying = state.failures > 0 && state.failures <= retry.limit;
+    if (retrying)
+      state.retryDue ??=
+        Date.now() + Math.min(retry.backoffMs * retry.factor ** (state.failures - 1), retry.maxBackoffMs);
     const delay = retrying
-      ? Math.min(retry.backoffMs * retry.factor ** (state.failures - 1), retry.maxBackoffMs)
+      ? Math.max(0, state.retryDue! - Date.now())
       : this.options.intervalFor(state.spec) * (0.9 + Math.random() * 0.2);
     const trigger: Trigger = retrying ? 'retry' : 'resync';
     state.timer = setTimeout(() => void this.trigger(state.spec.name, { trigger }).catch(() => undefined), delay);

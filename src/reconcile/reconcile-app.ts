@@ -7,9 +7,11 @@ import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
+import type { StoreHealth } from '../store/health.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { getPin } from '../store/pins.js';
 import {
+  appendRunAction,
   finishSyncRun,
   getSyncRun,
   startSyncRun,
@@ -17,6 +19,7 @@ import {
   type JobAction,
   type SyncRun,
 } from '../store/sync-runs.js';
+import type { WriteGate } from '../domain/write-gate.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
@@ -34,8 +37,12 @@ export type ReconcileDeps = {
   /** Remembers settled job health between reconciles; without it health is read every time. */
   health?: HealthTracker;
   db: DB;
+  /** The store's health: while it is failed, reconciles stop before they touch the store or Nomad. */
+  store?: { health(): StoreHealth; noteError(error: unknown): boolean };
   logger: Logger;
   now?: () => Date;
+  /** Asked before every Nomad write; HA passes the leader's gate. Open when absent (a single instance). */
+  writeGate?: WriteGate;
   /** Where app status changes and sync progress are published (the live event stream). */
   events?: EventSink;
   /** Counters and timings for metrics. */
@@ -84,6 +91,11 @@ export type ReconcileOutcome = {
   /** The actions of a sync (planned ones for a dry-run). */
   actions?: JobAction[];
   runId?: number;
+  /**
+   * The last sync failed and the app is still not Synced, though this reconcile did not sync
+   * (a drift event or refresh found nothing new): the controller keeps its retry backoff going.
+   */
+  retryPending?: boolean;
 };
 
 const DEFAULT_DEADLINES = { source: 300_000, observe: 60_000, sync: 300_000 };
@@ -124,6 +136,8 @@ export async function reconcileApp(
   app: AppSpec,
   request: ReconcileRequest,
 ): Promise<ReconcileOutcome> {
+  const closed = storeClosed(deps);
+  if (closed) return closed;
   const cycle = beginCycle(deps, app, request);
   let loaded: Loaded;
   try {
@@ -131,6 +145,9 @@ export async function reconcileApp(
   } catch (error) {
     return failed(deps, app, cycle.previous, cycle.pin, cycle.now, error);
   }
+  // The store may have failed while git and Nomad were read: nothing is written then either.
+  const closedNow = storeClosed(deps);
+  if (closedNow) return closedNow;
   const { comparison, revision, digest } = loaded;
   const unknown = unknownJobs(comparison, request.sync?.jobs);
   if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
@@ -142,7 +159,8 @@ export async function reconcileApp(
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
-    const outcome = await applyComparison(cycle.nomad, app, comparison, { ...request.sync, hold: held });
+    const selection = { ...request.sync, hold: held, manual: isManual(request), gate: deps.writeGate };
+    const outcome = await applyComparison(cycle.nomad, app, comparison, selection);
     const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
     return { status, comparison, actions: outcome.actions };
   }
@@ -150,10 +168,28 @@ export async function reconcileApp(
     rememberApplied(deps.db, app, revision, comparison);
     const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
     saveAppStatus(deps.db, app.name, status);
-    return { status, comparison };
+    const retryPending = status.lastSync?.result === 'Failed' && status.sync.status !== 'Synced';
+    return { status, comparison, ...(retryPending ? { retryPending } : {}) };
   }
   const written = await syncAndRecord(cycle, loaded, held);
   return lookAgainAndSummarize(cycle, loaded, written);
+}
+
+/**
+ * The store fails closed: with a corrupt or unreadable database, a reconcile writes nothing to
+ * Nomad (it could not record what it wrote) and nothing to the store; the app is Unknown.
+ */
+function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
+  const health = deps.store?.health();
+  if (!health || health.ok) return undefined;
+  const message = `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
+  const status: AppStatus = {
+    ...baseStatus(),
+    health: { status: 'Unknown', message: 'the store failed; nothing is written to Nomad' },
+    conditions: [{ type: 'StoreError', message }],
+    observedAt: (deps.now ?? (() => new Date()))().toISOString(),
+  };
+  return { status, error: { kind: 'stalled', message } };
 }
 
 function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Cycle {
@@ -246,13 +282,19 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   log.info({ revision, trigger: request.trigger, run: runId }, 'syncing');
   const events = deps.events ?? noEvents;
   events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
-  // Each job's action is published as it is written, not only when the run ends.
-  const onAction = (action: JobAction) => events.emit({ type: 'sync.job', app: app.name, run: runId, action });
   let outcome: Written['outcome'];
   try {
-    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...request.sync, hold: held, onAction });
+    // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
+    // history), then published on the live event stream.
+    const onAction = (action: JobAction) => {
+      appendRunAction(deps.db, runId, action);
+      events.emit({ type: 'sync.job', app: app.name, run: runId, action });
+    };
+    const selection = { ...request.sync, hold: held, manual: isManual(request), onAction, gate: deps.writeGate };
+    const work = applyComparison(cycle.nomad, app, loaded.comparison, selection);
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
+    deps.store?.noteError(error);
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
   const finished = now();
@@ -318,7 +360,6 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
   const { revision, digest } = loaded;
   const health = healthAfter;
   const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
-  if (outcome.failed) status.conditions.push({ type: 'SyncError', message: message ?? 'sync failed' });
   saveAppStatus(deps.db, app.name, status);
   return {
     status,
@@ -327,6 +368,11 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     actions: outcome.actions,
     error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined,
   };
+}
+
+/** A sync a person asked for (a sync or a rollback), as opposed to an automated one. */
+function isManual(request: ReconcileRequest): boolean {
+  return request.trigger === 'sync' || request.trigger === 'rollback';
 }
 
 /** Decides whether this reconcile writes to Nomad. */
@@ -339,7 +385,7 @@ function shouldSync(
   pinned: boolean,
   held: Map<string, string>,
 ): boolean {
-  if (request.trigger === 'sync' || request.trigger === 'rollback') return true;
+  if (isManual(request)) return true;
   if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
   const pending = comparison.jobs.filter(
     (j) =>
@@ -347,7 +393,9 @@ function shouldSync(
       (j.status === 'OutOfSync' || j.status === 'Missing' || (j.status === 'Extra' && app.syncPolicy.prune)),
   );
   if (pending.every((j) => held.has(`${j.namespace}/${j.id}`))) return false;
+  // A failed sync is retried whatever else it did; a refresh asked for by a person retries it at once.
   if (request.trigger === 'retry') return true;
+  if (request.trigger === 'refresh' && previous?.lastSync?.result === 'Failed') return true;
   // Automated sync acts when a commit changed this app's jobs; self-heal also acts on drift.
   return previous?.sync.contentDigest !== digest || app.syncPolicy.selfHeal;
 }

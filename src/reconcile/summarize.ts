@@ -67,6 +67,10 @@ export function summarize(app: AppSpec, comparison: ComparisonResult, ctx: Summa
   const blocked = pruneBlocked(app, comparison);
   const conditions: Condition[] = [...comparison.conditions];
   if (blocked) conditions.push({ type: 'PruneSkipped', message: blocked });
+  // A failed sync stays visible until a sync succeeds or nothing is left to sync.
+  const lastSync = ctx.lastSync ?? ctx.previous?.lastSync;
+  if (lastSync?.result === 'Failed' && comparison.status !== 'Synced')
+    conditions.push({ type: 'SyncError', message: lastSync.message ?? 'sync failed' });
   for (const [key, reading] of ctx.health) {
     if (reading.write?.status !== 'failed') continue;
     const w = reading.write;
@@ -157,6 +161,13 @@ export function failureMessage(actions: JobAction[]): string {
     .join('; ');
 }
 
+/** The condition a failed reconcile shows: a missing app path has its own, the rest are comparison errors. */
+function conditionFor(error: unknown): string {
+  return error instanceof DroverError && error.code === 'DROVER_ERR_SOURCE_PATH_MISSING'
+    ? 'SourcePathMissing'
+    : 'ComparisonError';
+}
+
 export function baseStatus(): AppStatus {
   return { sync: { status: 'Unknown' }, health: { status: 'Unknown' }, jobs: [], conditions: [] };
 }
@@ -181,7 +192,7 @@ export function failed(
     },
     health: { status: 'Unknown', message: 'the app could not be compared' },
     jobs: previous?.jobs ?? [],
-    conditions: [{ type: 'ComparisonError', message }],
+    conditions: [{ type: conditionFor(error), message }],
     lastSync: previous?.lastSync,
     ...(pin ? { pin } : {}),
     observedAt: now().toISOString(),

@@ -5,7 +5,7 @@ import type { AppSpec } from '../domain/app.js';
 import type { DesiredJob, LiveJob } from '../domain/job.js';
 import { NomadClient } from '../nomad/index.js';
 import { compare } from './compare.js';
-import { applyComparison, preservesCounts, withOwner } from './sync.js';
+import { applyComparison, preservesCounts, pruneBlocked, pruneLimit, withOwner } from './sync.js';
 
 let sim: RunningSim;
 let nomad: NomadClient;
@@ -26,6 +26,8 @@ const app: AppSpec = {
     allowEmpty: false,
     adopt: false,
     purge: false,
+    maxPrune: { percent: 50 },
+    allowMassPrune: false,
     retry: { limit: 0, backoffMs: 1, factor: 1, maxBackoffMs: 1 },
   },
   ignoreDifferences: [],
@@ -116,4 +118,74 @@ test('PreserveCounts is used exactly when a rule ignores a group Count', () => {
   const scaled = { ...app, ignoreDifferences: [{ job: 'web', paths: ['/TaskGroups/*/Count'] }, { paths: ['/Meta'] }] };
   assert.equal(preservesCounts(scaled, 'web'), true);
   assert.equal(preservesCounts(scaled, 'api'), false);
+});
+
+test('a closed write gate withholds every register and prune, and says why', async () => {
+  await nomad.jobs.register(desired('gate-extra', 1).job);
+  const live = [await readLive('gate-extra')];
+  const comparison = compare({ app: 'app', desired: [desired('gate-new', 1)], live });
+  const gate = { mayWrite: () => false, reason: () => 'not the leader; http://b:8080 leads' };
+  const outcome = await applyComparison(nomad, app, comparison, { gate });
+  assert.deepEqual(
+    outcome.actions.map((a) => [a.id, a.action, a.result]),
+    [['gate-new', 'create', 'failed']],
+    'prune never runs after a failed write',
+  );
+  assert.match(outcome.actions[0]!.message ?? '', /write withheld: not the leader; http:\/\/b:8080 leads/);
+  assert.equal((await nomad.jobs.read('gate-new')).job, undefined);
+  const emptyOK = { ...app, syncPolicy: { ...app.syncPolicy, allowEmpty: true } };
+  const prune = await applyComparison(nomad, emptyOK, compare({ app: 'app', desired: [], live }), { gate });
+  assert.deepEqual(
+    prune.actions.map((a) => [a.id, a.action, a.result]),
+    [['gate-extra', 'prune', 'failed']],
+  );
+  assert.ok((await nomad.jobs.read('gate-extra')).job);
+});
+
+test('the prune guard: max_prune as a count or a share (at least one job); manual syncs and allow_mass_prune lift it', async () => {
+  assert.equal(pruneLimit({ percent: 50 }, 50), 25);
+  assert.equal(pruneLimit({ percent: 50 }, 1), 1, 'pruning one job is never a mass prune');
+  assert.equal(pruneLimit({ percent: 10 }, 5), 1);
+  assert.equal(pruneLimit({ count: 0 }, 5), 0);
+  const ids = ['g1', 'g2', 'g3', 'g4'];
+  for (const id of ids) await nomad.jobs.register(desired(id, 1).job);
+  const live = await Promise.all(ids.map(readLive));
+  // Git keeps one of four owned jobs: three prunes, more than half.
+  const comparison = compare({ app: 'app', desired: [desired('g1', 1)], live });
+  assert.match(
+    pruneBlocked(app, comparison)!,
+    /pruning 3 of the app's 4 job\(s\) at once exceeds max_prune \(50%, 2 job\(s\)\)/,
+  );
+  const held = await applyComparison(nomad, app, comparison);
+  assert.deepEqual(
+    held.actions.map((a) => a.action),
+    ['unchanged'],
+  );
+  assert.equal(
+    pruneBlocked({ ...app, syncPolicy: { ...app.syncPolicy, maxPrune: { count: 3 } } }, comparison),
+    undefined,
+  );
+  assert.equal(
+    pruneBlocked({ ...app, syncPolicy: { ...app.syncPolicy, allowMassPrune: true } }, comparison),
+    undefined,
+  );
+  // A manual sync prunes them, and reports each action as it is known.
+  const seen: string[] = [];
+  const manual = await applyComparison(nomad, app, comparison, {
+    manual: true,
+    onAction: (a) => seen.push(`${a.id}:${a.action}`),
+  });
+  assert.deepEqual(
+    manual.actions.map((a) => a.action),
+    ['unchanged', 'prune', 'prune', 'prune'],
+  );
+  assert.deepEqual(seen, ['g1:unchanged', 'g2:prune', 'g3:prune', 'g4:prune']);
+});
+
+test('a sync whose history cannot be recorded fails, starting no further writes or prunes', async () => {
+  const comparison = compare({ app: 'app', desired: [desired('h1', 1), desired('h2', 1)], live: [] });
+  const failing = () => {
+    throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+  };
+  await assert.rejects(applyComparison(nomad, app, comparison, { onAction: failing }), /malformed/);
 });

@@ -1,5 +1,6 @@
 import { ownerMeta, type DesiredJob, type LiveJob } from '../domain/job.js';
 import type { AppSpec, PlanSummary } from '../domain/app.js';
+import { OPEN_GATE, type WriteGate } from '../domain/write-gate.js';
 import { NomadAPIError, type NomadClient } from '../nomad/index.js';
 import type { JobAction } from '../store/sync-runs.js';
 import { compare, type ComparisonResult, type JobComparison } from './compare.js';
@@ -20,7 +21,11 @@ export type SyncSelection = {
   prune?: boolean;
   /** Jobs (namespace/id) left alone, with the reason recorded as a skipped action. */
   hold?: Map<string, string>;
-  /** Called with each job's action as soon as it is decided or written, before the sync ends. */
+  /** Asked right before every write (HA: only a leader inside its lease may write). Open when absent. */
+  gate?: WriteGate;
+  /** A sync a person asked for: the mass-prune guard (`max_prune`) does not apply. */
+  manual?: boolean;
+  /** Called with each job's action as soon as it is known, so history keeps it even if the process dies. */
   onAction?: (action: JobAction) => void;
 };
 
@@ -34,12 +39,41 @@ export function withOwner(app: string, desired: DesiredJob): DesiredJob {
   };
 }
 
-/** Why pruning is held back for this comparison, if it is: an emptied source needs allow_empty. */
-export function pruneBlocked(app: AppSpec, comparison: ComparisonResult): string | undefined {
+/**
+ * Why pruning is held back for this comparison, if it is: an emptied source needs allow_empty;
+ * an automated sync pruning more of the app's jobs than `max_prune` allows needs allow_mass_prune.
+ */
+export function pruneBlocked(
+  app: AppSpec,
+  comparison: ComparisonResult,
+  options: { manual?: boolean } = {},
+): string | undefined {
   const extra = comparison.jobs.filter((j) => j.status === 'Extra');
-  if (!app.syncPolicy.prune || app.syncPolicy.allowEmpty || extra.length === 0) return undefined;
-  if (!comparison.jobs.every((j) => j.status === 'Extra')) return undefined;
-  return `the source renders no jobs; pruning all ${extra.length} owned job(s) needs allow_empty = true`;
+  if (!app.syncPolicy.prune || extra.length === 0) return undefined;
+  if (comparison.jobs.every((j) => j.status === 'Extra')) {
+    // An emptied source is its own, explicit consent: allow_empty.
+    if (app.syncPolicy.allowEmpty) return undefined;
+    return `the source renders no jobs; pruning all ${extra.length} owned job(s) needs allow_empty = true`;
+  }
+  if (options.manual || app.syncPolicy.allowMassPrune) return undefined;
+  const owned = comparison.jobs.filter((j) => j.ownership === 'owned' && j.live).length;
+  const limit = pruneLimit(app.syncPolicy.maxPrune, owned);
+  if (extra.length <= limit) return undefined;
+  const allowed = describeLimit(app.syncPolicy.maxPrune, limit);
+  return (
+    `pruning ${extra.length} of the app's ${owned} job(s) at once exceeds max_prune (${allowed}); ` +
+    'nothing was pruned: sync manually, or set allow_mass_prune = true, to prune them'
+  );
+}
+
+/** How many jobs one automated sync may prune: a count, or a share of the owned jobs (never less than one). */
+export function pruneLimit(max: AppSpec['syncPolicy']['maxPrune'], owned: number): number {
+  if ('count' in max) return max.count;
+  return Math.max(1, Math.floor((owned * max.percent) / 100));
+}
+
+function describeLimit(max: AppSpec['syncPolicy']['maxPrune'], limit: number): string {
+  return 'count' in max ? String(max.count) : `${max.percent}%, ${limit} job(s)`;
 }
 
 /** True when an autoscaler owns some group's Count, so register must keep the live counts. */
@@ -63,29 +97,52 @@ export async function applyComparison(
 ): Promise<SyncOutcome> {
   const selected = (job: JobComparison) => !selection.jobs || selection.jobs.includes(job.id);
   const writes = comparison.jobs.filter((job) => selected(job) && job.status !== 'Extra');
-  const report = (action: JobAction) => {
-    selection.onAction?.(action);
+  // History that cannot be recorded stops the sync: no write Drover could not account for.
+  let halted: unknown;
+  const known = (action: JobAction): JobAction => {
+    try {
+      selection.onAction?.(action);
+    } catch (error) {
+      halted ??= error;
+    }
     return action;
   };
   const actions = await mapLimit(writes, SYNC_CONCURRENCY, async (job) => {
+    if (halted !== undefined) throw halted;
     const held = selection.hold?.get(`${job.namespace}/${job.id}`);
     if (held && job.status !== 'Synced')
-      return report({ id: job.id, namespace: job.namespace, action: 'skipped', result: 'ok', message: held });
-    return report(await writeJob(nomad, app, job, selection.dryRun === true));
+      return known({ id: job.id, namespace: job.namespace, action: 'skipped', result: 'ok', message: held });
+    return known(await writeJob(nomad, app, job, selection.dryRun === true, selection.gate ?? OPEN_GATE));
   });
 
+  if (halted !== undefined) throw halted;
   // Prune last, and only when every create and update went through.
   const writesFailed = actions.some((a) => a.result === 'failed');
   const prune = selection.prune ?? app.syncPolicy.prune;
-  if (prune && !writesFailed && !pruneBlocked({ ...app, syncPolicy: { ...app.syncPolicy, prune } }, comparison)) {
+  const policy = { ...app, syncPolicy: { ...app.syncPolicy, prune } };
+  if (prune && !writesFailed && !pruneBlocked(policy, comparison, { manual: selection.manual })) {
     for (const job of comparison.jobs.filter((j) => j.status === 'Extra' && selected(j))) {
-      actions.push(report(await pruneJob(nomad, app, job, selection.dryRun === true)));
+      actions.push(known(await pruneJob(nomad, app, job, selection.dryRun === true, selection.gate ?? OPEN_GATE)));
+      if (halted !== undefined) throw halted;
     }
   }
   return { actions, failed: actions.some((a) => a.result === 'failed') };
 }
 
-async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
+/** The action a closed gate leaves: nothing written, and why. */
+const withheld = (base: Omit<JobAction, 'result'>, gate: WriteGate): JobAction => ({
+  ...base,
+  result: 'failed',
+  message: `write withheld: ${gate.reason() || 'this instance may not write now'}`,
+});
+
+async function writeJob(
+  nomad: NomadClient,
+  app: AppSpec,
+  job: JobComparison,
+  dryRun: boolean,
+  gate: WriteGate,
+): Promise<JobAction> {
   const base = { id: job.id, namespace: job.namespace };
   if (job.status === 'Synced') return { ...base, action: 'unchanged', result: 'ok' };
   if (job.ownership === 'foreign')
@@ -94,6 +151,7 @@ async function writeJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dr
   if (dryRun) return { ...base, action, result: 'planned', plan: await planWrite(nomad, job) };
   let current = job;
   for (let attempt = 1; ; attempt++) {
+    if (!gate.mayWrite()) return withheld({ ...base, action }, gate);
     try {
       const response = await nomad.jobs.register(current.desired!.job, {
         namespace: job.namespace,
@@ -162,9 +220,16 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0));
 }
 
-async function pruneJob(nomad: NomadClient, app: AppSpec, job: JobComparison, dryRun: boolean): Promise<JobAction> {
+async function pruneJob(
+  nomad: NomadClient,
+  app: AppSpec,
+  job: JobComparison,
+  dryRun: boolean,
+  gate: WriteGate,
+): Promise<JobAction> {
   const base = { id: job.id, namespace: job.namespace, action: 'prune' as const };
   if (dryRun) return { ...base, result: 'planned' };
+  if (!gate.mayWrite()) return withheld(base, gate);
   try {
     const response = await nomad.jobs.deregister(job.id, {
       namespace: job.namespace,

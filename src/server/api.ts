@@ -12,7 +12,9 @@ import type { Controller } from '../reconcile/controller.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 import { manualSync } from '../reconcile/manual-sync.js';
 import { rollback, unpin } from '../reconcile/rollback.js';
+import type { NomadClient } from '../nomad/index.js';
 import type { DB } from '../store/db.js';
+import type { StoreMonitor } from '../store/health.js';
 import { getSyncRun, listSyncRuns } from '../store/sync-runs.js';
 import { appListBody, appViewJSON, toAppView, toDiffView } from './app-view.js';
 import { localDiffBody, localSnapshot } from './local-diff.js';
@@ -23,8 +25,10 @@ import { registerOpenApi } from './openapi.js';
 import { registerHealth, type ReadinessCheck } from './readiness.js';
 import { rollbackBody, syncBody } from './schemas.js';
 import { registerSources, type SourcesDeps } from './sources.js';
-import { UI_CSS, UI_JS, uiPage } from './ui.js';
+import { registerResources } from './resources.js';
+import { registerStaticUI } from './static-ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
+import { leaderGuard, leaderInfo, type LeadershipView } from './leader-guard.js';
 
 export type ApiDeps = {
   controller: Controller;
@@ -34,6 +38,14 @@ export type ApiDeps = {
   /** Tokens, sessions and the Host/Origin guard; `oidc` when single sign-on is configured. */
   auth: AuthOptions;
   oidc?: OidcLogin;
+  /** With HA on: followers refuse state-changing requests and name the leader. */
+  leadership?: LeadershipView;
+  /** This instance's advertised URL (for GET /api/v1/leader); known once the server listens. */
+  selfURL?: () => string;
+  /** Nomad clients by cluster name, for the resource tree; without it the route is absent. */
+  nomadFor?: (cluster: string) => NomadClient;
+  /** The store's health: a broken database answers 503 naming the file, never a bare 500. */
+  store?: StoreMonitor;
   /** Largest request body outside the webhook route; default 1 MiB. */
   maxBodyBytes?: number;
   /** Whether the listener serves TLS (turns HSTS on). */
@@ -62,6 +74,13 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   api.onError((error, c) => {
     if (error instanceof DroverError)
       return c.json({ error: { code: error.code, message: error.message } }, error.status as 400);
+    if (deps.store?.noteError(error)) {
+      const health = deps.store.health();
+      const message = health.ok
+        ? 'database error'
+        : `database ${health.file} is corrupt or unreadable; ${health.recovery}`;
+      return c.json({ error: { code: 'DROVER_ERR_STORE', message } }, ERRORS.DROVER_ERR_STORE.status);
+    }
     deps.logger.error({ err: error }, 'API error');
     return c.json(
       { error: { code: 'DROVER_ERR_INTERNAL', message: 'internal error' } },
@@ -81,6 +100,9 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
   if (deps.events) registerEvents(api, { hub: deps.events });
   if (deps.sources) registerSources(api, deps.sources);
+
+  if (deps.leadership) api.use('/api/*', leaderGuard(deps.leadership));
+  api.get('/api/v1/leader', viewer, (c) => c.json(leaderInfo(deps.leadership, deps.selfURL?.() ?? '')));
 
   // An app outside the caller's scope does not exist for them: 404, as for an unknown name.
   const requireApp = (c: Context<AuthEnv>, name = c.req.param('name') ?? '') => {
@@ -173,12 +195,12 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
 
   mountSessionRoutes(api, deps.auth, deps.oidc);
   mountAdminRoutes(api, deps.auth);
+  // The tree of jobs, groups and allocations; the same viewer role and app scope as the other app routes.
+  if (deps.nomadFor) registerResources(api, { nomadFor: deps.nomadFor, guard: viewer, appFor: requireApp, controller });
   if (deps.webhooks) api.post(WEBHOOK_PATH, gitWebhookHandler(deps.webhooks));
-
   api.get('/api/v1/version', viewer, (c) => c.json({ version: droverVersion() }));
-  api.get('/', (c) => c.html(uiPage()));
-  api.get('/ui.js', (c) => c.body(UI_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
-  api.get('/ui.css', (c) => c.body(UI_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  // Last: the UI's catch-all GET must not shadow the API, /readyz or /metrics.
+  registerStaticUI(api);
   api.notFound((c) =>
     c.json(
       { error: { code: 'DROVER_ERR_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } },

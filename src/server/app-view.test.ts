@@ -14,6 +14,8 @@ const spec = (name: string): AppSpec => ({
     allowEmpty: false,
     adopt: false,
     purge: false,
+    maxPrune: { percent: 50 },
+    allowMassPrune: false,
     retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
   },
   ignoreDifferences: [],

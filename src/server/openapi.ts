@@ -31,6 +31,9 @@ export const AUTH_ERRORS: ErrorCode[] = [
   'DROVER_ERR_ORIGIN',
 ];
 
+/** What any route may answer: a body over the limit, a store that failed, a write sent to an HA follower. */
+export const COMMON_ERRORS: ErrorCode[] = ['DROVER_ERR_PAYLOAD_TOO_LARGE', 'DROVER_ERR_STORE', 'DROVER_ERR_NOT_LEADER'];
+
 /** Named schemas: the document's components, referenced from every route that uses them. */
 const COMPONENTS = {
   Error: s.errorBody,
@@ -65,6 +68,8 @@ const COMPONENTS = {
   AuditList: s.auditList,
   SignInRequest: s.signInRequest,
   Session: s.session,
+  ResourceTree: s.resourceTree,
+  Leader: s.leaderView,
 } as const;
 
 const json = (description: string, schema: z.ZodType): ResponseDoc => ({ description, schema });
@@ -115,6 +120,14 @@ export const ROUTES: RouteDoc[] = [
     errors: [...APP_ERRORS, 'DROVER_ERR_GIT', 'DROVER_ERR_NOMAD'],
   },
   {
+    method: 'get',
+    path: '/api/v1/apps/{name}/resources',
+    summary: "The app's jobs as Nomad runs them now, with task groups and allocations (the UI's tree)",
+    role: 'viewer',
+    responses: { 200: json('The tree', s.resourceTree) },
+    errors: [...APP_ERRORS, 'DROVER_ERR_NOMAD'],
+  },
+  {
     method: 'post',
     path: '/api/v1/apps/{name}/refresh',
     summary: 'Reconcile now (syncs only if the policy says so)',
@@ -142,6 +155,13 @@ export const ROUTES: RouteDoc[] = [
     body: s.localDiffRequest,
     responses: { 200: json('The differences', s.diffView) },
     errors: [...WRITE_ERRORS, 'DROVER_ERR_RENDER', 'DROVER_ERR_NOMAD'],
+  },
+  {
+    method: 'get',
+    path: '/api/v1/leader',
+    summary: 'Who leads, as this instance sees it (docs/ha.md)',
+    role: 'viewer',
+    responses: { 200: json('Leadership', s.leaderView) },
   },
   {
     method: 'get',
@@ -325,27 +345,6 @@ export const ROUTES: RouteDoc[] = [
     role: 'public',
     responses: { 200: text('Prometheus text format') },
   },
-  {
-    method: 'get',
-    path: '/',
-    summary: 'The status page',
-    role: 'public',
-    responses: { 200: text('HTML', 'text/html') },
-  },
-  {
-    method: 'get',
-    path: '/ui.js',
-    summary: "The status page's script",
-    role: 'public',
-    responses: { 200: text('JavaScript', 'text/javascript') },
-  },
-  {
-    method: 'get',
-    path: '/ui.css',
-    summary: "The status page's styles",
-    role: 'public',
-    responses: { 200: text('CSS', 'text/css') },
-  },
 ];
 
 /** The OpenAPI 3.1 document, generated from the route table and the zod schemas routes validate with. */
@@ -404,7 +403,7 @@ function operation(route: RouteDoc, ref: (schema: z.ZodType) => object): Record<
     responses[status] = { description: answer.description, content };
   }
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of route.errors ?? [])
+  for (const code of new Set([...(route.errors ?? []), ...COMMON_ERRORS]))
     byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
   for (const [status, codes] of byStatus) {
     responses[String(status)] = {

@@ -1,4 +1,5 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
+import { ERRORS } from '../domain/errors.js';
 import type { DB } from '../store/db.js';
 import { probeStore } from '../store/probe.js';
 import type { AuthEnv } from './auth/principal.js';
@@ -86,4 +87,16 @@ export function clustersCheck(options: ClusterProbe): ReadinessCheck {
       return failing.length > 0 ? failing.join('; ') : undefined;
     },
   };
+}
+
+/**
+ * The whole HTTP surface of a Drover whose database failed its check at start: it stays up so
+ * `/readyz` can say why (503, naming the file and the recovery); `/healthz` is ok and every
+ * other route answers 503 DROVER_ERR_STORE. Nothing reconciles, so nothing is written to Nomad.
+ */
+export function storeFailedApi(message: string): Hono<AuthEnv> {
+  const api = new Hono<AuthEnv>();
+  registerHealth(api, [{ name: 'store', check: () => message }]);
+  api.all('*', (c) => c.json({ error: { code: 'DROVER_ERR_STORE', message } }, ERRORS.DROVER_ERR_STORE.status));
+  return api;
 }

@@ -25,7 +25,17 @@ export const rollbackBody = z
   });
 
 export const errorBody = z.object({
-  error: z.object({ code: z.string().regex(/^DROVER_ERR_[A-Z_]+$/), message: z.string() }),
+  error: z.object({
+    code: z.string().regex(/^DROVER_ERR_[A-Z_]+$/),
+    message: z.string(),
+    leader: z.string().optional().describe('DROVER_ERR_NOT_LEADER: the URL of the instance that leads'),
+  }),
+});
+export const leaderView = z.object({
+  ha: z.boolean().describe('Whether leader election is on'),
+  leader: z.boolean().describe('Whether this instance leads (always true without HA)'),
+  url: z.string().describe("This instance's advertised URL"),
+  leaderURL: z.string().optional().describe('The leader, as this instance knows it'),
 });
 
 const health = z.object({
@@ -77,6 +87,10 @@ export const appView = z.object({
     allowEmpty: z.boolean(),
     adopt: z.boolean(),
     purge: z.boolean(),
+    maxPrune: z
+      .union([z.object({ count: z.number() }), z.object({ percent: z.number() })])
+      .describe('How many owned jobs one automated sync may prune at once (sync.max_prune)'),
+    allowMassPrune: z.boolean(),
     retry: z.object({ limit: z.number(), backoffMs: z.number(), factor: z.number(), maxBackoffMs: z.number() }),
   }),
   ignoreDifferences: z.array(z.object({ job: z.string().optional(), paths: z.array(z.string()) })),
@@ -293,4 +307,36 @@ export const session = z.object({
   principal,
   csrfToken: z.string().optional().describe('Send as X-CSRF-Token on writes made with the session cookie'),
   expiresAt: time.optional(),
+});
+
+const allocationNode = z.object({
+  id: z.string(),
+  name: z.string(),
+  node: z.string(),
+  nodeId: z.string(),
+  clientStatus: z.string(),
+  desiredStatus: z.string(),
+  healthy: z.boolean().optional().describe('Deployment health; absent while unknown'),
+  jobVersion: z.number(),
+  childJob: z.string().optional().describe('The child job, for periodic and parameterized jobs'),
+  createdAt: time.optional(),
+});
+
+export const resourceTree = z.object({
+  app: z.string(),
+  jobs: z.array(
+    z.object({
+      id: z.string(),
+      namespace: z.string(),
+      file: z.string().optional(),
+      sync: z.enum(['Synced', 'OutOfSync', 'Missing', 'Extra']),
+      health: health.optional(),
+      type: z.string().optional(),
+      status: z.string().optional(),
+      version: z.number().optional(),
+      periodic: z.boolean().optional(),
+      groups: z.array(z.object({ name: z.string(), count: z.number(), allocations: z.array(allocationNode) })),
+      error: z.string().optional().describe('Reading this job from Nomad failed'),
+    }),
+  ),
 });

@@ -1,16 +1,36 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isStoreFailure, quickCheck, storeError } from './health.js';
 
 export type DB = Database.Database;
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** Opens (creating if needed) the SQLite file and applies pending migrations in order. */
+/**
+ * Opens (creating if needed) the SQLite file, checks it (`PRAGMA quick_check`) and applies
+ * pending migrations in order. A corrupt or unreadable file fails with DROVER_ERR_STORE naming
+ * the file and how to recover, never with a bare SQLite stack trace.
+ */
 export function openDatabase(file: string): DB {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  if (file === ':memory:') return configure(new Database(file));
+  mkdirSync(dirname(file), { recursive: true });
+  const problem = existsSync(file) ? quickCheck(file) : undefined;
+  if (problem) throw storeError(file, problem);
+  let db: DB | undefined;
+  try {
+    db = new Database(file);
+    return configure(db);
+  } catch (error) {
+    db?.close();
+    if (isStoreFailure(error))
+      throw storeError(file, `${(error as { code: string }).code}: ${(error as Error).message}`, error);
+    throw error;
+  }
+}
+
+function configure(db: DB): DB {
   db.pragma('journal_mode = WAL');
   // The store is a cache plus history: losing the last transactions to a power cut is acceptable,
   // an fsync on every status write (blocking the event loop) is not.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openDatabase } from './db.js';
 import { getAppStatus, saveAppStatus } from './app-status.js';
 import {
+  appendRunAction,
   finishSyncRun,
   getSyncRun,
   listSyncRuns,
@@ -16,6 +17,9 @@ import {
 import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob } from './applied-jobs.js';
 import { clearPin, getPin, setPin } from './pins.js';
 import type { AppStatus } from '../domain/app.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { StoreMonitor, isStoreFailure } from './health.js';
+import { lockDataDir } from './lock.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'drover-db-')), 'drover.db');
 const status = (revision: string, observedAt = 't'): AppStatus => ({
@@ -124,4 +128,59 @@ test('applied jobs and pins', () => {
   assert.deepEqual(getPin(db, 'web'), { revision: 'abc', reason: 'rollback', at: 't' });
   assert.equal(clearPin(db, 'web'), true);
   assert.equal(clearPin(db, 'web'), false);
+});
+
+test('actions appended to a running run are kept when it is marked interrupted, and replaced when it finishes', () => {
+  const db = openDatabase(file());
+  const run = startSyncRun(db, { app: 'web', trigger: 'poll', revision: 'abc', startedAt: 't0' });
+  appendRunAction(db, run, { id: 'a', namespace: 'default', action: 'create', result: 'ok', jobModifyIndex: 7 });
+  appendRunAction(db, run, { id: 'b', namespace: 'default', action: 'update', result: 'failed', message: 'x' });
+  markInterruptedRuns(db, 't1');
+  const interrupted = getSyncRun(db, 'web', run)!;
+  assert.equal(interrupted.result, 'Interrupted');
+  assert.deepEqual(
+    interrupted.jobs.map((j) => [j.id, j.action, j.result]),
+    [
+      ['a', 'create', 'ok'],
+      ['b', 'update', 'failed'],
+    ],
+  );
+  // Nothing is appended to a run that has ended.
+  appendRunAction(db, run, { id: 'c', namespace: 'default', action: 'create', result: 'ok' });
+  assert.equal(getSyncRun(db, 'web', run)!.jobs.length, 2);
+  db.close();
+});
+
+test('the data dir lock: a second holder is refused naming the dir and PID, and release frees it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'drover-lock-'));
+  const lock = lockDataDir(dir);
+  assert.throws(() => lockDataDir(dir), new RegExp(`data directory ${dir} is in use by process ${process.pid}`));
+  lock.release();
+  lockDataDir(dir).release();
+});
+
+test('a corrupt database is refused at open naming the file, and a monitor notices corruption while running', () => {
+  const path = file();
+  const db = openDatabase(path);
+  saveAppStatus(db, 'web', status('abc'));
+  const monitor = new StoreMonitor(path);
+  assert.deepEqual(monitor.check(), { ok: true });
+  assert.equal(monitor.noteError(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' })), false);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(8192, 0x5a), 0, undefined, 4096);
+  closeSync(fd);
+  const health = monitor.check();
+  assert.equal(health.ok, false);
+  assert.match(health.ok ? '' : health.recovery, /move .*drover\.db .* aside/);
+  db.close();
+  assert.throws(
+    () => openDatabase(path),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'DROVER_ERR_STORE');
+      assert.match(error.message, new RegExp(`database ${path} is corrupt or unreadable`));
+      return true;
+    },
+  );
+  assert.ok(isStoreFailure(Object.assign(new Error('x'), { code: 'SQLITE_IOERR_READ' })));
 });

@@ -63,6 +63,16 @@ export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'
   return Number(info.lastInsertRowid);
 }
 
+/**
+ * Appends one job's action to a running run as soon as it is known, so a run cut short by a
+ * crash still lists every write it made. finishSyncRun then replaces the list with the final one.
+ */
+export function appendRunAction(db: DB, id: number, action: JobAction): void {
+  db.prepare(
+    "UPDATE sync_runs SET jobs_json = json_insert(jobs_json, '$[#]', json(?)) WHERE id = ? AND result = 'Running'",
+  ).run(JSON.stringify(action), id);
+}
+
 /** Records how a run ended. */
 export function finishSyncRun(
   db: DB,

@@ -13,10 +13,12 @@ type Need = 'viewer' | 'operator' | 'admin';
 /** Every authenticated route, the role it needs, and whether it names an app (scope applies). */
 const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; json?: unknown }> = [
   { method: 'GET', path: '/api/v1/apps', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/leader', need: 'viewer' },
   { method: 'GET', path: '/api/v1/apps/web', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/history', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/history/1', need: 'viewer', app: true },
   { method: 'GET', path: '/api/v1/apps/web/diff', need: 'viewer', app: true },
+  { method: 'GET', path: '/api/v1/apps/web/resources', need: 'viewer', app: true },
   {
     method: 'POST',
     path: '/api/v1/apps/web/diff',
@@ -25,6 +27,7 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
     json: { files: [{ path: 'web.json', content: '{}' }] },
   },
   { method: 'GET', path: '/api/v1/version', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/leader', need: 'viewer' },
   { method: 'POST', path: '/api/v1/apps/web/refresh', need: 'operator', app: true },
   { method: 'POST', path: '/api/v1/apps/web/sync', need: 'operator', app: true, json: { dryRun: true } },
   { method: 'POST', path: '/api/v1/apps/web/rollback', need: 'operator', app: true, json: { id: 999999 } },
@@ -38,7 +41,10 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'GET', path: '/api/v1/clusters', need: 'viewer' },
   { method: 'GET', path: '/api/v1/repositories', need: 'viewer' },
 ];
-/** Routes that need no token: sign-in and the webhook (which checks its own signature). */
+/**
+ * Routes that need no token: sign-in, the webhook (which checks its own signature), and the UI's
+ * static files (the page must load to offer sign-in; it holds no data).
+ */
 const PUBLIC = [
   'POST /api/v1/session',
   'GET /api/v1/session/providers',
@@ -47,9 +53,8 @@ const PUBLIC = [
   'GET /readyz',
   'GET /metrics',
   'GET /api/v1/openapi.json',
-  'GET /',
-  'GET /ui.js',
-  'GET /ui.css',
+  'GET /assets/*',
+  'GET /*',
 ];
 
 const LEVEL = { viewer: 0, operator: 1, admin: 2 } as const;
@@ -92,6 +97,9 @@ describe('access control: every route against every role', () => {
       db: openDatabase(':memory:'),
       logger: pino({ level: 'silent' }),
       webhooks: { maxBodyBytes: 1, repositories: [], apps: () => [], trigger: () => undefined, logger: pino() },
+      nomadFor: () => {
+        throw new Error('not called: only the route table is read');
+      },
       auth: {
         config: { disabled: false, sessionTtlMs: 1000, roleBindings: [] },
         db: openDatabase(':memory:'),

@@ -29,7 +29,12 @@ describe('an emptied source with allow_empty', () => {
   after(() => stack.stop());
 
   test('when every job file is removed, then every owned job is stopped (not purged) and the app is Synced with no jobs', async () => {
-    const sha = stack.repo.remove('jobs/a.json').remove('jobs/b.json').commit('retire the app');
+    // The folder stays (a README): a folder that is gone is SourcePathMissing, which never prunes.
+    const sha = stack.repo
+      .remove('jobs/a.json')
+      .remove('jobs/b.json')
+      .write('jobs/README.md', 'retired')
+      .commit('retire the app');
     const { body: app } = await stack.refresh('web');
     assert.deepEqual(app.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]).sort(), [
       ['a', 'prune'],

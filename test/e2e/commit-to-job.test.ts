@@ -160,7 +160,8 @@ describe('commit to running job', () => {
   });
 
   test('when the last job is removed without allow_empty, then nothing is pruned and the app says why', async () => {
-    const emptied = repo.remove('jobs/api.json').commit('remove api');
+    // The folder stays (a README), so the source is empty rather than missing.
+    const emptied = repo.remove('jobs/api.json').write('jobs/README.md', 'retired').commit('remove api');
     const current = await waitFor('prune skipped', async () => {
       const a = await app();
       return a.status.conditions.some((c) => c.type === 'PruneSkipped') ? a : undefined;

@@ -12,7 +12,7 @@ after(async () => {
   dir.cleanup();
 });
 
-test('given a fresh folder, when `drover demo` runs, then both example jobs are synced, the UI answers and the printed token works', async () => {
+test('given a fresh folder, when `drover demo` runs, then the example apps reach every status, the UI answers and the printed token works', async () => {
   demo = await startDrover(['demo', '--dir', dir.path, '--port', '0', '--nomad-port', '0'], /Press Ctrl-C to stop/);
   const out = demo.output();
   assert.match(out, /App "hello": Synced at [0-9a-f]{12}/);
@@ -32,20 +32,47 @@ test('given a fresh folder, when `drover demo` runs, then both example jobs are 
   const apps = await getJSON<{ apps: Array<{ name: string }> }>(`${ui}/api/v1/apps`, {
     headers: { authorization: `Bearer ${token}` },
   });
-  assert.deepEqual(
-    apps.body.apps.map((a) => a.name),
-    ['hello'],
-  );
+  assert.deepEqual(apps.body.apps.map((a) => a.name).sort(), [
+    'billing',
+    'checkout',
+    'hello',
+    'node-agent',
+    'reports',
+    'storefront',
+  ]);
   const me = await getJSON<{ principal: { role: string } }>(`${ui}/api/v1/session`, {
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(me.body.principal.role, 'admin');
   const { body } = await getJSON<Array<{ ID: string; Meta: Record<string, string> }>>(`${nomad}/v1/jobs?meta=true`);
+  const owners = body.map((j) => [j.ID, j.Meta['drover.app'], j.Meta['drover.job']]);
   assert.deepEqual(
-    body.map((j) => [j.ID, j.Meta['drover.app'], j.Meta['drover.job']]),
+    owners.filter(([, app]) => app === 'hello'),
     [
       ['hello-cache', 'hello', 'default/hello-cache'],
       ['hello-web', 'hello', 'default/hello-web'],
     ],
   );
+
+  // The shop shows every status: healthy service, system, batch and periodic jobs, a release Nomad
+  // rolled back, and a manual app left OutOfSync.
+  assert.match(out, /storefront\s+Synced, Healthy/);
+  assert.match(out, /node-agent\s+Synced, Healthy/);
+  assert.match(out, /reports\s+Synced, Healthy/);
+  assert.match(out, /billing\s+OutOfSync, Healthy/);
+  const { body: checkout } = await getJSON<{ status: { conditions: Array<{ type: string; message: string }> } }>(
+    `${ui}/api/v1/apps/checkout`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  assert.match(checkout.status.conditions.map((c) => c.message).join('\n'), /rolling back to job version/);
+  assert.deepEqual(owners.map(([id]) => id).sort(), [
+    'billing',
+    'checkout',
+    'daily-report',
+    'hello-cache',
+    'hello-web',
+    'nightly-cleanup',
+    'node-agent',
+    'storefront',
+  ]);
 });

@@ -11,7 +11,8 @@ import Provider from 'oidc-provider';
 import { rawRequest, type RawResponse } from '../helpers/http.js';
 import { Stack, serviceJob } from '../helpers/stack.js';
 
-const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
+// The CLI from its sources (as `npm run dev` runs it), so a stale dist/ never answers for new code.
+const CLI = ['--import', 'tsx', fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))];
 
 const USERS: Record<string, { email: string; groups: string[] }> = {
   alice: { email: 'alice@example.com', groups: ['team-web'] },
@@ -193,7 +194,7 @@ describe('single sign-on through a real OpenID Connect provider', () => {
 
   test('given drover login --sso, when the user signs in in a browser, then the CLI saves a token with their role', async () => {
     const xdg = join(stack.dir.path, 'sso-xdg');
-    const child = spawn(process.execPath, [BIN, 'login', '--server', drover, '--sso', '--no-browser'], {
+    const child = spawn(process.execPath, [...CLI, 'login', '--server', drover, '--sso', '--no-browser'], {
       env: { ...process.env, XDG_CONFIG_HOME: xdg, NO_COLOR: '1', DROVER_ADDR: '', DROVER_TOKEN: '' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -172,7 +172,7 @@ describe('auth turned off', () => {
   test('given auth.disabled beyond loopback, then the config is refused, naming the key', () => {
     assert.throws(
       () => parseConfig('{"listen": "0.0.0.0:8080", "auth": {"disabled": true}}', 'drover.json', { env: {} }),
-      /drover\.json: auth\.disabled: allowed only on a loopback listener/,
+      /drover\.json:\d+:\d+: auth\.disabled: allowed only on a loopback listener/,
     );
   });
 

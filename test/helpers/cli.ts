@@ -1,17 +1,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/drover.js', import.meta.url));
+// The CLI from its sources (as `npm run dev` runs it), so a stale dist/ never answers for new code.
+const CLI = ['--import', 'tsx', fileURLToPath(new URL('../../src/cli/dev.ts', import.meta.url))];
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
 /**
- * Runs the real `drover` binary (asynchronously, so a server in this process keeps answering).
+ * Runs the `drover` CLI from its sources (asynchronously, so a server in this process keeps answering).
  * Colour is off and the config file lives where `env.XDG_CONFIG_HOME` says; killed after 60 s.
  */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...CLI, ...args], {
       env: { ...process.env, NO_COLOR: '1', DROVER_ADDR: '', DROVER_TOKEN: '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 
+/** A status of 0 drops the connection without an answer, as a crashed or partitioned agent does. */
 type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; body: string; remaining: number };
 
 /**
@@ -14,7 +15,7 @@ type Fault = { method?: string; path: RegExp; query?: RegExp; status: number; bo
  * benchmarks to see exactly what Drover asks of Nomad.
  */
 export class NomadProxy {
-  readonly calls: Array<{ method: string; path: string; query: string }> = [];
+  readonly calls: Array<{ method: string; path: string; query: string; at: number }> = [];
   /** Bytes of answer bodies sent back to the client (what the client read from Nomad), by path; reset() clears it. */
   readonly bytesRead = new Map<string, number>();
   private readonly faults: Fault[] = [];
@@ -49,6 +50,11 @@ export class NomadProxy {
     });
   }
 
+  /** Drops every open connection at once (in-flight blocking queries included), as a restarting agent does. */
+  dropConnections(): void {
+    this.server.closeAllConnections();
+  }
+
   clearFaults(): void {
     this.faults.length = 0;
   }
@@ -77,7 +83,7 @@ export class NomadProxy {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [path = '/', query = ''] = (req.url ?? '/').split('?');
-    this.calls.push({ method: req.method ?? 'GET', path, query });
+    this.calls.push({ method: req.method ?? 'GET', path, query, at: Date.now() });
     if (this.delayMs > 0 && (!this.delayQuery || this.delayQuery.test(query)))
       await new Promise((r) => setTimeout(r, this.delayMs));
     const fault = this.faults.find(
@@ -89,6 +95,10 @@ export class NomadProxy {
     );
     if (fault) {
       fault.remaining--;
+      if (fault.status === 0) {
+        req.socket.destroy();
+        return;
+      }
       req.resume();
       res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' }).end(fault.body);
       return;

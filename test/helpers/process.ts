@@ -35,10 +35,21 @@ export function startDrover(
   args: string[],
   ready: RegExp,
   env: NodeJS.ProcessEnv = {},
-  options: { dist?: boolean } = {},
+  /**
+   * `token`: one made beforehand (createAdminToken blocks this process, and with it any in-process
+   * simulator); `false` for a server that cannot take one (a bad config, a corrupt database).
+   * `dist`: run the compiled CLI (bin/drover.js) instead of the sources.
+   */
+  options: { token?: string | false; dist?: boolean } = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
   // A server gets an admin token first; the test's requests to it carry it.
-  const token = args[0] === 'server' ? createAdminToken(args[args.indexOf('--config') + 1]!) : undefined;
+  const wantsToken = args[0] === 'server' && options.token !== false;
+  const token =
+    typeof options.token === 'string'
+      ? options.token
+      : wantsToken
+        ? createAdminToken(args[args.indexOf('--config') + 1]!)
+        : undefined;
   const child = spawn(process.execPath, [...(options.dist ? [BIN] : SOURCES), ...args], {
     env: {
       ...process.env,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { startSim, type RunningSim } from '../../sim/server.js';
 import { parseConfig } from '../../src/config/load.js';
-import { startDrover, type RunningDrover } from '../../src/main.js';
+import { startDrover, type RunningDrover, type StartOptions } from '../../src/main.js';
 import { createApiToken } from '../../src/server/auth/tokens.js';
 import { openDatabase } from '../../src/store/db.js';
 import { TestRepo, tempDir } from './git.js';
@@ -14,6 +14,10 @@ export type StackOptions = {
   pollInterval?: string;
   /** Start Drover against this Nomad address instead of a fresh simulator. */
   nomadAddress?: string;
+  /** Passed to startDrover (e.g. how often the store is checked). */
+  start?: StartOptions;
+  /** Keys added to the `jobs` repository block (e.g. webhook_secret_file). */
+  repository?: Record<string, unknown>;
   /** More top-level config keys (`auth`, `external_url`, ...). */
   config?: Record<string, unknown>;
 };
@@ -47,7 +51,9 @@ export class Stack {
         listen: '127.0.0.1:0',
         data_dir: join(this.dir.path, 'data'),
         cluster: { default: { address: this.nomadAddress } },
-        repository: { jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h' } },
+        repository: {
+          jobs: { url: this.repo.path, poll_interval: this.options.pollInterval ?? '1h', ...this.options.repository },
+        },
         app: this.options.apps,
         ...this.options.config,
       }),
@@ -58,7 +64,7 @@ export class Stack {
     const db = openDatabase(join(config.dataDir, 'drover.db'));
     this.adminToken = createApiToken(db, { role: 'admin', name: 'test-stack' }).secret;
     db.close();
-    this.drover = await startDrover(config, pino({ level: 'silent' }));
+    this.drover = await startDrover(config, pino({ level: 'silent' }), this.options.start);
   }
 
   /** Calls Drover's API and returns the parsed JSON body. */
@@ -105,6 +111,19 @@ export class Stack {
 
   refresh(app: string) {
     return this.api(`/api/v1/apps/${app}/refresh`, { method: 'POST' });
+  }
+
+  /** Polls the app's view until `accept` returns true; fails naming `what` and the last status seen. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  async waitForApp(app: string, what: string, accept: (view: any) => boolean, timeoutMs = 20_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { body } = await this.api(`/api/v1/apps/${app}`);
+      if (accept(body)) return body;
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${app}: ${what}; last status ${JSON.stringify(body?.status)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,1 @@
+image = "shop/checkout:1.4"

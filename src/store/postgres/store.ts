@@ -1,0 +1,207 @@
+import type pg from 'pg';
+import type { AppStatus, Pin } from '../../domain/app.js';
+import type { AppliedJob } from '../applied-jobs.js';
+import type { DeploymentLink, Store, SyncRunEnd } from '../store.js';
+import type { JobAction, SyncResult, SyncRun } from '../sync-runs.js';
+import { openPostgres } from './db.js';
+
+const INTERRUPTED =
+  'Drover stopped while this sync ran; the next reconcile re-derived the state from git and the cluster';
+
+/** The store on PostgreSQL, shared by every HA instance. Same answers as SQLite (the contract suite checks). */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects and migrates. `url` comes from the environment variable the config names; it is not kept. */
+  static async open(url: string): Promise<PostgresStore> {
+    return new PostgresStore(await openPostgres(url));
+  }
+
+  async saveAppStatus(app: string, status: AppStatus, now = new Date()): Promise<boolean> {
+    const previous = await this.getAppStatus(app);
+    const bare = (s: AppStatus) => JSON.stringify({ ...s, observedAt: undefined });
+    if (previous && bare(previous) === bare(status)) return false;
+    await this.pool.query(
+      `INSERT INTO app_status (app, status_json, updated_at) VALUES ($1, $2, $3)
+      ON CONFLICT (app) DO UPDATE SET status_json = excluded.status_json, updated_at = excluded.updated_at`,
+      [app, JSON.stringify(status), now.toISOString()],
+    );
+    return true;
+  }
+
+  async getAppStatus(app: string): Promise<AppStatus | undefined> {
+    const { rows } = await this.pool.query<{ s: string }>('SELECT status_json AS s FROM app_status WHERE app = $1', [
+      app,
+    ]);
+    return rows[0] ? (JSON.parse(rows[0].s) as AppStatus) : undefined;
+  }
+
+  async recordAppliedJob(job: AppliedJob): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO applied_jobs (app, namespace, job_id, revision, content_hash, job_modify_index)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (app, namespace, job_id) DO UPDATE SET revision = excluded.revision,
+        content_hash = excluded.content_hash, job_modify_index = excluded.job_modify_index`,
+      [job.app, job.namespace, job.jobId, job.revision, job.contentHash, job.jobModifyIndex],
+    );
+  }
+
+  async forgetAppliedJobs(app: string, keep: Array<{ namespace: string; jobId: string }>): Promise<void> {
+    const keys = keep.map((k) => `${k.namespace}/${k.jobId}`);
+    await this.pool.query(
+      "DELETE FROM applied_jobs WHERE app = $1 AND NOT (namespace || '/' || job_id = ANY($2::text[]))",
+      [app, keys],
+    );
+  }
+
+  async listAppliedJobs(app: string): Promise<AppliedJob[]> {
+    const { rows } = await this.pool.query<Record<string, string>>(
+      `SELECT namespace, job_id, revision, content_hash, job_modify_index FROM applied_jobs
+      WHERE app = $1 ORDER BY namespace, job_id`,
+      [app],
+    );
+    return rows.map((row) => ({
+      app,
+      namespace: row.namespace!,
+      jobId: row.job_id!,
+      revision: row.revision!,
+      contentHash: row.content_hash!,
+      jobModifyIndex: Number(row.job_modify_index),
+    }));
+  }
+
+  async setPin(app: string, pin: Pin): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO app_pins (app, revision, reason, created_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (app) DO UPDATE SET revision = excluded.revision, reason = excluded.reason,
+        created_at = excluded.created_at`,
+      [app, pin.revision, pin.reason, pin.at],
+    );
+  }
+
+  async getPin(app: string): Promise<Pin | undefined> {
+    const { rows } = await this.pool.query<{ revision: string; reason: string; created_at: string }>(
+      'SELECT revision, reason, created_at FROM app_pins WHERE app = $1',
+      [app],
+    );
+    return rows[0] ? { revision: rows[0].revision, reason: rows[0].reason, at: rows[0].created_at } : undefined;
+  }
+
+  async clearPin(app: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM app_pins WHERE app = $1', [app])).rowCount ?? 0) > 0;
+  }
+
+  async startSyncRun(run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): Promise<number> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date,
+        started_at, finished_at, result, message, jobs_json)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'Running', NULL, '[]') RETURNING id`,
+      [run.app, run.trigger, run.revision, run.author, run.committer, run.subject, run.commitDate, run.startedAt].map(
+        (v) => v ?? null,
+      ),
+    );
+    return Number(rows[0]!.id);
+  }
+
+  async finishSyncRun(id: number, end: SyncRunEnd): Promise<void> {
+    await this.pool.query(
+      'UPDATE sync_runs SET result = $1, finished_at = $2, duration_ms = $3, message = $4, jobs_json = $5 WHERE id = $6',
+      [end.result, end.finishedAt, end.durationMs, end.message ?? null, JSON.stringify(end.jobs), id],
+    );
+  }
+
+  async attachDeployments(runId: number, deployments: DeploymentLink[]): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ jobs: string }>(
+        'SELECT jobs_json::text AS jobs FROM sync_runs WHERE id = $1 FOR UPDATE',
+        [runId],
+      );
+      const jobs = rows[0] ? (JSON.parse(rows[0].jobs) as JobAction[]) : [];
+      const filled = fillDeployments(jobs, deployments);
+      if (filled > 0)
+        await client.query('UPDATE sync_runs SET jobs_json = $1 WHERE id = $2', [JSON.stringify(jobs), runId]);
+      await client.query('COMMIT');
+      return filled;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async markInterruptedRuns(at: string, message = INTERRUPTED): Promise<number> {
+    const result = await this.pool.query(
+      "UPDATE sync_runs SET result = 'Interrupted', finished_at = $1, message = $2 WHERE result = 'Running'",
+      [at, message],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async trimSyncRuns(app: string, keep: number): Promise<void> {
+    await this.pool.query(
+      'DELETE FROM sync_runs WHERE app = $1 AND id NOT IN (SELECT id FROM sync_runs WHERE app = $1 ORDER BY id DESC LIMIT $2)',
+      [app, keep],
+    );
+  }
+
+  async listSyncRuns(app: string, limit = 50): Promise<SyncRun[]> {
+    const { rows } = await this.pool.query<Row>(`${SELECT_RUN} WHERE app = $1 ORDER BY id DESC LIMIT $2`, [app, limit]);
+    return rows.map(toRun);
+  }
+
+  async getSyncRun(app: string, id: number): Promise<SyncRun | undefined> {
+    const { rows } = await this.pool.query<Row>(`${SELECT_RUN} WHERE app = $1 AND id = $2`, [app, id]);
+    return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+const SELECT_RUN = `SELECT id, app, trigger, revision, author, committer, subject, commit_date, started_at,
+  finished_at, duration_ms, result, message, jobs_json::text AS jobs FROM sync_runs`;
+
+type Row = Record<string, string | number | null>;
+
+/** A deployment belongs to the write whose JobModifyIndex it was created for. */
+function fillDeployments(jobs: JobAction[], deployments: DeploymentLink[]): number {
+  let filled = 0;
+  for (const action of jobs) {
+    if (action.deploymentId || action.jobModifyIndex === undefined || action.result !== 'ok') continue;
+    const match = deployments.find(
+      (d) => d.namespace === action.namespace && d.id === action.id && d.jobSpecModifyIndex === action.jobModifyIndex,
+    );
+    if (match) {
+      action.deploymentId = match.deploymentId;
+      filled++;
+    }
+  }
+  return filled;
+}
+
+function toRun(row: Row): SyncRun {
+  const opt = (value: string | number | null | undefined) =>
+    value === null || value === undefined ? undefined : String(value);
+  return {
+    id: Number(row.id),
+    app: String(row.app),
+    trigger: String(row.trigger),
+    revision: String(row.revision),
+    author: opt(row.author),
+    committer: opt(row.committer),
+    subject: opt(row.subject),
+    commitDate: opt(row.commit_date),
+    startedAt: String(row.started_at),
+    finishedAt: row.result === 'Running' ? undefined : String(row.finished_at),
+    durationMs: row.duration_ms === null || row.duration_ms === undefined ? undefined : Number(row.duration_ms),
+    result: row.result as SyncResult,
+    message: opt(row.message),
+    jobs: JSON.parse(String(row.jobs)) as JobAction[],
+  };
+}

@@ -1,0 +1,158 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSim, type RunningSim } from '../../sim/server.js';
+import { TestRepo, tempDir } from '../helpers/git.js';
+import { NomadProxy } from '../helpers/nomad-proxy.js';
+import { createAdminToken, getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
+import { serviceJob } from '../helpers/stack.js';
+
+// Short locks on a simulator whose floor is lowered (Nomad's is 10 s); every bound derives from these.
+const TTL_MS = 2000;
+const LOCK_DELAY_MS = 1000;
+/** A takeover needs the TTL, the lock-delay and one follower retry (TTL/5); x4 for a loaded machine. */
+const TAKEOVER_BOUND_MS = (TTL_MS + LOCK_DELAY_MS + TTL_MS / 5) * 4 + 5000;
+
+type Instance = { name: string; proxy: NomadProxy; child: Child; url: string };
+type LeaderView = { leader: boolean; url: string; leaderURL?: string };
+
+/** Job writes (register, deregister) that went through one instance's proxy. */
+const jobWrites = (instance: Instance) =>
+  instance.proxy.calls.filter((c) => ['PUT', 'POST', 'DELETE'].includes(c.method) && /^\/v1\/job\/[^/]+$/.test(c.path));
+const image = async (sim: RunningSim) =>
+  (await getJSON<{ TaskGroups?: Array<{ Tasks: Array<{ Config: { image: string } }> }> }>(`${sim.url}/v1/job/web`)).body
+    ?.TaskGroups?.[0]?.Tasks[0]?.Config.image;
+
+describe('failover: three drover servers on one simulator', () => {
+  const dir = tempDir('drover-failover-');
+  const repo = new TestRepo(join(dir.path, 'repo'));
+  const instances: Instance[] = [];
+  let sim: RunningSim;
+
+  before(async () => {
+    sim = await startSim({ port: 0, minLockTtlMs: 1000, allocDelayMs: 20 });
+    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' })).commit('web 1.27');
+    for (const name of ['a', 'b', 'c']) proxies.set(name, await NomadProxy.start(sim.url));
+    // Tokens first: making one blocks this process (and the simulator and proxies in it) for a moment,
+    // which would starve an elected leader's renewals.
+    const tokens = ['a', 'b', 'c'].map((name) => createAdminToken(writeConfig(name)));
+    for (const [n, name] of ['a', 'b', 'c'].entries()) instances.push(await startInstance(name, tokens[n]!));
+  });
+  after(async () => {
+    await Promise.all(instances.map((i) => i.child.stop()));
+    await Promise.all(instances.map((i) => i.proxy.close()));
+    await sim?.close();
+    dir.cleanup();
+  });
+
+  const proxies = new Map<string, NomadProxy>();
+  const configFile = (name: string) => join(dir.path, `${name}.json`);
+
+  function writeConfig(name: string): string {
+    const proxy = proxies.get(name)!;
+    writeFileSync(
+      configFile(name),
+      JSON.stringify({
+        listen: '127.0.0.1:0',
+        data_dir: join(dir.path, `data-${name}`),
+        cluster: { default: { address: proxy.url } },
+        repository: { jobs: { url: repo.path, poll_interval: '300ms' } },
+        app: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true } } },
+        ha: { enabled: true, ttl: `${TTL_MS / 1000}s`, lock_delay: `${LOCK_DELAY_MS / 1000}s` },
+      }),
+    );
+    return configFile(name);
+  }
+
+  async function startInstance(name: string, token: string): Promise<Instance> {
+    const proxy = proxies.get(name)!;
+    const child = await startDrover(
+      ['server', '--config', configFile(name)],
+      /Drover listening on (http:\S+)/,
+      {},
+      { token },
+    );
+    return { name, proxy, child, url: child.match[1]! };
+  }
+
+  const alive = () => instances.filter((i) => i.child.process.exitCode === null && i.child.process.signalCode === null);
+  const view = async (i: Instance) => (await getJSON<LeaderView>(`${i.url}/api/v1/leader`)).body;
+
+  /** The one leader every live instance agrees on. */
+  const agreedLeader = (timeoutMs: number) =>
+    waitFor(
+      'one leader all instances name',
+      async () => {
+        const live = alive();
+        const views = await Promise.all(live.map(view));
+        const leaders = live.filter((_, n) => views[n]!.leader);
+        if (leaders.length !== 1) return undefined;
+        return views.every((v) => v.leader || v.leaderURL === leaders[0]!.url) ? leaders[0] : undefined;
+      },
+      timeoutMs,
+    );
+
+  test('one leader syncs; followers refuse writes naming it; after kill -9 another takes over and syncs the next commit', async () => {
+    const first = await agreedLeader(15_000);
+    await waitFor('the leader to sync nginx:1.27', async () =>
+      (await image(sim)) === 'nginx:1.27' ? true : undefined,
+    );
+    const follower = alive().find((i) => i !== first)!;
+    const refused = await getJSON<{ error: { code: string; leader: string } }>(
+      `${follower.url}/api/v1/apps/web/refresh`,
+      {
+        method: 'POST',
+      },
+    );
+    assert.equal(refused.status, 503);
+    assert.deepEqual([refused.body.error.code, refused.body.error.leader], ['DROVER_ERR_NOT_LEADER', first.url]);
+    assert.equal((await getJSON(`${follower.url}/api/v1/apps/web`)).status, 200, 'followers serve reads');
+
+    first.child.process.kill('SIGKILL');
+    const killedAt = Date.now();
+    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.28' })).commit('web 1.28');
+    const second = await agreedLeader(TAKEOVER_BOUND_MS);
+    const takeoverMs = Date.now() - killedAt;
+    await waitFor('the new leader to sync nginx:1.28', async () =>
+      (await image(sim)) === 'nginx:1.28' ? true : undefined,
+    );
+    process.stdout.write(
+      `# takeover after kill -9: ${takeoverMs} ms (TTL ${TTL_MS} ms, lock-delay ${LOCK_DELAY_MS} ms)\n`,
+    );
+    assert.ok(takeoverMs < TAKEOVER_BOUND_MS);
+
+    // No job was written by two leaders: the first wrote only before it died, the second only after.
+    assert.ok(jobWrites(first).length > 0 && jobWrites(first).every((c) => c.at < killedAt));
+    assert.ok(jobWrites(second).length > 0 && jobWrites(second).every((c) => c.at >= killedAt));
+    for (const other of instances.filter((i) => i !== first && i !== second))
+      assert.equal(jobWrites(other).length, 0, `${other.name} never led and never wrote`);
+  });
+
+  test('a leader cut off from renewals stops writing and exits; the last instance takes over and syncs', async () => {
+    const leader = await agreedLeader(TAKEOVER_BOUND_MS);
+    leader.proxy.fail(/^\/v1\/var\//, 500, { query: /lock-renew/ });
+    const cutAt = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      if (leader.child.process.exitCode !== null) resolve(leader.child.process.exitCode);
+      leader.child.process.once('exit', (c) => resolve(c));
+    });
+    assert.equal(code, 3, 'a deposed leader exits so its scheduler restarts it as a follower');
+    assert.match(leader.child.output(), /leadership lost/);
+    const stoppedAt = Date.now();
+    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.29' })).commit('web 1.29');
+    const last = await agreedLeader(TAKEOVER_BOUND_MS);
+    assert.notEqual(last, leader);
+    await waitFor('the last leader to sync nginx:1.29', async () =>
+      (await image(sim)) === 'nginx:1.29' ? true : undefined,
+    );
+    assert.ok(
+      jobWrites(leader).every((c) => c.at < stoppedAt),
+      'nothing written after it stepped down',
+    );
+    assert.ok(
+      jobWrites(last).every((c) => c.at > cutAt),
+      'the new leader wrote only after the cut',
+    );
+  });
+});

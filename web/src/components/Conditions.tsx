@@ -1,0 +1,40 @@
+import { errorPosition } from '../format.ts';
+import type { Condition } from '../types.ts';
+
+const PLAIN: Record<string, string> = {
+  ComparisonError: 'Drover could not compare git with the cluster',
+  SyncError: 'The last sync failed',
+  OrphanedJob: 'A job in the cluster is no longer in git',
+  SharedJob: 'A job is owned by another app',
+  Pinned: 'Pinned: automated sync waits',
+};
+
+/** Conditions in plain words; render errors show their file:line:col apart from the message. */
+export function Conditions({ conditions }: { conditions: Condition[] }) {
+  if (conditions.length === 0) return null;
+  return (
+    <section aria-label="Conditions" className="conditions">
+      <h2>Conditions</h2>
+      <ul>
+        {conditions.map((c, i) => {
+          const at = errorPosition(c.message);
+          const warn = c.type === 'Pinned' || c.type === 'OrphanedJob';
+          return (
+            <li key={i} className={warn ? 'condition warn' : 'condition error'}>
+              <strong>{PLAIN[c.type] ?? c.type}</strong> <span className="muted small">({c.type})</span>
+              {at && (
+                <div>
+                  <code className="position">
+                    {at.file}:{at.line}
+                    {at.col !== undefined ? `:${at.col}` : ''}
+                  </code>
+                </div>
+              )}
+              <pre className="message">{c.message}</pre>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

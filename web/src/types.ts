@@ -1,0 +1,73 @@
+// The API's shapes. Status types come from domain/ (shared with the server); the rest mirror
+// the JSON the routes answer with (src/server/app-view.ts, src/store/sync-runs.ts).
+import type { AppSpec, AppStatus, Condition, FieldDiff, HealthCode, PlanSummary } from '../../src/domain/app.ts';
+import type { AllocationNode, JobNode, ResourceTree, TaskGroupNode } from '../../src/domain/resources.ts';
+
+export type {
+  AppStatus,
+  Condition,
+  FieldDiff,
+  HealthCode,
+  PlanSummary,
+  AllocationNode,
+  JobNode,
+  ResourceTree,
+  TaskGroupNode,
+};
+
+export type App = {
+  name: string;
+  source: { repoURL: string; revision: string; path: string };
+  destination: AppSpec['destination'];
+  syncPolicy: AppSpec['syncPolicy'];
+  ignoreDifferences: AppSpec['ignoreDifferences'];
+  status: AppStatus;
+};
+
+export type JobAction = {
+  id: string;
+  namespace: string;
+  action: 'create' | 'update' | 'prune' | 'unchanged' | 'skipped';
+  result: 'ok' | 'failed' | 'planned';
+  evalId?: string;
+  deploymentId?: string;
+  plan?: PlanSummary;
+  message?: string;
+};
+
+export type SyncRun = {
+  id: number;
+  app: string;
+  trigger: string;
+  requestedBy?: string;
+  revision: string;
+  author?: string;
+  subject?: string;
+  commitDate?: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  result: 'Running' | 'Succeeded' | 'Failed' | 'Interrupted';
+  message?: string;
+  jobs: JobAction[];
+};
+
+export type JobDiff = {
+  id: string;
+  namespace: string;
+  file?: string;
+  status: string;
+  ownership?: unknown;
+  diff: FieldDiff[];
+};
+
+export type DiffView = {
+  revision?: string;
+  status: string;
+  conditions: Condition[];
+  jobs: JobDiff[];
+  actions?: JobAction[];
+};
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export type Principal = { kind: string; id: string; name?: string; email?: string; role: Role; apps: string[] };
