@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
 /** Source folders whose non-TypeScript files ship beside the compiled code. */
-const ASSET_DIRS = ['src/store/migrations', 'src/cli/demo-jobs'];
+const ASSET_DIRS = ['src/store/migrations', 'src/store/postgres/migrations', 'src/cli/demo-jobs'];
 
 // A clean output: a file deleted from src/ must not linger in dist/.
 rmSync(out, { recursive: true, force: true });
@@ -20,8 +20,8 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 
 let copied = 0;
 for (const dir of ASSET_DIRS) {
-  for (const name of readdirSync(join(root, dir))) {
-    const from = join(root, dir, name);
+  for (const name of readdirSync(join(root, dir), { recursive: true })) {
+    const from = join(root, dir, String(name));
     if (name.endsWith('.ts') || !statSync(from).isFile()) continue;
     cpSync(from, join(out, relative(root, from)));
     copied++;

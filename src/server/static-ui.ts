@@ -4,8 +4,16 @@ import { fileURLToPath } from 'node:url';
 import type { Env, Hono } from 'hono';
 import { uiMissingPage } from './ui.js';
 
-/** Where `npm run build:web` writes the UI (web/dist at the repository root, from src/server or dist/server). */
-export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+/**
+ * Where `npm run build:web` writes the UI: web/dist at the package root, two levels up from
+ * src/server and three from the compiled dist/src/server.
+ */
+export const WEB_DIST = webDist(dirname(fileURLToPath(import.meta.url)));
+
+function webDist(here: string): string {
+  const candidates = [resolve(here, '..', '..', 'web', 'dist'), resolve(here, '..', '..', '..', 'web', 'dist')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+}
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
