@@ -13,7 +13,15 @@ after(async () => {
 });
 
 test('given a fresh folder, when `drover demo` runs, then the example apps reach every status, the UI answers and the printed token works', async () => {
-  demo = await startDrover(['demo', '--dir', dir.path, '--port', '0', '--nomad-port', '0'], /Press Ctrl-C to stop/);
+  // The demo waits for Nomad to mark a release stable and to roll a broken one back: give it time on a busy machine.
+  demo = await startDrover(
+    ['demo', '--dir', dir.path, '--port', '0', '--nomad-port', '0'],
+    /Press Ctrl-C to stop/,
+    {},
+    {
+      readyMs: 90_000,
+    },
+  );
   const out = demo.output();
   assert.match(out, /App "hello": Synced at [0-9a-f]{12}/);
   assert.match(out, /job hello-cache\s+Synced/);

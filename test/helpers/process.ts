@@ -38,9 +38,9 @@ export function startDrover(
   /**
    * `token`: one made beforehand (createAdminToken blocks this process, and with it any in-process
    * simulator); `false` for a server that cannot take one (a bad config, a corrupt database).
-   * `dist`: run the compiled CLI (bin/drover.js) instead of the sources.
+   * `dist`: run the compiled CLI (bin/drover.js) instead of the sources. `readyMs`: how long to wait for `ready`.
    */
-  options: { token?: string | false; dist?: boolean } = {},
+  options: { token?: string | false; dist?: boolean; readyMs?: number } = {},
 ): Promise<Child & { match: RegExpMatchArray }> {
   // A server gets an admin token first; the test's requests to it carry it.
   const wantsToken = args[0] === 'server' && options.token !== false;
@@ -71,7 +71,7 @@ export function startDrover(
     const timer = setTimeout(() => {
       void stop();
       reject(new Error(`drover ${args.join(' ')} did not become ready:\n${output}`));
-    }, 20_000);
+    }, options.readyMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = output.match(ready);
