@@ -1,10 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { waitFor } from '../helpers/process.js';
+import { tempDir } from '../helpers/git.js';
 import { Stack, serviceJob } from '../helpers/stack.js';
 
 describe('the drover CLI against a running server', () => {
@@ -213,5 +215,37 @@ describe('the drover CLI against a running server', () => {
       const { body } = await stack.api('/api/v1/apps/web/history');
       return body.history[0].trigger === 'sync' ? true : undefined;
     });
+  });
+});
+
+describe('the drover CLI against a server with TLS', () => {
+  const certs = tempDir('drover-cli-tls-');
+  const cert = join(certs.path, 'cert.pem');
+  const key = join(certs.path, 'key.pem');
+  let stack: Stack;
+  before(async () => {
+    execFileSync('openssl', [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+      ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+    ]);
+    stack = await Stack.start({ apps: {}, config: { tls: { cert_file: cert, key_file: key } } });
+  });
+  after(async () => {
+    await stack?.stop();
+    certs.cleanup();
+  });
+
+  test('--ca-file trusts the server; without it the certificate is refused; --insecure-skip-verify skips the check', async () => {
+    assert.match(stack.drover.url, /^https:/);
+    const env = { DROVER_ADDR: stack.drover.url, DROVER_TOKEN: stack.adminToken };
+    const trusted = await runCli(['app', 'list', '-o', 'json', '--ca-file', cert], env);
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.deepEqual(JSON.parse(trusted.stdout), { apps: [] });
+    const refused = await runCli(['app', 'list'], env);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^drover: cannot reach https:\/\/127\.0\.0\.1:\d+: \w*SELF_SIGNED/);
+    const skipped = await runCli(['app', 'list', '-o', 'json', '--insecure-skip-verify'], env);
+    assert.equal(skipped.code, 0, skipped.stderr);
   });
 });
