@@ -27,6 +27,7 @@ import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
 import { OriginGuard } from './server/auth/origin.js';
+import { scrapeGuard } from './server/auth/scrape-guard.js';
 import { EventHub } from './server/events.js';
 import { listen } from './server/listen.js';
 import { storeFailedApi } from './server/readiness.js';
@@ -268,7 +269,7 @@ async function startLocked(
     maxBodyBytes: config.maxBodyBytes,
     tls: !!config.tls,
     events,
-    metrics: { metrics },
+    metrics: { metrics, guard: scrapeGuard(db) },
     readiness,
     sources: {
       clusters: config.clusters.values(),

@@ -341,9 +341,10 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics (docs/metrics.md)',
+    summary: 'Prometheus metrics (docs/metrics.md); a bearer token, when sent, must be valid',
     role: 'public',
     responses: { 200: text('Prometheus text format') },
+    errors: ['DROVER_ERR_UNAUTHENTICATED'],
   },
 ];
 

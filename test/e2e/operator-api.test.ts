@@ -114,6 +114,14 @@ describe('the operator API: live events, metrics, clusters, repositories, health
     assert.ok(sample(text, 'process_resident_memory_bytes')! > 0);
   });
 
+  test('given a scraper that sends a bearer token, then a valid token scrapes and a bad one answers 401', async () => {
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await fetch(`${stack.drover.url}/metrics`, bearer(stack.adminToken))).status, 200);
+    const bad = await fetch(`${stack.drover.url}/metrics`, bearer('drv_000000000000_not-a-token'));
+    assert.equal(bad.status, 401);
+    assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'DROVER_ERR_UNAUTHENTICATED');
+  });
+
   test('given the config, when clusters and repositories are listed, then reachability and last contact show, never a secret', async () => {
     const { status, body } = await stack.api('/api/v1/clusters');
     assert.equal(status, 200);
