@@ -1,16 +1,8 @@
 import type { ConnectionFlags } from './connect/connection.js';
 import { clientFor, processIO } from './app/io.js';
-import { table } from './output/table.js';
+import { tokenTable, type TokenRow } from './token-table.js';
 
-type TokenView = {
-  id: string;
-  name: string;
-  role: string;
-  apps: string[];
-  status: string;
-  expiresAt?: string;
-  lastUsedAt?: string;
-};
+type TokenView = TokenRow;
 
 /** `drover token create --server URL ...`: as offline, but through an admin's API token. */
 export async function tokenCreateOverApi(
@@ -35,16 +27,7 @@ export async function tokenListOverApi(flags: ConnectionFlags & { json?: boolean
     io.out.write(`${JSON.stringify(answer, null, 2)}\n`);
     return;
   }
-  const rows = answer.tokens.map((t) => [
-    t.id,
-    t.name,
-    t.role,
-    t.apps.length ? t.apps.join(',') : '*',
-    t.status,
-    t.expiresAt ?? '-',
-    t.lastUsedAt ?? '-',
-  ]);
-  io.out.write(table(['ID', 'NAME', 'ROLE', 'APPS', 'STATUS', 'EXPIRES', 'LAST USED'], rows, io.columns));
+  io.out.write(tokenTable(answer.tokens, io.columns));
 }
 
 export async function tokenRevokeOverApi(id: string, flags: ConnectionFlags): Promise<void> {

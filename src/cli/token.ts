@@ -7,6 +7,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/to
 import { recordAudit } from '../store/audit.js';
 import { openDatabase, type DB } from '../store/db.js';
 import { userInfo } from 'node:os';
+import { tokenTable } from './token-table.js';
 
 export type TokenCreateFlags = { config: string; role: string; apps?: string[]; name?: string; expires?: string };
 
@@ -76,24 +77,7 @@ export function tokenListCommand(flags: { config: string; json?: boolean }, out 
     out.write(`${JSON.stringify({ tokens }, null, 2)}\n`);
     return;
   }
-  const rows = tokens.map((t) => [
-    t.id,
-    t.name,
-    t.role,
-    t.apps.length ? t.apps.join(',') : '*',
-    t.status,
-    t.expiresAt ?? '-',
-    t.lastUsedAt ?? '-',
-  ]);
-  const header = ['ID', 'NAME', 'ROLE', 'APPS', 'STATUS', 'EXPIRES', 'LAST USED'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows])
-    out.write(
-      `${row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd()}\n`,
-    );
+  out.write(tokenTable(tokens));
 }
 
 /** `drover token revoke ID`: the token stops working at once, and so do its browser sessions. */
