@@ -77,9 +77,13 @@ export async function playShopStory(
   );
 }
 
-/** Waits (bounded) until Nomad marks the job's newest version stable: auto-revert goes back only to a stable one. */
-async function waitStable(nomad: string, job: string, attempts = 100): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
+/**
+ * Waits (at most `timeoutMs`) until Nomad marks the job's newest version stable: auto-revert goes
+ * back only to a stable one. Bounded by time, not by tries, so a busy machine gets the same minute.
+ */
+async function waitStable(nomad: string, job: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     const [deployment, current] = await Promise.all(
       [`/v1/job/${job}/deployment`, `/v1/job/${job}`].map(
         async (path) =>
