@@ -38,7 +38,8 @@ export type SyncRun = {
   jobs: JobAction[];
 };
 
-type Row = Record<string, string | number | null | undefined>;
+export type SyncRunRow = Record<string, string | number | null | undefined>;
+type Row = SyncRunRow;
 
 /** Records the start of a sync run (result Running), so a crash leaves a visible trace. */
 export function startSyncRun(db: DB, run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): number {
@@ -133,16 +134,17 @@ export function trimSyncRuns(db: DB, app: string, keep: number): void {
 /** An app's sync runs, newest first. */
 export function listSyncRuns(db: DB, app: string, limit = 50): SyncRun[] {
   const rows = db.prepare('SELECT * FROM sync_runs WHERE app = ? ORDER BY id DESC LIMIT ?').all(app, limit) as Row[];
-  return rows.map(toRun);
+  return rows.map((row) => syncRunFromRow(row, String(row.jobs_json)));
 }
 
 /** One run by id, if it belongs to the app. */
 export function getSyncRun(db: DB, app: string, id: number): SyncRun | undefined {
   const row = db.prepare('SELECT * FROM sync_runs WHERE app = ? AND id = ?').get(app, id) as Row | undefined;
-  return row ? toRun(row) : undefined;
+  return row ? syncRunFromRow(row, String(row.jobs_json)) : undefined;
 }
 
-function toRun(row: Row): SyncRun {
+/** A sync_runs row (SQLite or PostgreSQL, same columns) as a run; `jobs` is the row's JSON list of actions. */
+export function syncRunFromRow(row: Row, jobs: string): SyncRun {
   const opt = (value: string | number | null | undefined) =>
     value === null || value === undefined ? undefined : String(value);
   return {
@@ -160,6 +162,6 @@ function toRun(row: Row): SyncRun {
     durationMs: row.duration_ms === null || row.duration_ms === undefined ? undefined : Number(row.duration_ms),
     result: row.result as SyncResult,
     message: opt(row.message),
-    jobs: JSON.parse(String(row.jobs_json)) as SyncRun['jobs'],
+    jobs: JSON.parse(jobs) as SyncRun['jobs'],
   };
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AppStatus, Pin } from '../../domain/app.js';
 import type { AppliedJob } from '../applied-jobs.js';
 import type { DeploymentLink, Store, SyncRunEnd } from '../store.js';
-import type { JobAction, SyncResult, SyncRun } from '../sync-runs.js';
+import { syncRunFromRow, type JobAction, type SyncRun } from '../sync-runs.js';
 import { openPostgres } from './db.js';
 
 const INTERRUPTED =
@@ -185,23 +185,7 @@ function fillDeployments(jobs: JobAction[], deployments: DeploymentLink[]): numb
   return filled;
 }
 
+/** Same columns as SQLite's sync_runs, with the actions in `jobs`. */
 function toRun(row: Row): SyncRun {
-  const opt = (value: string | number | null | undefined) =>
-    value === null || value === undefined ? undefined : String(value);
-  return {
-    id: Number(row.id),
-    app: String(row.app),
-    trigger: String(row.trigger),
-    revision: String(row.revision),
-    author: opt(row.author),
-    committer: opt(row.committer),
-    subject: opt(row.subject),
-    commitDate: opt(row.commit_date),
-    startedAt: String(row.started_at),
-    finishedAt: row.result === 'Running' ? undefined : String(row.finished_at),
-    durationMs: row.duration_ms === null || row.duration_ms === undefined ? undefined : Number(row.duration_ms),
-    result: row.result as SyncResult,
-    message: opt(row.message),
-    jobs: JSON.parse(String(row.jobs)) as JobAction[],
-  };
+  return syncRunFromRow(row, String(row.jobs));
 }
