@@ -37,6 +37,14 @@ export type ControllerOptions = ReconcileDeps & {
   concurrency?: number;
 };
 
+/** A reconcile asked for, or still waiting for a worker, when Drover stops: it never runs. */
+export class ShutdownError extends Error {
+  constructor() {
+    super('Drover is shutting down');
+    this.name = 'ShutdownError';
+  }
+}
+
 /** Manual work outranks automatic work when requests coalesce. */
 const PRIORITY: Record<Trigger, number> = {
   rollback: 4,
@@ -137,7 +145,7 @@ export class Controller {
     const request: ReconcileRequest = { requestedAt: Date.now(), ...asked };
     const state = this.apps.get(name);
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
-    if (this.stopped) return Promise.reject(new Error('Drover is shutting down'));
+    if (this.stopped) return Promise.reject(new ShutdownError());
     // A dry-run only reads: it neither waits for nor replaces the app's queued work.
     if (request.sync?.dryRun) return reconcileApp(this.options, state.spec, request);
     if (state.running) {
@@ -164,9 +172,7 @@ export class Controller {
     // A reconcile still waiting for a worker when Drover stops never starts.
     const running = this.workers.run(PRIORITY[request.trigger], () => {
       started = performance.now();
-      return this.stopped
-        ? Promise.reject(new Error('Drover is shutting down'))
-        : reconcileApp(this.options, state.spec, request);
+      return this.stopped ? Promise.reject(new ShutdownError()) : reconcileApp(this.options, state.spec, request);
     });
     const before = this.status(state.spec.name);
     state.running = running
@@ -181,7 +187,8 @@ export class Controller {
         },
         (error: unknown) => {
           // A refused request (say, a sync naming jobs the app does not render) is the caller's to fix.
-          if (error instanceof DroverError) throw error;
+          // So is work that never started because Drover is stopping: a clean shutdown logs no error.
+          if (error instanceof DroverError || error instanceof ShutdownError) throw error;
           state.failures++;
           state.retryDue = undefined;
           // An SQLite error that means a broken file closes the store: later reconciles write nothing.
