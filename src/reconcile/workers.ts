@@ -12,10 +12,9 @@ export class Workers {
 
   async run<T>(priority: number, task: () => Promise<T>): Promise<T> {
     if (this.active >= this.size) {
-      await new Promise<void>((start) => {
-        this.waiting.push({ priority, seq: this.seq++, start });
-        this.waiting.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-      });
+      // Inserted in place (the list stays sorted): sorting on every push made a startup of
+      // thousands of apps quadratic.
+      await new Promise<void>((start) => this.enqueue({ priority, seq: this.seq++, start }));
     }
     this.active++;
     try {
@@ -24,6 +23,18 @@ export class Workers {
       this.active--;
       this.waiting.shift()?.start();
     }
+  }
+
+  /** After every waiting task of at least its priority: by priority, then arrival. */
+  private enqueue(task: { priority: number; seq: number; start: () => void }): void {
+    let low = 0;
+    let high = this.waiting.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.waiting[mid]!.priority >= task.priority) low = mid + 1;
+      else high = mid;
+    }
+    this.waiting.splice(low, 0, task);
   }
 
   get busy(): number {
