@@ -58,13 +58,13 @@ export class Events {
     } catch (error) {
       clearTimeout(timer);
       idle.abort();
-      await response.body?.cancel().catch(() => undefined);
+      await response.cancel().catch(() => undefined);
       throw error;
     }
     let buffered = '';
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of response.body) {
         clearTimeout(timer);
         timer = setTimeout(() => idle.abort(), idleTimeoutMs);
         buffered += decoder.decode(chunk as Uint8Array, { stream: true });
