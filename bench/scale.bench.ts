@@ -4,6 +4,7 @@
 //   npm run bench -- scale            10 and 100 apps
 //   npm run bench -- scale --quick    10 apps, fewer rounds (CI smoke test: it must complete)
 //   npm run bench -- scale --full     adds 1,000 apps (10,000 jobs); the README's figures
+//   npm run bench -- scale --full --only=1000x50   one scenario (profiling)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +24,17 @@ const ROUNDS: Record<typeof mode, Rounds> = {
 };
 // Largest first in a full run: the 1,000-app figures are the ones the goals are about.
 const sizes = mode === 'quick' ? [10] : mode === 'full' ? [1000, 100, 10] : [10, 100];
-const scenarios: Scenario[] = sizes.flatMap((apps) => [
-  { apps, repos: 1 },
-  { apps, repos: Math.min(50, apps) },
-]);
+// --only=APPSxREPOS[,...] (e.g. --only=1000x1) runs just those scenarios, for profiling one.
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const scenarios: Scenario[] = sizes
+  .flatMap((apps) => [
+    { apps, repos: 1 },
+    { apps, repos: Math.min(50, apps) },
+  ])
+  .filter((s) => !only || only.includes(`${s.apps}x${s.repos}`));
 
 const budgetMs = mode === 'full' ? 3_600_000 : 1_200_000;
 setTimeout(() => {
@@ -75,7 +83,7 @@ function save(complete: boolean, rest: { distMb: number; tsxMb: number }): void 
   const out = {
     date: startedAt.toISOString(),
     durationS: (Date.now() - startedAt.getTime()) / 1000,
-    command: `npm run bench -- scale${mode === 'default' ? '' : ` --${mode}`}`,
+    command: `npm run bench -- scale${mode === 'default' ? '' : ` --${mode}`}${only ? ` --only=${only.join(',')}` : ''}`,
     mode,
     complete,
     machine,

@@ -1,9 +1,10 @@
 // The Drover under measurement: the compiled server (dist/, as `drover server` runs it, no heap
 // flags) in its own process, driven by the benchmark over IPC so that CPU, memory and timings
-// are Drover's alone. Messages: {id, cmd: 'resync' | 'gc' | 'stop'}; answers {id, ...}.
+// are Drover's alone. Messages: {id, cmd: 'resync' | 'gc' | 'memory' | 'snapshot' | 'stop'}; answers {id, ...}.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { setInterval } from 'node:timers';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseConfig } from '../../dist/src/config/load.js';
 import { createLogger, startDrover } from '../../dist/src/main.js';
@@ -33,11 +34,28 @@ function gc() {
   return { heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 };
 }
 
+/**
+ * process.memoryUsage() sampled every 100 ms: each field's peak, and the breakdown at the
+ * moment of peak RSS, so the harness can say what the peak was made of (heap, buffers, native).
+ */
+const memory = { peak: {}, atPeakRss: {} };
+const sampler = setInterval(() => {
+  const now = process.memoryUsage();
+  for (const [key, value] of Object.entries(now)) memory.peak[key] = Math.max(memory.peak[key] ?? 0, value);
+  if (now.rss >= (memory.atPeakRss.rss ?? 0)) memory.atPeakRss = now;
+}, 100);
+sampler.unref();
+
+const mb = (record) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, Math.round(v / 2 ** 17) / 8]));
+
 process.on('message', (message) => {
   const { id, cmd } = message;
   const answer = (value) => process.send({ id, ...value });
   if (cmd === 'resync') void resync().then(answer, (error) => answer({ error: String(error) }));
   else if (cmd === 'gc') answer(gc());
+  else if (cmd === 'memory') answer({ peakMb: mb(memory.peak), atPeakRssMb: mb(memory.atPeakRss) });
+  // BENCH_HEAP_SNAPSHOT=DIR: the harness asks for a snapshot of the settled process (for profiling only).
+  else if (cmd === 'snapshot') answer({ file: writeHeapSnapshot(message.file) });
   else if (cmd === 'stop') void drover.stop().then(() => (answer({}), process.exit(0)));
 });
 process.on('disconnect', () => void drover.stop().then(() => process.exit(0)));

@@ -39,11 +39,11 @@ export class DroverChild {
   }
 
   /** Sends a command and waits for its answer. */
-  ask<T>(cmd: 'resync' | 'gc' | 'stop'): Promise<T> {
+  ask<T>(cmd: 'resync' | 'gc' | 'stop' | 'memory' | 'snapshot', extra: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, (answer) => (answer.error ? reject(new Error(String(answer.error))) : resolve(answer as T)));
-      this.process.send({ id, cmd });
+      this.process.send({ ...extra, id, cmd });
     });
   }
 

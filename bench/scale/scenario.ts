@@ -92,11 +92,20 @@ const isWrite = (c: { method: string; path: string }) =>
  * Polls the whole app list every half second until every app passes `test`; the list of a
  * thousand apps costs Drover real work, so asking ten times a second would skew what is measured.
  */
-async function untilEveryApp(url: string, what: string, test: (a: AppsBody['apps'][number]) => boolean) {
+async function untilEveryApp(
+  url: string,
+  what: string,
+  test: (a: AppsBody['apps'][number]) => boolean,
+  halfway?: () => Promise<void>,
+) {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
     const list = await apps(url).catch(() => []);
     if (list.length > 0 && list.every(test)) return;
+    if (halfway && list.filter(test).length * 2 >= list.length && list.length > 0) {
+      await halfway();
+      halfway = undefined;
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -104,7 +113,8 @@ async function untilEveryApp(url: string, what: string, test: (a: AppsBody['apps
 
 async function measureDrover(ctx: Context, started: number): Promise<Row[]> {
   const { drover, proxy } = ctx;
-  await untilEveryApp(drover.url, 'every app synced', (a) => a.status.sync.status === 'Synced');
+  const synced = (a: AppsBody['apps'][number]) => a.status.sync.status === 'Synced';
+  await untilEveryApp(drover.url, 'every app synced', synced, () => snapshot(ctx, 'mid-sync'));
   const initialMs = performance.now() - started;
   const initialWrites = proxy.calls.filter(isWrite).length;
   await untilEveryApp(drover.url, 'every app healthy', (a) => a.status.health.status === 'Healthy');
@@ -121,11 +131,30 @@ async function measureDrover(ctx: Context, started: number): Promise<Row[]> {
   rows.push(...(await commits(ctx, 'polling')));
   rows.push(...(await drift(ctx)));
   const peak = drover.rssMb('VmHWM');
+  const memory = await drover.ask<{ peakMb: Record<string, number>; atPeakRssMb: Record<string, number> }>('memory');
+  await snapshot(ctx, 'settled');
   const { heapUsedMb } = await drover.ask<{ heapUsedMb: number }>('gc');
-  rows.push(row('peak RSS of the Drover process', 'MB', [peak], goal(ctx, '< 250 MB')));
+  const { apps } = ctx.world.scenario;
+  const rssGoal = apps >= 1000 ? { goal: '< 250 MB' } : apps >= 100 ? { goal: '< 200 MB' } : {};
+  rows.push(row('peak RSS of the Drover process', 'MB', [peak], rssGoal));
+  // What the peak was made of (process.memoryUsage() sampled every 100 ms in the child).
+  const at = memory.atPeakRssMb;
+  rows.push(row('RSS at its peak: JS heap in use', 'MB', [at.heapUsed ?? NaN]));
+  rows.push(row('RSS at its peak: JS heap reserved', 'MB', [at.heapTotal ?? NaN]));
+  rows.push(row('RSS at its peak: buffers outside the JS heap', 'MB', [at.external ?? NaN]));
   rows.push(row('RSS after a full GC', 'MB', [drover.rssMb('VmRSS')]));
   rows.push(row('JS heap in use after a full GC (live data)', 'MB', [heapUsedMb]));
   return rows;
+}
+
+/** With BENCH_HEAP_SNAPSHOT=DIR, writes a heap snapshot of the Drover process there (profiling only). */
+async function snapshot(ctx: Context, when: string): Promise<void> {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT;
+  if (!dir) return;
+  const { apps, repos } = ctx.world.scenario;
+  const file = join(dir, `drover-${apps}x${repos}-${when}.heapsnapshot`);
+  await ctx.drover.ask('snapshot', { file });
+  process.stdout.write(`heap snapshot: ${file}\n`);
 }
 
 /** Waits until Drover has made no Nomad call for a second (health-driven reconciles drained); bounded. */
