@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NomadJob } from '../domain/job.js';
+import { ownerMeta, type NomadJob } from '../domain/job.js';
 import type { JobListStub } from '../nomad/jobs.js';
-import { NamespaceView, stubFromJob } from './inventory-view.js';
+import { NamespaceView, stubFromJob, viewOf } from './inventory-view.js';
 
 const stub = (id: string, modifyIndex: number, summaryIndex = 1): JobListStub =>
   ({
@@ -86,4 +86,28 @@ test('a job from an event payload becomes the list entry Nomad would show', () =
   assert.equal(entry.ModifyIndex, 8);
   assert.equal(entry.JobModifyIndex, 7);
   assert.equal((entry as unknown as { TaskGroups?: unknown }).TaskGroups, undefined);
+});
+
+test('the owner index follows upserts, owner changes and removals; a list speaks for the view only while current', () => {
+  const owned = (id: string, modifyIndex: number, app: string) => ({
+    ...stub(id, modifyIndex),
+    Meta: ownerMeta(app, 'default', id),
+  });
+  const view = new NamespaceView([owned('a', 1, 'web'), owned('b', 1, 'web'), owned('c', 1, 'api')]);
+  const ids = (app: string) => [...view.ownedBy(app)].map((s) => s.ID).sort();
+  assert.deepEqual(ids('web'), ['a', 'b']);
+  const list = view.list();
+  assert.equal(viewOf(list), view);
+  // An entry changing in place keeps the list current; its owner moves with it.
+  view.upsert(owned('b', 2, 'api'));
+  assert.equal(viewOf(list), view);
+  assert.deepEqual(ids('web'), ['a']);
+  assert.deepEqual(ids('api'), ['b', 'c']);
+  view.remove('default', 'c');
+  assert.deepEqual(ids('api'), ['b']);
+  assert.equal(viewOf(list), undefined, 'a removal rebuilds the list: the old array is a snapshot');
+  assert.equal(viewOf(view.list()), view);
+  view.replace([owned('d', 1, 'web')]);
+  assert.deepEqual(ids('web'), ['d']);
+  assert.deepEqual(ids('api'), []);
 });

@@ -1,4 +1,4 @@
-import type { NomadJob } from '../domain/job.js';
+import { ownerOf, type NomadJob } from '../domain/job.js';
 import type { JobListStub } from '../nomad/jobs.js';
 import type { JobSummary } from '../nomad/types.js';
 
@@ -55,12 +55,14 @@ export function stubFromJob(job: NomadJob, summary: JobSummary | null): JobListS
  */
 export class NamespaceView {
   private readonly byKey = new Map<string, JobListStub>();
+  /** Entries by the app that owns them (drover.app), so an app finds its jobs without a scan of all. */
+  private readonly byOwner = new Map<string, Map<string, JobListStub>>();
   private array: JobListStub[] | undefined;
   /** Where each entry sits in `array`, while it is built. */
   private positions = new Map<string, number>();
 
   constructor(stubs: JobListStub[]) {
-    for (const stub of stubs) this.byKey.set(keyOf(stub), trimStub(stub));
+    for (const stub of stubs) this.put(keyOf(stub), trimStub(stub));
   }
 
   /** Every entry, sorted by ID as Nomad lists them. */
@@ -68,6 +70,7 @@ export class NamespaceView {
     if (!this.array) {
       this.array = [...this.byKey.values()].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0));
       this.positions = new Map(this.array.map((stub, i) => [keyOf(stub), i]));
+      views.set(this.array, this);
     }
     return this.array;
   }
@@ -76,19 +79,25 @@ export class NamespaceView {
     return this.byKey.get(`${namespace}/${id}`);
   }
 
+  /** The entries an app owns. */
+  ownedBy(app: string): Iterable<JobListStub> {
+    return this.byOwner.get(app)?.values() ?? [];
+  }
+
   /** Replaces the whole list (a full answer); reports what differs from before. */
   replace(stubs: JobListStub[]): ViewChange {
     const before = new Map(this.byKey);
     const changed: JobListStub[] = [];
     this.byKey.clear();
+    this.byOwner.clear();
     for (const raw of stubs) {
       const stub = trimStub(raw);
       const key = keyOf(stub);
-      this.byKey.set(key, stub);
+      this.put(key, stub);
       if (moved(before.get(key), stub)) changed.push(stub);
       before.delete(key);
     }
-    this.array = undefined;
+    this.dropArray();
     return { changed, gone: [...before.values()] };
   }
 
@@ -97,10 +106,11 @@ export class NamespaceView {
     const key = keyOf(stub);
     const before = this.byKey.get(key);
     if (!moved(before, stub)) return false;
-    this.byKey.set(key, stub);
+    if (before) this.unindex(key, before);
+    this.put(key, stub);
     const position = this.positions.get(key);
     if (this.array && before && position !== undefined) this.array[position] = stub;
-    else this.array = undefined;
+    else this.dropArray();
     return true;
   }
 
@@ -110,10 +120,41 @@ export class NamespaceView {
     const before = this.byKey.get(key);
     if (before) {
       this.byKey.delete(key);
-      this.array = undefined;
+      this.unindex(key, before);
+      this.dropArray();
     }
     return before;
   }
+
+  private put(key: string, stub: JobListStub): void {
+    this.byKey.set(key, stub);
+    const owner = ownerOf(stub);
+    if (owner === undefined) return;
+    let owned = this.byOwner.get(owner);
+    if (!owned) this.byOwner.set(owner, (owned = new Map()));
+    owned.set(key, stub);
+  }
+
+  private unindex(key: string, stub: JobListStub): void {
+    const owner = ownerOf(stub);
+    const owned = owner === undefined ? undefined : this.byOwner.get(owner);
+    owned?.delete(key);
+    if (owned?.size === 0) this.byOwner.delete(owner!);
+  }
+
+  /** An array handed out stays as it was; it no longer speaks for the view. */
+  private dropArray(): void {
+    if (this.array) views.delete(this.array);
+    this.array = undefined;
+  }
+}
+
+/** The view whose current list an array is (the list callers get from the inventory). */
+const views = new WeakMap<JobListStub[], NamespaceView>();
+
+/** The view behind a list from `NamespaceView.list()`, while that list is still its current one. */
+export function viewOf(list: JobListStub[]): NamespaceView | undefined {
+  return views.get(list);
 }
 
 /** True when an entry is new, or its job or its summary has moved on. */
