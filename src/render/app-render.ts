@@ -19,12 +19,20 @@ export type AppRenderResult = RenderResult & { renderer: 'local' | 'server' };
 
 /**
  * Rendered results by (renderer, revision, path, variables hash). A revision's files never
- * change, so entries never go stale; the oldest entries leave first once `max` is reached.
+ * change, so entries never go stale; the oldest entries leave first once `maxEntries` or
+ * `maxChars` is reached. Entries are kept as JSON text: a copy per hit either way (a caller
+ * changing its jobs cannot change the cache), and text is a third of the objects' size and
+ * nothing for the GC to trace, so every app of a large install fits. With 256 entries, a full
+ * resync of 1,000 apps missed on every app (LRU in a cycle) and re-rendered 10,000 files.
  */
 export class RenderCache {
-  private readonly entries = new Map<string, AppRenderResult>();
+  private readonly entries = new Map<string, string>();
+  private chars = 0;
 
-  constructor(private readonly max = 256) {}
+  constructor(
+    private readonly maxEntries = 8192,
+    private readonly maxChars = 48 * 2 ** 20,
+  ) {}
 
   /** `revision`: the snapshot's tree ID when known (so a commit elsewhere in the repository still hits), else its commit. */
   static key(renderer: string, revision: string, path: string, options: RenderOptions): string {
@@ -43,16 +51,29 @@ export class RenderCache {
     return `${renderer}\0${revision}\0${path}\0${vars}`;
   }
 
-  /** A copy, so a caller changing its jobs cannot change the cache. */
+  /** A fresh copy; a hit becomes the newest entry. */
   get(key: string): AppRenderResult | undefined {
     const hit = this.entries.get(key);
-    return hit && structuredClone(hit);
+    if (hit === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return JSON.parse(hit) as AppRenderResult;
   }
 
   set(key: string, value: AppRenderResult): void {
+    this.remove(key);
+    const text = JSON.stringify(value);
+    this.entries.set(key, text);
+    this.chars += text.length;
+    while (this.entries.size > this.maxEntries || (this.chars > this.maxChars && this.entries.size > 1))
+      this.remove(this.entries.keys().next().value!);
+  }
+
+  private remove(key: string): void {
+    const text = this.entries.get(key);
+    if (text === undefined) return;
     this.entries.delete(key);
-    this.entries.set(key, structuredClone(value));
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.chars -= text.length;
   }
 
   get size(): number {
