@@ -31,6 +31,14 @@ export type SnapshotOptions = {
 };
 
 /**
+ * The clock of fetch sharing (`Mirror.fetch(notBefore)`, a reconcile's `requestedAt`): ms since
+ * the epoch with sub-millisecond precision, so a request and a fetch rarely tie.
+ */
+export function fetchClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
  * A bare mirror of one remote repository under the data directory. Every app on the same
  * repository shares it, concurrent fetches coalesce into one, and a fetch first compares
  * `git ls-remote` with the mirror's refs so an unchanged repository costs one round trip.
@@ -98,14 +106,15 @@ export class GitMirror {
    * running may have asked the remote before the caller's commit landed, so callers arriving
    * meanwhile share one more fetch that starts when it ends (and never wait for more than two).
    */
-  fetch(notBefore = Date.now()): Promise<boolean> {
+  fetch(notBefore = fetchClock()): Promise<boolean> {
     // A fetch that started after the caller's request saw everything the request could ask for:
     // a resync of a thousand apps, reconciling a few at a time, shares one fetch instead of a chain.
-    // Strictly later: a fetch that started in the same millisecond may have asked the remote first.
+    // Strictly later, on a sub-millisecond clock: with whole milliseconds, requests made in the
+    // millisecond the first fetch started could not share it and cost a second fetch of the repo.
     if (this.inflight && this.inflightStarted > notBefore) return this.inflight;
     if (!this.inflight && this.done && this.done.started > notBefore) return this.done.result;
     if (!this.inflight) {
-      const started = Date.now();
+      const started = fetchClock();
       const clock = performance.now();
       this.inflightStarted = started;
       const report = (error?: unknown) =>

@@ -4,6 +4,7 @@ import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import { statusEvents } from './events.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
+import { fetchClock } from '../git/mirror.js';
 import { Workers } from './workers.js';
 import {
   needsFetch,
@@ -142,7 +143,7 @@ export class Controller {
   /** Asks for a reconcile; resolves with the outcome of the reconcile that served it. */
   trigger(name: string, asked: ReconcileRequest): Promise<ReconcileOutcome> {
     // Stamped now: a reconcile that waits its turn still shares a git fetch started after this.
-    const request: ReconcileRequest = { requestedAt: Date.now(), ...asked };
+    const request: ReconcileRequest = { requestedAt: fetchClock(), ...asked };
     const state = this.apps.get(name);
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
     if (this.stopped) return Promise.reject(new ShutdownError());
