@@ -13,12 +13,19 @@ const file = process.argv[2];
 const config = parseConfig(readFileSync(file, 'utf8'), file, { env: {} });
 const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
 
-/** A no-change reconcile of every app, as a full resync does: wall and CPU time, and what it found. */
+/**
+ * A no-change reconcile of every app, as a full resync does: wall and CPU time, and what it found.
+ * Every app is asked as of one moment (one `requestedAt`), so a fetch of a repository started
+ * for the first of its apps serves them all: one fetch per repository, as the design says.
+ */
 async function resync() {
   const names = config.apps.map((app) => app.name);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const outcomes = await Promise.all(names.map((name) => drover.controller.trigger(name, { trigger: 'resync' })));
+  const requestedAt = performance.timeOrigin + started;
+  const outcomes = await Promise.all(
+    names.map((name) => drover.controller.trigger(name, { trigger: 'resync', requestedAt })),
+  );
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const outOfSync = names.filter((_, i) => outcomes[i].status.sync.status !== 'Synced');
