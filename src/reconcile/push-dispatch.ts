@@ -4,6 +4,9 @@ import type { MirrorSet } from '../git/mirror.js';
 import { normalizeRepoURL } from '../git/url.js';
 import type { ReconcileOutcome, ReconcileRequest } from './reconcile-app.js';
 
+/** Untouched apps moved to the new revision between two turns of the event loop. */
+const ADVANCE_SLICE = 50;
+
 export type PushDispatchDeps = {
   mirrors: MirrorSet;
   spec(name: string): AppSpec | undefined;
@@ -76,21 +79,28 @@ export class PushDispatch {
       await Promise.all(specs.map((spec) => this.deps.trigger(spec.name, request).catch(() => undefined)));
       return;
     }
-    const changed: AppSpec[] = [];
-    const unchanged: AppSpec[] = [];
-    await Promise.all(
-      specs.map(async (spec) => {
-        const move = await this.untouched(spec);
+    const moves = await Promise.all(specs.map(async (spec) => ({ spec, move: await this.untouched(spec) })));
+    const reconcile = (spec: AppSpec) => this.deps.trigger(spec.name, request).catch(() => undefined);
+    // The apps the push changed start first: recording the new revision on hundreds of untouched
+    // apps (a store write and a published event each) must not delay the reconcile the push is
+    // about. It is recorded in slices, so that reconcile's I/O is served in between.
+    const changed = moves.filter((m) => !m.move).map((m) => m.spec);
+    const running = changed.map(reconcile);
+    let advanced = 0;
+    for (let i = 0; i < moves.length; i += ADVANCE_SLICE) {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const { spec, move } of moves.slice(i, i + ADVANCE_SLICE)) {
+        if (!move) continue;
         // An app the push did not touch only records the new revision; its drift is the inventory's business.
-        if (move && this.deps.advance(spec.name, move.from, move.to)) unchanged.push(spec);
-        else changed.push(spec);
-      }),
-    );
-    await Promise.all(changed.map((spec) => this.deps.trigger(spec.name, request).catch(() => undefined)));
-    this.deps.logger.debug(
-      { reconciled: changed.map((s) => s.name), advanced: unchanged.length },
-      'git change dispatched',
-    );
+        if (this.deps.advance(spec.name, move.from, move.to)) advanced++;
+        else {
+          running.push(reconcile(spec));
+          changed.push(spec);
+        }
+      }
+    }
+    await Promise.all(running);
+    this.deps.logger.debug({ reconciled: changed.map((s) => s.name), advanced }, 'git change dispatched');
   }
 
   /**
