@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../src/config/load.js';
 import { startDrover } from '../src/main.js';
+import { createApiToken } from '../src/server/auth/tokens.js';
+import { openDatabase } from '../src/store/db.js';
 import { TestRepo, tempDir } from '../test/helpers/git.js';
 import { startDrover as spawnDrover, waitFor } from '../test/helpers/process.js';
 
@@ -60,11 +62,15 @@ const config = parseConfig(
   join(dir.path, 'drover.json'),
   { env: {} },
 );
+// Every API route needs a role: an admin token made in the data dir before the start, as an operator would.
+const db = openDatabase(join(config.dataDir, 'drover.db'));
+const headers = { authorization: `Bearer ${createApiToken(db, { role: 'admin', name: 'api-bench' }).secret}` };
+db.close();
 const drover = await startDrover(config, pino({ level: 'silent' }));
 try {
   const list = async () => {
     const t0 = performance.now();
-    const response = await fetch(`${drover.url}/api/v1/apps`);
+    const response = await fetch(`${drover.url}/api/v1/apps`, { headers });
     const text = await response.text();
     const ms = performance.now() - t0;
     if (response.status !== 200) throw new Error(`GET /api/v1/apps answered ${response.status}`);
