@@ -247,16 +247,16 @@ async function commits(ctx: Context, via: 'webhook' | 'polling'): Promise<Row[]>
     const a = roundApp(ctx, via, n);
     const image = `nginx:1.27-${via}${n}`;
     const id = jobId(a, 0);
-    let index = Number((await fetch(`${ctx.simURL}/v1/job/${id}`)).headers.get('x-nomad-index'));
+    let index = (await readJob(ctx.simURL, id)).index;
     const repo = ctx.world.repoOf(a);
     repo.write(ctx.world.path(a, 0), jobHcl(a, 0, image)).commit(`${via} round ${n}`);
     ctx.proxy.reset();
     const t0 = performance.now();
     if (via === 'webhook') await pushHook(ctx.drover.url, repo.path);
     for (;;) {
-      const answer = await fetch(`${ctx.simURL}/v1/job/${id}?index=${index}&wait=10s`);
-      index = Number(answer.headers.get('x-nomad-index'));
-      if (((await answer.json()) as NomadJobBody).TaskGroups[0]!.Tasks[0]!.Config.image === image) break;
+      const answer = await readJob(ctx.simURL, id, index);
+      index = answer.index;
+      if (answer.job.TaskGroups[0]!.Tasks[0]!.Config.image === image) break;
       if (performance.now() - t0 > 60_000) throw new Error(`${via}: the change was not registered within 60 s`);
     }
     registered.push(performance.now() - t0);
@@ -288,6 +288,23 @@ function commitRows(ctx: Context, via: string, registered: number[], healthy: nu
   return rows;
 }
 
+/**
+ * Reads a job from the simulator (a blocking query after `index`), retrying once when a pooled
+ * keep-alive connection was closed under the request (a harness race, not Drover's).
+ */
+async function readJob(simURL: string, id: string, index?: number): Promise<{ job: NomadJobBody; index: number }> {
+  const url = `${simURL}/v1/job/${id}${index === undefined ? '' : `?index=${index}&wait=10s`}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await fetch(url);
+      const job = (await answer.json()) as NomadJobBody;
+      return { job, index: Number(answer.headers.get('x-nomad-index')) };
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+    }
+  }
+}
+
 async function pushHook(url: string, repoPath: string): Promise<void> {
   const body = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: repoPath, default_branch: 'main' } });
   const answer = await fetch(`${url}/api/v1/webhooks/git`, {
@@ -309,7 +326,7 @@ async function drift(ctx: Context): Promise<Row[]> {
   for (let n = 0; n < ctx.rounds.drift; n++) {
     const a = (3 + n * 17) % ctx.world.scenario.apps;
     const id = jobId(a, 1);
-    const job = (await (await fetch(`${ctx.simURL}/v1/job/${id}`)).json()) as NomadJobBody;
+    const { job } = await readJob(ctx.simURL, id);
     const want = job.TaskGroups[0]!.Tasks[0]!.Config.image;
     job.TaskGroups[0]!.Tasks[0]!.Config.image = `drifted:${n}`;
     ctx.proxy.reset();
@@ -317,9 +334,9 @@ async function drift(ctx: Context): Promise<Row[]> {
     const put = await fetch(`${ctx.simURL}/v1/jobs`, { method: 'PUT', body: JSON.stringify({ Job: job }) });
     let index = Number(put.headers.get('x-nomad-index'));
     for (;;) {
-      const answer = await fetch(`${ctx.simURL}/v1/job/${id}?index=${index}&wait=10s`);
-      index = Number(answer.headers.get('x-nomad-index'));
-      if (((await answer.json()) as NomadJobBody).TaskGroups[0]!.Tasks[0]!.Config.image === want) break;
+      const answer = await readJob(ctx.simURL, id, index);
+      index = answer.index;
+      if (answer.job.TaskGroups[0]!.Tasks[0]!.Config.image === want) break;
       if (performance.now() - t0 > 60_000) throw new Error('drift was not repaired within 60 s');
     }
     restored.push(performance.now() - t0);
