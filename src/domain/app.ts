@@ -13,9 +13,24 @@ export type RetryPolicy = {
   maxBackoffMs: number;
 };
 
+/**
+ * What a project allows its apps: repositories (normalized URL globs), destinations (cluster and
+ * namespace globs) and job IDs (globs). A rule left undefined allows everything of its kind.
+ */
+export type ProjectSpec = {
+  name: string;
+  repositories?: string[];
+  destinations?: Array<{ cluster: string; namespace: string }>;
+  jobs?: string[];
+};
+
 /** An application as configured: what to deploy from where, to where, and how. */
 export type AppSpec = {
   name: string;
+  /** The app set that generated this app (absent for apps written as `app` blocks). */
+  appSet?: string;
+  /** The project whose rules the app keeps; absent: the built-in `default` project, which allows everything. */
+  project?: ProjectSpec;
   source: {
     /** Repository URL as written by the user (never carries credentials). */
     repoURL: string;

@@ -1,0 +1,39 @@
+import { DroverError } from '../domain/errors.js';
+import { git } from './exec.js';
+import { redactURL } from './url.js';
+
+/** The part of a mirror these reads need: where its object store is, and its URL for errors. */
+export type MirrorRef = { readonly dir: string; readonly url: string };
+
+/** One entry of a commit's tree: a directory, or a regular file with its size (symlinks and submodules are left out). */
+export type TreeEntry = { path: string; type: 'tree' | 'blob'; size: number; oid: string };
+
+/**
+ * Every directory and regular file at a commit, from one `git ls-tree -r -t -l`: what the app set
+ * generators match their globs against. Commits never change, so callers may cache by SHA.
+ */
+export async function listTree(mirror: MirrorRef, sha: string): Promise<TreeEntry[]> {
+  const out = await git(['ls-tree', '-r', '-t', '-l', '-z', '--full-tree', sha], { cwd: mirror.dir, repo: mirror.url });
+  const entries: TreeEntry[] = [];
+  for (const record of out.toString('utf8').split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+    // Only plain directories and regular files: a symlink could point outside the repository.
+    if (type === 'tree') entries.push({ path: record.slice(tab + 1), type, size: 0, oid: oid! });
+    else if (type === 'blob' && (mode === '100644' || mode === '100755'))
+      entries.push({ path: record.slice(tab + 1), type, size: Number(size), oid: oid! });
+  }
+  return entries;
+}
+
+/** A file's bytes by object ID, refused beyond `maxBytes` before it is read. */
+export async function readBlob(mirror: MirrorRef, entry: TreeEntry, maxBytes: number): Promise<Buffer> {
+  if (entry.size > maxBytes)
+    throw new DroverError(
+      'DROVER_ERR_GIT_SNAPSHOT',
+      `file "${entry.path}" in ${redactURL(mirror.url)} is ${entry.size} bytes, more than the limit of ${maxBytes}`,
+      { path: entry.path },
+    );
+  return git(['cat-file', 'blob', entry.oid], { cwd: mirror.dir, repo: mirror.url });
+}
