@@ -15,6 +15,8 @@ import type { WriteGate } from './domain/write-gate.js';
 import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import { AppSetRunner, appSetSources } from './reconcile/app-sets.js';
+import type { AppSpec } from './domain/app.js';
 import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
@@ -136,7 +138,8 @@ async function startLocked(
   const reachability = new Reachability();
   const telemetry = combineTelemetry(metrics.telemetry, reachability.telemetry);
   const events = new EventHub();
-  const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
+  const setSources = config.appSets.flatMap((set) => appSetSources(set.generator));
+  const sources = planSources(config.repositories.values(), [...config.apps, ...setSources], config.refreshIntervalMs);
   const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors, telemetry);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
@@ -190,6 +193,8 @@ async function startLocked(
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
   });
+  // Apps that app sets generate come and go with git: the sets run again after each fetch of a repository they read.
+  const appSets = new AppSetRunner({ sets: config.appSets, mirrors, registry: controller, logger });
   // Git changes (webhook or poll): one fetch per repository; only the apps whose directory changed reconcile.
   const pushes = new PushDispatch({
     mirrors,
@@ -202,10 +207,15 @@ async function startLocked(
   const poller = new RepoPoller({
     repos: sources.polls,
     mirror: (url) => mirrors.get(url),
-    onChange: (url) =>
-      void pushes.polled(
-        controller.specs().filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)),
-      ),
+    onChange: (url) => {
+      const onRepo = (specs: AppSpec[]) =>
+        specs.filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url));
+      // Apps the sets add now are reconciled as they are added; the others follow the usual dispatch.
+      const before = onRepo(controller.specs());
+      void appSets
+        .refresh(url)
+        .then(() => pushes.polled(before.filter((spec) => controller.spec(spec.name) !== undefined)));
+    },
     onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
   });
   const webhooks = {
@@ -213,6 +223,8 @@ async function startLocked(
     repositories: [...config.repositories.values()],
     apps: () => controller.specs(),
     trigger: (name: string) => pushes.add(name),
+    // Only the leader runs app sets, as it alone reconciles.
+    pushed: (url: string) => void (led && !stopping ? appSets.refresh(url, { fetch: true }) : undefined),
     onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
@@ -296,6 +308,7 @@ async function startLocked(
     led = true;
     controller.start();
     poller.start();
+    void appSets.refresh(undefined, { fetch: true });
   };
   let deposed!: (reason: string) => void;
   const lost = new Promise<string>((resolve) => (deposed = resolve));

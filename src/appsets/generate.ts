@@ -24,7 +24,8 @@ export type Generated = { apps: AppSpec[]; commits: Map<string, string> };
 export async function generateApps(set: AppSetConfig, git: GitSource): Promise<Generated> {
   const commits = new Map<string, string>();
   const params = await generateParams(set.generator, git, commits);
-  const apps = params.map((p) => set.render(p));
+  const reads = usesFiles(set.generator);
+  const apps = params.map((p) => (reads ? withoutParamFile(set.render(p), p) : set.render(p)));
   const seen = new Map<string, Params>();
   params.forEach((p, i) => {
     const name = apps[i]!.name;
@@ -39,6 +40,20 @@ export async function generateApps(set: AppSetConfig, git: GitSource): Promise<G
     seen.set(name, p);
   });
   return { apps, commits };
+}
+
+function usesFiles(generator: GeneratorConfig): boolean {
+  return generator.kind === 'git_files' || (generator.kind === 'matrix' && generator.generators.some(usesFiles));
+}
+
+/** A `git_files` parameter file inside the app's own folder is an input of the set, never one of the app's jobs. */
+function withoutParamFile(app: AppSpec, params: Params): AppSpec {
+  const name = params['path.filename'];
+  if (name === undefined || params.path === undefined) return app;
+  const file = posix.join(params.path, name);
+  const root = app.source.path === '.' ? '' : `${app.source.path}/`;
+  if (!file.startsWith(root)) return app;
+  return { ...app, exclude: [...(app.exclude ?? []), file.slice(root.length)] };
 }
 
 function describe(params: Params): string {

@@ -25,6 +25,10 @@ type AppState = {
   /** When the pending backoff retry is due; reconciles that neither fail nor succeed (drift events) keep it. */
   retryDue: number | undefined;
   status: AppStatus | undefined;
+  /** Its set no longer generates it and prunes on delete: every reconcile prunes, and success removes it. */
+  retiring?: boolean;
+  /** Taken out of the registry: in-flight work ends, nothing is scheduled. */
+  removed?: boolean;
 };
 
 export type ControllerOptions = ReconcileDeps & {
@@ -36,6 +40,18 @@ export type ControllerOptions = ReconcileDeps & {
   /** Reconciles running at once across all apps (default 16); the rest wait by priority. */
   concurrency?: number;
 };
+
+function newState(spec: AppSpec): AppState {
+  return {
+    spec,
+    running: undefined,
+    queued: undefined,
+    timer: undefined,
+    failures: 0,
+    retryDue: undefined,
+    status: undefined,
+  };
+}
 
 /** Manual work outranks automatic work when requests coalesce. */
 const PRIORITY: Record<Trigger, number> = {
@@ -62,16 +78,54 @@ export class Controller {
 
   constructor(private readonly options: ControllerOptions) {
     this.workers = new Workers(options.concurrency ?? 16);
-    for (const spec of options.apps)
-      this.apps.set(spec.name, {
-        spec,
-        running: undefined,
-        queued: undefined,
-        timer: undefined,
-        failures: 0,
-        retryDue: undefined,
-        status: undefined,
-      });
+    for (const spec of options.apps) this.apps.set(spec.name, newState(spec));
+  }
+
+  /**
+   * Adds an app (an app set generated it). An app of the same name being retired is taken back
+   * (its directory came back before its jobs were pruned). Reconciling it is the caller's call.
+   */
+  add(spec: AppSpec): void {
+    const known = this.apps.get(spec.name);
+    if (known && !known.retiring) throw new Error(`an app named "${spec.name}" exists`);
+    if (known) {
+      known.retiring = false;
+      known.spec = spec;
+    } else this.apps.set(spec.name, newState(spec));
+  }
+
+  /** Replaces an app's spec (its set renders it differently now); the next reconcile uses it. */
+  update(spec: AppSpec): void {
+    const state = this.apps.get(spec.name);
+    if (state && !state.retiring) state.spec = spec;
+  }
+
+  /**
+   * Takes an app out of the registry; its jobs keep running. With `prune`, the app first
+   * reconciles against an empty source (its owned jobs are pruned, as removed jobs are) and
+   * leaves only once that succeeded: a failure keeps it, retried with backoff.
+   */
+  remove(name: string, options: { prune: boolean }): Promise<void> {
+    const state = this.apps.get(name);
+    if (!state || state.retiring) return Promise.resolve();
+    if (!options.prune) {
+      this.forget(state);
+      return Promise.resolve();
+    }
+    state.retiring = true;
+    const policy = state.spec.syncPolicy;
+    // The set's prune_on_delete is the consent an emptied source otherwise needs (allow_empty).
+    state.spec = { ...state.spec, syncPolicy: { ...policy, automated: true, prune: true, allowEmpty: true } };
+    return this.trigger(name, { trigger: 'poll' }).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  private forget(state: AppState): void {
+    state.removed = true;
+    if (state.timer) clearTimeout(state.timer);
+    this.apps.delete(state.spec.name);
   }
 
   /** Marks syncs a previous process left unfinished, then reconciles every app once. */
@@ -166,7 +220,7 @@ export class Controller {
       started = performance.now();
       return this.stopped
         ? Promise.reject(new Error('Drover is shutting down'))
-        : reconcileApp(this.options, state.spec, request);
+        : reconcileApp(this.options, state.spec, state.retiring ? { ...request, retire: true } : request);
     });
     const before = this.status(state.spec.name);
     state.running = running
@@ -177,6 +231,7 @@ export class Controller {
           state.status = outcome.status;
           this.countFailure(state, outcome, request.trigger);
           this.publish(state.spec.name, before, outcome.status);
+          if (state.retiring && !outcome.error && outcome.status.sync.status === 'Synced') this.forget(state);
           return outcome;
         },
         (error: unknown) => {
@@ -192,7 +247,7 @@ export class Controller {
       )
       .finally(() => {
         state.running = undefined;
-        if (this.stopped) return;
+        if (this.stopped || state.removed) return;
         if (state.queued) void this.run(state, state.queued).catch(() => undefined);
         else this.schedule(state);
       });

@@ -23,7 +23,16 @@ import type { WriteGate } from '../domain/write-gate.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
-import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
+import { checkProjectJobs, checkProjectSource } from '../appsets/projects.js';
+import {
+  contentDigest,
+  loadSource,
+  observe,
+  rememberApplied,
+  renderDesired,
+  retiredSource,
+  withDeadline,
+} from './steps.js';
 import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
 import { noEvents, type EventSink } from './events.js';
 import { unknownJobs, unknownJobsError } from './targets.js';
@@ -81,6 +90,11 @@ export type ReconcileRequest = {
   local?: Snapshot;
   /** When it was asked for (ms since the epoch): a git fetch started since then serves it. Default: when it runs. */
   requestedAt?: number;
+  /**
+   * The app's set no longer generates it and says `prune_on_delete`: compare with no jobs (git's
+   * files are not read) so the jobs it owns are pruned, under the usual guards.
+   */
+  retire?: boolean;
 };
 
 export type ReconcileOutcome = {
@@ -212,14 +226,14 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const { deps, app, request, deadlines, nomad } = cycle;
   const wanted = request.sync?.revision ?? cycle.pin?.revision ?? app.source.revision;
   if (request.local && !request.sync?.dryRun) throw new Error('local files can only be compared (dry-run)');
-  const snapshot =
-    request.local ??
-    (await withDeadline(
-      'git fetch and snapshot',
-      deadlines.source,
-      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request), notBefore: request.requestedAt }),
-    ));
+  // A project's rules are checked before anything is read, and again on the rendered jobs.
+  checkProjectSource(app);
+  const source = request.retire
+    ? retiredSource(deps.mirrors, app, wanted)
+    : loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request), notBefore: request.requestedAt });
+  const snapshot = request.local ?? (await withDeadline('git fetch and snapshot', deadlines.source, source));
   const desired = await renderDesired(app, snapshot, nomad);
+  checkProjectJobs(app, desired);
   const observation = await withDeadline(
     'observing Nomad',
     deadlines.observe,

@@ -48,6 +48,17 @@ export async function loadSource(
 }
 
 /**
+ * Step, for an app its set no longer generates (and prunes on delete): the commit where it went,
+ * with no files, so every job the app owns compares as removed. Git is still read: if the
+ * revision cannot be resolved the reconcile fails and nothing is pruned.
+ */
+export async function retiredSource(mirrors: MirrorSet, app: AppSpec, revision: string): Promise<Snapshot> {
+  const mirror = mirrors.get(app.source.repoURL);
+  const sha = await mirror.resolve(revision);
+  return { repoURL: mirror.url, revision: sha, commit: await mirror.commitInfo(sha), files: new Map() };
+}
+
+/**
  * Step: render every job file with the app's renderer, variables and var-files; any issue
  * fails the whole set (no partial job sets).
  */

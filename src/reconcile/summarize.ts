@@ -161,11 +161,15 @@ export function failureMessage(actions: JobAction[]): string {
     .join('; ');
 }
 
-/** The condition a failed reconcile shows: a missing app path has its own, the rest are comparison errors. */
+/** Failures with a condition of their own; the rest are comparison errors. */
+const CONDITIONS: Partial<Record<string, string>> = {
+  DROVER_ERR_SOURCE_PATH_MISSING: 'SourcePathMissing',
+  DROVER_ERR_PROJECT: 'ProjectViolation',
+};
+
+/** The condition a failed reconcile shows. */
 function conditionFor(error: unknown): string {
-  return error instanceof DroverError && error.code === 'DROVER_ERR_SOURCE_PATH_MISSING'
-    ? 'SourcePathMissing'
-    : 'ComparisonError';
+  return (error instanceof DroverError && CONDITIONS[error.code]) || 'ComparisonError';
 }
 
 export function baseStatus(): AppStatus {

@@ -78,6 +78,8 @@ export const appStatus = z.object({
 
 export const appView = z.object({
   name: z.string(),
+  project: z.string().describe('The project whose rules the app keeps ("default" when none is named)'),
+  appSet: z.string().optional().describe('The app set that generated this app; absent for apps written as app blocks'),
   source: z.object({ repoURL: z.string(), revision: z.string(), path: z.string() }),
   destination: z.object({ cluster: z.string(), namespace: z.string(), region: z.string().optional() }),
   syncPolicy: z.object({
