@@ -289,6 +289,7 @@ async function startLocked(
       apps: () => controller.specs(),
       reachability,
     },
+    appSets: { sets: config.appSets, states: () => appSets.list() },
   });
   const server = await listen(api, config.listen.host, config.listen.port, config.tls);
   auth.guard.setPort(Number(new URL(server.url).port));

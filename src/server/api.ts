@@ -25,6 +25,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerHealth, type ReadinessCheck } from './readiness.js';
 import { rollbackBody, syncBody } from './schemas.js';
 import { registerSources, type SourcesDeps } from './sources.js';
+import { registerAppSets, type AppSetsDeps } from './app-sets.js';
 import { registerResources } from './resources.js';
 import { registerStaticUI } from './static-ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
@@ -58,6 +59,8 @@ export type ApiDeps = {
   readiness?: ReadinessCheck[];
   /** Clusters and repositories for their list routes. */
   sources?: SourcesDeps;
+  /** App sets and what they generate (`GET /api/v1/appsets`). */
+  appSets?: AppSetsDeps;
 };
 
 const WEBHOOK_PATH = '/api/v1/webhooks/git';
@@ -100,6 +103,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
   if (deps.events) registerEvents(api, { hub: deps.events });
   if (deps.sources) registerSources(api, deps.sources);
+  if (deps.appSets) registerAppSets(api, deps.appSets);
 
   if (deps.leadership) api.use('/api/*', leaderGuard(deps.leadership));
   api.get('/api/v1/leader', viewer, (c) => c.json(leaderInfo(deps.leadership, deps.selfURL?.() ?? '')));

@@ -47,6 +47,7 @@ function fullApi(dir: string) {
     metrics: { metrics: new Metrics(() => controller.load()) },
     readiness: [],
     sources: { clusters: [], repositories: [], apps: () => [], reachability: new Reachability() },
+    appSets: { sets: [], states: () => [] },
   });
   return { api, guard, close: () => db.close() };
 }

@@ -51,6 +51,7 @@ const COMPONENTS = {
   WebhookResult: s.webhookResult,
   ClusterList: s.clusterList,
   RepositoryList: s.repositoryList,
+  AppSetList: s.appSetList,
   Readiness: s.readiness,
   LiveEvent: s.liveEvent,
   SyncResponse: s.syncResponse,
@@ -213,6 +214,13 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Repositories, their last fetch and errors',
     role: 'viewer',
     responses: { 200: json('The repositories', s.repositoryList) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/appsets',
+    summary: 'App sets, the apps each generates, and their last failure',
+    role: 'viewer',
+    responses: { 200: json('The app sets', s.appSetList) },
   },
   {
     method: 'post',

@@ -220,6 +220,21 @@ export const repositoryList = z.object({
     }),
   ),
 });
+export const appSetList = z.object({
+  appSets: z.array(
+    z.object({
+      name: z.string(),
+      generator: z.enum(['git_directories', 'git_files', 'list', 'matrix']),
+      project: z.string(),
+      pruneOnDelete: z.boolean().describe("Whether a removed app's jobs are pruned (sync.prune_on_delete)"),
+      apps: z.array(z.string()).describe('The apps the set generates now'),
+      commits: z
+        .array(z.object({ repoURL: z.string(), revision: z.string() }))
+        .describe('The commit of each repository the last successful run read'),
+      error: z.string().optional().describe("The last run's failure; the set kept the apps it had"),
+    }),
+  ),
+});
 export const readiness = z.object({
   ready: z.boolean(),
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().optional() })),

@@ -121,6 +121,24 @@ describe('app sets: apps come and go with git', () => {
     assert.deepEqual(history.history, [], 'no sync ran');
     assert.equal((await stack.nomad('/v1/job/team-b?namespace=team-b')).status, 404);
   });
+
+  test('when a parameter file breaks, the set keeps its apps and GET /api/v1/appsets says why', async () => {
+    stack.repo.write('teams/a/drover.json', '{ "namespace": ').commit('a broken parameter file');
+    const deadline = Date.now() + 20_000;
+    let sets: Array<{ name: string; apps: string[]; error?: string; generator: string; project: string }> = [];
+    while (!sets.find((set) => set.name === 'teams')?.error) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for the teams set to fail: ${JSON.stringify(sets)}`);
+      await new Promise((r) => setTimeout(r, 100));
+      sets = (await stack.api('/api/v1/appsets')).body.appSets;
+    }
+    const teams = sets.find((set) => set.name === 'teams')!;
+    assert.deepEqual([teams.generator, teams.project, teams.apps], ['git_files', 'team-a', ['team-a', 'team-b']]);
+    assert.match(teams.error!, /teams\/a\/drover\.json at [0-9a-f]{12}: invalid JSON/);
+    const { status, body } = await stack.api('/api/v1/apps/team-a');
+    assert.deepEqual([status, body.appSet], [200, 'teams'], 'the app stays');
+    assert.equal((await stack.nomad('/v1/job/team-a')).body.Stop, false);
+  });
 });
 
 async function waitGone(stack: Stack, app: string): Promise<void> {
