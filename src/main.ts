@@ -41,6 +41,8 @@ export type RunningDrover = {
   url: string;
   /** Absent when the database failed its check at start: Drover then only answers that it is not ready. */
   controller?: Controller;
+  /** Resolves once every app set has run (and added its apps) after this instance started leading. */
+  appSetsReady?: Promise<void>;
   /** With HA on: resolves (with the reason) if this instance loses leadership; its writes have already stopped. */
   lost?: Promise<string>;
   stop(): Promise<void>;
@@ -304,12 +306,14 @@ async function startLocked(
   // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
   let led = false;
   let stopping: Promise<void> | undefined;
+  let setsRan!: () => void;
+  const appSetsReady = new Promise<void>((resolve) => (setsRan = resolve));
   const lead = () => {
     if (led || stopping) return;
     led = true;
     controller.start();
     poller.start();
-    void appSets.refresh(undefined, { fetch: true });
+    void appSets.refresh(undefined, { fetch: true }).finally(setsRan);
   };
   let deposed!: (reason: string) => void;
   const lost = new Promise<string>((resolve) => (deposed = resolve));
@@ -324,6 +328,7 @@ async function startLocked(
   return {
     url: server.url,
     controller,
+    appSetsReady,
     lost,
     // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
     stop: () =>

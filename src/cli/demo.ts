@@ -8,7 +8,7 @@ import { createLogger, startDrover } from '../main.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/tokens.js';
 import { openDatabase, type DB } from '../store/db.js';
 import type { Config } from '../config/config.js';
-import { BROKEN_CHECKOUT_IMAGE, demoApps, playShopStory, seedShop } from './demo-apps.js';
+import { BROKEN_CHECKOUT_IMAGE, demoApps, demoAppSets, playShopStory, SHOP_APPS, seedShop } from './demo-apps.js';
 import { onShutdown } from './shutdown.js';
 
 const JOBS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-jobs');
@@ -43,6 +43,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
         },
         ...demoApps(),
       },
+      app_set: demoAppSets(),
     }),
     join(dir, 'drover.json'),
     { env: {} },
@@ -57,6 +58,8 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
     return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
   });
   if (!drover.controller) throw new Error(`Drover at ${drover.url} is not ready; see GET /readyz`);
+  // The shop's set generates its apps from the repository's folders once git is read.
+  await drover.appSetsReady;
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
   const post = async (path: string, body?: unknown) => {
     const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
@@ -79,12 +82,15 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   for (const job of status.jobs) out.write(`  job ${job.id.padEnd(14)} ${job.status}\n`);
   for (const condition of status.conditions) out.write(`  ${condition.type}: ${condition.message}\n`);
   out.write(`\nThe shop's apps show every status (open the UI):\n`);
-  for (const name of Object.keys(demoApps())) {
+  for (const name of SHOP_APPS) {
     const app = drover.controller.status(name);
     out.write(`  ${name.padEnd(11)} ${app?.sync.status ?? 'Unknown'}, ${app?.health.status ?? 'Unknown'}\n`);
   }
   out.write(
     `\nTry: edit ${join(repo, 'apps/hello/web.json')}, then git -C ${repo} commit -am "change"; Drover syncs within 5s.\n`,
+  );
+  out.write(
+    `Or add a folder with a job file under ${join(repo, 'shop')} and commit: the "shop" app set makes it an app.\n`,
   );
   out.write(`Press Ctrl-C to stop.\n`);
 
