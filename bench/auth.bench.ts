@@ -39,7 +39,7 @@ function guarded(options: AuthOptions): Hono<AuthEnv> {
   app.use('*', checkOrigin(options.guard));
   app.use('/api/v1/*', auditWrites(db, logger), authenticate(options));
   app.get('/api/v1/apps/:name', requireRole('viewer'), (c) =>
-    inScope(c.get('principal'), c.req.param('name')) ? c.json(APP) : c.notFound(),
+    inScope(c.get('principal'), c.req.param('name'), 'default') ? c.json(APP) : c.notFound(),
   );
   return app;
 }

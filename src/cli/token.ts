@@ -7,9 +7,16 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/to
 import { recordAudit } from '../store/audit.js';
 import { openDatabase, type DB } from '../store/db.js';
 import { userInfo } from 'node:os';
-import { tokenTable } from './token-table.js';
+import { scopeOf, tokenTable } from './token-table.js';
 
-export type TokenCreateFlags = { config: string; role: string; apps?: string[]; name?: string; expires?: string };
+export type TokenCreateFlags = {
+  config: string;
+  role: string;
+  apps?: string[];
+  projects?: string[];
+  name?: string;
+  expires?: string;
+};
 
 /** Opens the data dir's database named by the config file, for offline token commands. */
 function withDatabase<T>(configFile: string, work: (db: DB) => T): T {
@@ -57,6 +64,7 @@ export function tokenCreateCommand(flags: TokenCreateFlags, out = process.stdout
     const created = createApiToken(db, {
       role: flags.role as Role,
       apps: flags.apps ?? [],
+      projects: flags.projects ?? [],
       name: flags.name,
       expiresInMs,
       createdBy: 'drover token create (offline)',
@@ -64,7 +72,7 @@ export function tokenCreateCommand(flags: TokenCreateFlags, out = process.stdout
     auditLocal(db, 'token.create', created.token.id);
     return created;
   });
-  const scope = token.apps.length ? token.apps.join(', ') : 'all apps';
+  const scope = scopeOf(token, ', ', 'all apps');
   err.write(`Created ${token.role} token ${token.id} "${token.name}" for ${scope}`);
   err.write(`${token.expiresAt ? `, expires ${token.expiresAt}` : ', never expires'}. The secret is shown once:\n`);
   out.write(`${secret}\n`);

@@ -39,7 +39,8 @@ export type AuthConfig = {
   disabled: boolean;
   sessionTtlMs: number;
   oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes: string[]; groupsClaim: string };
-  roleBindings: Array<{ group: string; role: RoleName; apps: string[] }>;
+  /** `apps` (name globs) and `projects` together scope the binding; both empty: every app. */
+  roleBindings: Array<{ group: string; role: RoleName; apps: string[]; projects?: string[] }>;
 };
 
 /** Leader election (ha block). Durations in ms. */

@@ -179,7 +179,7 @@ function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): Aut
           },
         }
       : {}),
-    roleBindings: auth.role_binding.map((b) => ({ group: b.group, role: b.role, apps: b.apps })),
+    roleBindings: auth.role_binding.map((b) => ({ group: b.group, role: b.role, apps: b.apps, projects: b.projects })),
   };
 }
 

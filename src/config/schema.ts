@@ -239,7 +239,15 @@ export const authSchema = z
       .optional(),
     /** Maps an OIDC group to a role, optionally on some apps only (globs). */
     role_binding: z
-      .array(z.strictObject({ group: z.string().min(1), role, apps: z.array(z.string().min(1)).default([]) }))
+      .array(
+        z.strictObject({
+          group: z.string().min(1),
+          role,
+          apps: z.array(z.string().min(1)).default([]),
+          /** Projects whose apps the group may see, besides `apps`. */
+          projects: z.array(z.string().min(1)).default([]),
+        }),
+      )
       .default([]),
   })
   .refine((auth) => auth.role_binding.length === 0 || auth.oidc !== undefined, {

@@ -1,5 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import type { AppSpec } from '../domain/app.js';
 import { DroverError, ERRORS } from '../domain/errors.js';
 import { auditWrites, describePrincipal } from './auth/audit.js';
 import { authenticate, checkOrigin, type AuthOptions } from './auth/authenticate.js';
@@ -101,7 +102,14 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   if (deps.metrics) registerMetrics(api, deps.metrics.metrics, deps.metrics.guard);
   registerOpenApi(api, DROVER_VERSION);
   api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
-  if (deps.events) registerEvents(api, { hub: deps.events });
+  if (deps.events)
+    registerEvents(api, {
+      hub: deps.events,
+      projectOf: (name) => {
+        const spec = controller.spec(name);
+        return spec && projectOf(spec);
+      },
+    });
   if (deps.sources) registerSources(api, deps.sources);
   if (deps.appSets) registerAppSets(api, deps.appSets);
 
@@ -111,7 +119,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   // An app outside the caller's scope does not exist for them: 404, as for an unknown name.
   const requireApp = (c: Context<AuthEnv>, name = c.req.param('name') ?? '') => {
     const spec = controller.spec(name);
-    if (!spec || !inScope(c.get('principal'), name))
+    if (!spec || !inScope(c.get('principal'), name, projectOf(spec)))
       throw new DroverError('DROVER_ERR_NOT_FOUND', `no app named "${name}"`);
     return spec;
   };
@@ -123,7 +131,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   });
 
   api.get('/api/v1/apps', viewer, (c) => {
-    const visible = controller.specs().filter((spec) => inScope(c.get('principal'), spec.name));
+    const visible = controller.specs().filter((spec) => inScope(c.get('principal'), spec.name, projectOf(spec)));
     const apps = visible.map((spec) => appViewJSON(spec, controller.status(spec.name)));
     return c.body(appListBody(apps), 200, { 'content-type': 'application/json' });
   });
@@ -212,4 +220,9 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     ),
   );
   return api;
+}
+
+/** The project an app keeps, as scopes name it. */
+function projectOf(spec: AppSpec): string {
+  return spec.project?.name ?? 'default';
 }

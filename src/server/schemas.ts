@@ -272,13 +272,15 @@ export const principal = z.object({
   name: z.string().optional(),
   email: z.string().optional(),
   role,
-  apps: z.array(z.string()).describe('App-name globs; empty means every app'),
+  apps: z.array(z.string()).describe('App-name globs; empty (with no projects) means every app'),
+  projects: z.array(z.string()).optional().describe('Projects whose apps the principal may see, besides apps'),
 });
 export const tokenView = z.object({
   id: z.string(),
   name: z.string(),
   role,
   apps: z.array(z.string()),
+  projects: z.array(z.string()).optional(),
   status: z.enum(['active', 'expired', 'revoked']),
   createdAt: time,
   createdBy: z.string().optional(),
@@ -289,6 +291,7 @@ export const tokenView = z.object({
 export const tokenRequest = z.strictObject({
   role,
   apps: z.array(z.string().min(1)).optional(),
+  projects: z.array(z.string().min(1)).optional().describe('Projects whose apps the token may see, besides apps'),
   name: z.string().max(64).optional(),
   expires: z.string().optional().describe('A lifetime such as "30d", "12h" or "90m"'),
 });

@@ -139,6 +139,16 @@ describe('app sets: apps come and go with git', () => {
     assert.deepEqual([status, body.appSet], [200, 'teams'], 'the app stays');
     assert.equal((await stack.nomad('/v1/job/team-a')).body.Stop, false);
   });
+
+  test('a token scoped to a project sees that project’s apps, generated ones included, and no others', async () => {
+    const { status, body } = await stack.api('/api/v1/tokens', { json: { role: 'viewer', projects: ['team-a'] } });
+    assert.equal(status, 201);
+    assert.deepEqual([body.token.apps, body.token.projects], [[], ['team-a']]);
+    const headers = { authorization: `Bearer ${body.secret}` };
+    const { body: list } = await stack.api<AppList>('/api/v1/apps', { headers });
+    assert.deepEqual(list.apps.map((a) => a.name).sort(), ['team-a', 'team-b']);
+    assert.equal((await stack.api('/api/v1/apps/web', { headers })).status, 404);
+  });
 });
 
 async function waitGone(stack: Stack, app: string): Promise<void> {

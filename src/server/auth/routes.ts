@@ -9,7 +9,7 @@ import { cliTokenRequest } from '../schemas.js';
 import type { AuthOptions } from './authenticate.js';
 import { describePrincipal } from './audit.js';
 import type { CliLogin, OidcLogin } from './oidc.js';
-import { ROLES, requireRole, type AuthEnv, type Principal } from './principal.js';
+import { ROLES, isScoped, requireRole, type AuthEnv, type Principal } from './principal.js';
 import { endSession, readSession, startSession } from './sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from './tokens.js';
 
@@ -27,6 +27,7 @@ const lifetime = z.string().refine(
 const tokenBody = z.strictObject({
   role: z.enum(ROLES),
   apps: z.array(z.string().min(1)).optional(),
+  projects: z.array(z.string().min(1)).optional(),
   name: z.string().max(64).optional(),
   expires: lifetime.optional(),
 });
@@ -36,7 +37,7 @@ const signInBody = z.strictObject({ token: z.string().min(1) });
 /** Token management and the audit log need an admin who sees every app: a scoped admin could widen its own scope. */
 const requireFullAdmin = requireRole('admin');
 function assertUnscoped(principal: Principal): void {
-  if (principal.apps.length > 0) {
+  if (isScoped(principal)) {
     throw new DroverError('DROVER_ERR_FORBIDDEN', 'this action needs an admin whose scope is every app');
   }
 }
@@ -54,6 +55,7 @@ export function mountAdminRoutes(api: Hono<AuthEnv>, options: AuthOptions): void
     const created = createApiToken(db, {
       role: input.role,
       apps: input.apps,
+      projects: input.projects,
       name: input.name,
       expiresInMs: input.expires ? parseLifetimeMs(input.expires) : undefined,
       createdBy: describePrincipal(c.get('principal')),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { openDatabase } from '../../store/db.js';
 import { listTokens } from '../../store/tokens.js';
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from './tokens.js';
+import { inScope } from './principal.js';
 
 test('a token is drv_, an ID and 32 random bytes; only its SHA-256 is stored', () => {
   const db = openDatabase(':memory:');
@@ -35,5 +36,31 @@ test('a wrong, malformed, expired or revoked secret gives no principal, saying w
       .map((t) => t.status)
       .sort(),
     ['expired', 'revoked'],
+  );
+});
+
+test('a token can be scoped to projects: it sees their apps besides the apps its globs name', () => {
+  const db = openDatabase(':memory:');
+  const { token, secret } = createApiToken(db, { role: 'viewer', apps: ['web'], projects: ['team-a'] });
+  assert.deepEqual([token.apps, token.projects], [['web'], ['team-a']]);
+  const check = verifyApiToken(db, secret);
+  assert.ok('principal' in check);
+  assert.deepEqual(
+    [
+      inScope(check.principal, 'web', 'default'),
+      inScope(check.principal, 'billing', 'team-a'),
+      inScope(check.principal, 'billing', 'team-b'),
+      inScope(check.principal, 'gone', undefined),
+    ],
+    [true, true, false, false],
+  );
+  assert.deepEqual(listApiTokens(db)[0]?.projects, ['team-a']);
+  assert.throws(
+    () => createApiToken(db, { role: 'viewer', apps: ['project:x'] }),
+    /apps: "project:x": an app glob has no ":"/,
+  );
+  assert.throws(
+    () => createApiToken(db, { role: 'viewer', projects: ['a b'] }),
+    /projects: "a b" is not a project name/,
   );
 });

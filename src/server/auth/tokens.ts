@@ -14,6 +14,8 @@ export type TokenView = {
   name: string;
   role: Role;
   apps: string[];
+  /** Projects whose apps the token may see (absent when it names none). */
+  projects?: string[];
   status: 'active' | 'expired' | 'revoked';
   createdAt: string;
   createdBy?: string;
@@ -22,7 +24,39 @@ export type TokenView = {
   lastUsedAt?: string;
 };
 
-export type NewToken = { role: Role; apps?: string[]; name?: string; expiresInMs?: number; createdBy?: string };
+export type NewToken = {
+  role: Role;
+  apps?: string[];
+  projects?: string[];
+  name?: string;
+  expiresInMs?: number;
+  createdBy?: string;
+};
+
+/**
+ * Project scopes are kept in the token's stored scope list as `project:NAME`: no app name holds a
+ * ":", so they can never match an app by name, and a Drover that does not know projects reads
+ * them as globs that match nothing (the token sees less, never more).
+ */
+const PROJECT_SCOPE = 'project:';
+
+function encodeScope(apps: string[], projects: string[]): string[] {
+  const bad = apps.find((glob) => glob.includes(':'));
+  if (bad)
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', `apps: "${bad}": an app glob has no ":" (app names never do)`);
+  const badProject = projects.find((p) => !/^[a-zA-Z0-9*?][a-zA-Z0-9_.*?-]{0,62}$/.test(p));
+  if (badProject !== undefined)
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', `projects: "${badProject}" is not a project name or glob`);
+  return [...apps, ...projects.map((p) => `${PROJECT_SCOPE}${p}`)];
+}
+
+/** A stored scope list, split into app globs and projects. */
+export function decodeScope(stored: string[]): { apps: string[]; projects: string[] } {
+  return {
+    apps: stored.filter((s) => !s.startsWith(PROJECT_SCOPE)),
+    projects: stored.filter((s) => s.startsWith(PROJECT_SCOPE)).map((s) => s.slice(PROJECT_SCOPE.length)),
+  };
+}
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -42,7 +76,7 @@ export function createApiToken(db: DB, input: NewToken, now = new Date()): { tok
     id,
     name: name || `token-${id}`,
     role: input.role,
-    apps: input.apps ?? [],
+    apps: encodeScope(input.apps ?? [], input.projects ?? []),
     secretHash: sha256(secret),
     createdAt: now.toISOString(),
     ...(input.createdBy ? { createdBy: input.createdBy } : {}),
@@ -87,7 +121,15 @@ export function checkTokenRecord(token: TokenRecord, now = new Date()): TokenChe
 }
 
 export function tokenPrincipal(token: TokenRecord): Principal {
-  return { kind: 'token', id: token.id, name: token.name, role: token.role as Role, apps: token.apps };
+  const { apps, projects } = decodeScope(token.apps);
+  return {
+    kind: 'token',
+    id: token.id,
+    name: token.name,
+    role: token.role as Role,
+    apps,
+    ...(projects.length > 0 ? { projects } : {}),
+  };
 }
 
 function toView(token: TokenRecord, now: Date): TokenView {
@@ -100,7 +142,7 @@ function toView(token: TokenRecord, now: Date): TokenView {
     id: token.id,
     name: token.name,
     role: token.role as Role,
-    apps: token.apps,
+    ...scopeView(token.apps),
     status,
     createdAt: token.createdAt,
     ...(token.createdBy ? { createdBy: token.createdBy } : {}),
@@ -108,4 +150,9 @@ function toView(token: TokenRecord, now: Date): TokenView {
     ...(token.revokedAt ? { revokedAt: token.revokedAt } : {}),
     ...(token.lastUsedAt ? { lastUsedAt: token.lastUsedAt } : {}),
   };
+}
+
+function scopeView(stored: string[]): { apps: string[]; projects?: string[] } {
+  const { apps, projects } = decodeScope(stored);
+  return { apps, ...(projects.length > 0 ? { projects } : {}) };
 }
