@@ -1,6 +1,7 @@
 import type { AppSpec, ProjectSpec } from '../domain/app.js';
 import { normalizeRepoURL } from '../git/url.js';
 import { buildApp, configError, resolveRepoURL, type AppContext, type Where } from './app-spec.js';
+import { checkURLHasNoSecret } from './repository.js';
 import type { AppSetConfig, GeneratorConfig, Params, RepositoryConfig } from './config.js';
 import { combineParams, flattenParams, GIT_DIRECTORY_KEYS, placeholdersIn, substitute } from './placeholders.js';
 import type { AppSetFile, ConfigFile, MatrixFile } from './schema.js';
@@ -43,6 +44,10 @@ export function buildProjects(
 export function buildAppSets(data: ConfigFile, ctx: AppContext, apps: AppSpec[]): AppSetConfig[] {
   const taken = new Set(apps.map((a) => a.name));
   return Object.entries(data.app_set).map(([name, block]) => {
+    if (block.project !== undefined && block.project !== 'default' && !ctx.projects.has(block.project)) {
+      const message = `no project block named "${block.project}"`;
+      throw configError(ctx.at(['app_set', name, 'project']), `app_set.${name}.project`, message, ctx.file);
+    }
     const generator = buildGenerator(ctx, block, ['app_set', name]);
     const known = knownKeys(generator);
     if (known) {
@@ -56,15 +61,8 @@ export function buildAppSets(data: ConfigFile, ctx: AppContext, apps: AppSpec[])
       pruneOnDelete: block.sync.prune_on_delete,
       render: (params) => renderTemplate(ctx, name, block, params),
     };
-    const fixed = staticParams(generator);
-    if (fixed) for (const params of fixed) claimName(ctx, name, set.render(params).name, taken);
-    else if (block.project !== undefined && !ctx.projects.has(block.project) && block.project !== 'default')
-      throw configError(
-        ctx.at(['app_set', name, 'project']),
-        `app_set.${name}.project`,
-        `no project block named "${block.project}"`,
-        ctx.file,
-      );
+    const fixed = staticParams(generator, ctx.file);
+    for (const params of fixed ?? []) claimName(ctx, name, set.render(params).name, taken);
     return set;
   });
 }
@@ -104,11 +102,7 @@ function unknownPlaceholder(ctx: AppContext, set: string, key: string, path: str
 
 type Kind = GeneratorConfig['kind'];
 
-function buildGenerator(
-  ctx: AppContext,
-  block: Omit<MatrixFile, never> | AppSetFile,
-  where: string[],
-): GeneratorConfig {
+function buildGenerator(ctx: AppContext, block: AppSetFile, where: string[]): GeneratorConfig {
   const [only] = generatorsIn(block, where);
   return toGenerator(ctx, only!.kind, only!.value, only!.where);
 }
@@ -143,6 +137,7 @@ function toGenerator(ctx: AppContext, kind: Kind, value: unknown, where: string[
       `no repository block named "${git.repository}"`,
       ctx.file,
     );
+  if (git.url) checkURLHasNoSecret(git.url, `${where.join('.')}.url`, ctx.file);
   for (const glob of [...git.paths, ...(git.exclude ?? [])]) {
     if (glob.startsWith('/') || glob.split('/').includes('..'))
       throw configError(
@@ -179,14 +174,14 @@ function knownKeys(generator: GeneratorConfig): Set<string> | undefined {
 }
 
 /** The parameter sets of a generator that reads no git (lists, and matrices of lists). */
-function staticParams(generator: GeneratorConfig): Params[] | undefined {
+function staticParams(generator: GeneratorConfig, file: string): Params[] | undefined {
   if (generator.kind === 'list') return generator.elements;
   if (generator.kind !== 'matrix') return undefined;
-  const [a, b] = generator.generators.map(staticParams);
+  const [a, b] = generator.generators.map((g) => staticParams(g, file));
   if (!a || !b) return undefined;
   try {
     return combineParams(a, b);
   } catch (error) {
-    throw configError(generator.at, 'matrix', (error as Error).message, '');
+    throw configError(generator.at, 'matrix', (error as Error).message, file);
   }
 }

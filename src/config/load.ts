@@ -179,7 +179,12 @@ function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): Aut
           },
         }
       : {}),
-    roleBindings: auth.role_binding.map((b) => ({ group: b.group, role: b.role, apps: b.apps, projects: b.projects })),
+    roleBindings: auth.role_binding.map((b) => ({
+      group: b.group,
+      role: b.role,
+      apps: b.apps,
+      ...(b.projects.length > 0 ? { projects: b.projects } : {}),
+    })),
   };
 }
 

@@ -126,6 +126,7 @@ export class Controller {
     state.removed = true;
     if (state.timer) clearTimeout(state.timer);
     this.apps.delete(state.spec.name);
+    this.telemetry.appRemoved(state.spec.name);
   }
 
   /** Marks syncs a previous process left unfinished, then reconciles every app once. */
