@@ -5,7 +5,7 @@ import { combineParams, flattenParams } from '../config/placeholders.js';
 import type { AppSpec } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
 import type { GitMirror } from '../git/mirror.js';
-import { listTree, readBlob, type TreeEntry } from '../git/tree-list.js';
+import { listTree, readBlobs, type TreeEntry } from '../git/tree-list.js';
 
 /** Largest `git_files` parameter file read, in bytes. */
 const MAX_PARAM_FILE_BYTES = 1024 * 1024;
@@ -86,9 +86,8 @@ export async function generateParams(
     case 'git_files': {
       const { mirror, entries, sha } = await readTree(generator, git, commits);
       const files = entries.filter((e) => e.type === 'blob' && matches(e.path, generator.paths));
-      return Promise.all(
-        files.map(async (file) => fileParams(file, await readBlob(mirror, file, MAX_PARAM_FILE_BYTES), sha)),
-      );
+      const contents = await readBlobs(mirror, files, MAX_PARAM_FILE_BYTES);
+      return files.map((file, i) => fileParams(file, contents[i]!, sha));
     }
   }
 }
