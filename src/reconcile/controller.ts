@@ -209,6 +209,7 @@ export class Controller {
 
   private afterCurrent(state: AppState): Promise<ReconcileOutcome> {
     if (state.running) return state.running;
+    if (state.removed) return Promise.reject(new Error(`no app named "${state.spec.name}"`));
     return this.run(state, state.queued ?? { trigger: 'refresh' });
   }
 
@@ -231,7 +232,8 @@ export class Controller {
           this.telemetry.reconciled(state.spec.name, outcome.error ? 'error' : 'ok', seconds);
           state.status = outcome.status;
           this.countFailure(state, outcome, request.trigger);
-          this.publish(state.spec.name, before, outcome.status);
+          // An app removed meanwhile keeps no gauges.
+          if (!state.removed) this.publish(state.spec.name, before, outcome.status);
           if (state.retiring && !outcome.error && outcome.status.sync.status === 'Synced') this.forget(state);
           return outcome;
         },
