@@ -12,6 +12,7 @@ import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { LeaderElector } from './ha/elector.js';
 import type { WriteGate } from './domain/write-gate.js';
+import { systemClock, type Clock } from './domain/clock.js';
 import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
@@ -84,6 +85,8 @@ export type StartOptions = {
   storeCheckIntervalMs?: number;
   /** Hard deadlines of the reconcile steps, in ms (defaults in reconcile-app.ts). */
   deadlines?: ReconcileDeps['deadlines'];
+  /** The clock sync windows are read on and their wakes set with (tests move it instead of sleeping). */
+  clock?: Clock;
 };
 
 /** The composition root: the only place that constructs Drover's services. */
@@ -173,6 +176,7 @@ async function startLocked(
     mayWrite: () => !config.ha.enabled || elector?.mayWrite() === true,
     reason: () => elector?.reason() ?? 'not the leader; no election has run yet',
   };
+  const clock = options.clock ?? systemClock;
   const controller: Controller = new Controller({
     writeGate: gate,
     apps: config.apps,
@@ -186,6 +190,7 @@ async function startLocked(
     events,
     telemetry,
     health: new HealthTracker(),
+    ordering: { windows: config.syncWindows, clock, statusOf: (name) => controller.status(name) },
     concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
@@ -271,6 +276,7 @@ async function startLocked(
     events,
     metrics: { metrics, guard: scrapeGuard(db) },
     readiness,
+    syncWindows: { windows: config.syncWindows, clock, apps: () => controller.specs().map((spec) => spec.name) },
     sources: {
       clusters: config.clusters.values(),
       repositories: config.repositories.values(),

@@ -1,4 +1,5 @@
 import type { AppSpec } from '../domain/app.js';
+import type { SyncWindow } from '../domain/sync-window.js';
 import type { GitCredentials, SecretSource } from '../git/credentials.js';
 import type { SnapshotLimits } from '../git/snapshot.js';
 
@@ -76,6 +77,8 @@ export type Config = {
   clusters: Map<string, ClusterConfig>;
   repositories: Map<string, RepositoryConfig>;
   apps: AppSpec[];
+  /** When automated (and manual) syncs may run (docs/ordering.md). */
+  syncWindows: SyncWindow[];
   ha: HAConfig;
   store: StoreConfig;
 };

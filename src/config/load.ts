@@ -8,6 +8,8 @@ import { readHclConfig, type HclConfig } from './hcl.js';
 import { readJsonConfig } from './json.js';
 import type { AuthConfig, ClusterConfig, Config, RepositoryConfig } from './config.js';
 import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
+import { checkDependencies } from './dependencies.js';
+import { buildSyncWindows } from './sync-windows.js';
 
 export type LoadOptions = {
   /** Environment to read NOMAD_* from; defaults to process.env. */
@@ -188,8 +190,11 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
       varFiles: app.var_files,
       ...(app.include.length > 0 ? { include: app.include } : {}),
       ...(app.exclude.length > 0 ? { exclude: app.exclude } : {}),
+      ...(app.depends_on.length > 0 ? { dependsOn: app.depends_on } : {}),
+      ...(Object.keys(app.waves).length > 0 ? { waves: app.waves } : {}),
     };
   });
+  checkDependencies(data.app, at, file);
 
   const listen = parseListen(data.listen, file);
   return deepFreeze({
@@ -205,6 +210,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     clusters,
     repositories,
     apps,
+    syncWindows: buildSyncWindows(data.sync_window),
     ha: haConfig(data, clusters, file, env),
     store: storeConfig(data, file, env),
   });

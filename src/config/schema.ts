@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
+import { syncWindowSchema } from './sync-windows.js';
 
 const duration = z.string().refine(
   (value) => {
@@ -135,6 +136,10 @@ export const appSchema = z
       )
       .default([]),
     history_limit: z.number().int().min(1).max(10_000).optional(),
+    /** Apps that must be Synced and Healthy before this one syncs (docs/ordering.md). */
+    depends_on: z.array(z.string().min(1)).default([]),
+    /** Job ID -> sync wave; overrides a job's `drover.wave` meta. */
+    waves: z.record(z.string().min(1), z.number().int().min(-1000).max(1000)).default({}),
   })
   .refine((app) => (app.repository === undefined) !== (app.url === undefined), {
     message: 'set exactly one of "repository" or "url"',
@@ -221,6 +226,7 @@ export const fileSchema = z.strictObject({
   app: z.record(name, appSchema).default({}),
   ha: haSchema.prefault({}),
   store: storeSchema.prefault({}),
+  sync_window: z.array(syncWindowSchema).default([]),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;

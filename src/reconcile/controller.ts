@@ -5,6 +5,9 @@ import { statusEvents } from './events.js';
 import { getAppStatus, saveAppStatus } from '../store/app-status.js';
 import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
+import { systemClock } from '../domain/clock.js';
+import { dependentsToWake } from './dependencies.js';
+import { checkManualSync } from './ordering.js';
 import {
   needsFetch,
   reconcileApp,
@@ -25,6 +28,8 @@ type AppState = {
   /** When the pending backoff retry is due; reconciles that neither fail nor succeed (drift events) keep it. */
   retryDue: number | undefined;
   status: AppStatus | undefined;
+  /** Cancels the wake set for when a sync window opens. */
+  cancelWake?: () => void;
 };
 
 export type ControllerOptions = ReconcileDeps & {
@@ -126,6 +131,12 @@ export class Controller {
     return this.options.mirrors.get(spec.source.repoURL).resolve(revision);
   }
 
+  /** Throws `DROVER_ERR_SYNC_WINDOW` or `DROVER_ERR_DEPENDENCY_NOT_READY` when a manual sync may not run now. */
+  checkManualSync(name: string): void {
+    const spec = this.apps.get(name)?.spec;
+    if (spec) checkManualSync(this.options.ordering, spec);
+  }
+
   /** Reconciles waiting for a worker, and reconciles running now. */
   load(): { queued: number; busy: number } {
     return { queued: this.workers.queued, busy: this.workers.busy };
@@ -177,6 +188,8 @@ export class Controller {
           state.status = outcome.status;
           this.countFailure(state, outcome, request.trigger);
           this.publish(state.spec.name, before, outcome.status);
+          this.wakeLater(state, outcome.wakeAt);
+          this.wakeDependents(state.spec.name, outcome.status);
           return outcome;
         },
         (error: unknown) => {
@@ -220,6 +233,24 @@ export class Controller {
     for (const event of statusEvents(name, before, after)) this.options.events?.emit(event);
   }
 
+  /** A held sync reconciles again when its sync window opens, on the injected clock (one wake per app). */
+  private wakeLater(state: AppState, at: number | undefined): void {
+    state.cancelWake?.();
+    state.cancelWake = undefined;
+    if (at === undefined || this.stopped) return;
+    const clock = this.options.ordering?.clock ?? systemClock;
+    state.cancelWake = clock.setTimer(at, () => {
+      state.cancelWake = undefined;
+      void this.trigger(state.spec.name, { trigger: 'resync' }).catch(() => undefined);
+    });
+  }
+
+  /** An app that became Synced and Healthy wakes the apps waiting for it (depends_on), through the queue. */
+  private wakeDependents(name: string, status: AppStatus): void {
+    for (const dependent of dependentsToWake(this.specs(), name, status, (n) => this.status(n)))
+      void this.trigger(dependent, { trigger: 'event' }).catch(() => undefined);
+  }
+
   /** Next automatic reconcile: a backoff retry after a transient failure, else the refresh interval with jitter. */
   private schedule(state: AppState): void {
     const retry = state.spec.syncPolicy.retry;
@@ -237,7 +268,10 @@ export class Controller {
   /** Stops timers and waits for in-flight reconciles; past the grace period they are recorded as interrupted. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const state of this.apps.values()) if (state.timer) clearTimeout(state.timer);
+    for (const state of this.apps.values()) {
+      if (state.timer) clearTimeout(state.timer);
+      state.cancelWake?.();
+    }
     const inflight = [...this.apps.values()]
       .map((s) => s.running)
       .filter((p): p is Promise<ReconcileOutcome> => p !== undefined);

@@ -28,6 +28,8 @@ export async function manualSync(
 ): Promise<ManualSyncResult> {
   const { pin, ...sync } = options;
   const spec = controller.spec(app)!;
+  // Refused by a sync window or a dependency before anything, a pin included, is changed.
+  if (!sync.dryRun) controller.checkManualSync(app);
   const pinned = getPin(db, app);
   const warnings: string[] = [];
   if (sync.revision !== undefined || pin) {

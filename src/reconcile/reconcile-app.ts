@@ -28,6 +28,8 @@ import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summar
 import { noEvents, type EventSink } from './events.js';
 import { unknownJobs, unknownJobsError } from './targets.js';
 import { applyComparison, type SyncOutcome, type SyncSelection } from './sync.js';
+import { automatedHold, checkManualSync, withHold, type OrderingDeps, type SyncHold } from './ordering.js';
+import { jobWaves, planWaves, withWaves, type WavePlan } from './waves.js';
 
 export type ReconcileDeps = {
   mirrors: MirrorSet;
@@ -49,6 +51,8 @@ export type ReconcileDeps = {
   telemetry?: Telemetry;
   /** Hard deadlines per step, in ms. */
   deadlines?: Partial<Record<'source' | 'observe' | 'sync', number>>;
+  /** Sync windows and depends_on; without it no sync waits for them. */
+  ordering?: OrderingDeps;
 };
 
 /**
@@ -96,6 +100,8 @@ export type ReconcileOutcome = {
    * (a drift event or refresh found nothing new): the controller keeps its retry backoff going.
    */
   retryPending?: boolean;
+  /** When a sync window opens for a held automated sync (ms since the epoch): the controller reconciles then. */
+  wakeAt?: number;
 };
 
 const DEFAULT_DEADLINES = { source: 300_000, observe: 60_000, sync: 300_000 };
@@ -122,6 +128,8 @@ type Loaded = {
   comparison: ComparisonResult;
   revision: string;
   digest: string;
+  /** Each desired job's sync wave (namespace/id). */
+  waves: Map<string, number>;
 };
 
 /** What a sync wrote, and the run that records it. */
@@ -138,6 +146,8 @@ export async function reconcileApp(
 ): Promise<ReconcileOutcome> {
   const closed = storeClosed(deps);
   if (closed) return closed;
+  // A manual sync that a window or a dependency forbids is refused before anything is read.
+  if (isManual(request) && !request.sync?.dryRun) checkManualSync(deps.ordering, app);
   const cycle = beginCycle(deps, app, request);
   let loaded: Loaded;
   try {
@@ -156,22 +166,34 @@ export async function reconcileApp(
     previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
   const health = await assessHealth(cycle, comparison, loaded.stubs, lastRun);
   const held = holdsFor(cycle, loaded, health);
+  const waves = planWaves(comparison, loaded.waves, health, held);
+  const holds = new Map([...held, ...waves.hold]);
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
-    const selection = { ...request.sync, hold: held, manual: isManual(request), gate: deps.writeGate };
-    const outcome = await applyComparison(cycle.nomad, app, comparison, selection);
+    const selection = { ...waveSelection(request, waves, loaded), hold: holds, manual: isManual(request) };
+    const outcome = await applyComparison(cycle.nomad, app, comparison, { ...selection, gate: deps.writeGate });
     const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
-    return { status, comparison, actions: outcome.actions };
+    return { status: withOrdering(status, waves, undefined, loaded), comparison, actions: outcome.actions };
   }
-  if (!shouldSync(app, request, comparison, previous, digest, pin !== undefined, held)) {
+  const wanted = shouldSync(app, request, comparison, previous, digest, pin !== undefined, holds);
+  const hold = wanted && !isManual(request) ? automatedHold(deps.ordering, app) : undefined;
+  if (!wanted || hold) {
     rememberApplied(deps.db, app, revision, comparison);
-    const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
+    // A commit that waits is not acted on yet: keeping the previous digest lets the next reconcile sync it.
+    const kept = hold || waves.hold.size > 0 ? previous?.sync.contentDigest : digest;
+    const summary = summarize(app, comparison, { revision, digest: kept, previous, pin, now, health, held });
+    const status = withOrdering(summary, waves, hold, loaded);
     saveAppStatus(deps.db, app.name, status);
     const retryPending = status.lastSync?.result === 'Failed' && status.sync.status !== 'Synced';
-    return { status, comparison, ...(retryPending ? { retryPending } : {}) };
+    return {
+      status,
+      comparison,
+      ...(retryPending ? { retryPending } : {}),
+      ...(hold?.wakeAt ? { wakeAt: hold.wakeAt } : {}),
+    };
   }
-  const written = await syncAndRecord(cycle, loaded, held);
+  const written = await syncAndRecord(cycle, loaded, holds, waves);
   return lookAgainAndSummarize(cycle, loaded, written);
 }
 
@@ -238,7 +260,8 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   });
   const revision = snapshot.revision;
   cycle.log.debug({ revision, sync: comparison.status }, 'compared');
-  return { snapshot, desired, stubs: observation.stubs, comparison, revision, digest: contentDigest(desired) };
+  const waves = jobWaves(app, desired);
+  return { snapshot, desired, stubs: observation.stubs, comparison, revision, digest: contentDigest(desired), waves };
 }
 
 /** Step: each job's health, tying the run's writes to the deployments they started. */
@@ -264,7 +287,12 @@ function holdsFor(cycle: Cycle, loaded: Loaded, health: Map<string, HealthReadin
 }
 
 /** Step: write to Nomad under a sync run that history keeps. */
-async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, string>): Promise<Written> {
+async function syncAndRecord(
+  cycle: Cycle,
+  loaded: Loaded,
+  held: Map<string, string>,
+  waves: WavePlan,
+): Promise<Written> {
   const { deps, app, request, now, log } = cycle;
   const { snapshot, revision } = loaded;
   const started = now();
@@ -290,8 +318,8 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
       appendRunAction(deps.db, runId, action);
       events.emit({ type: 'sync.job', app: app.name, run: runId, action });
     };
-    const selection = { ...request.sync, hold: held, manual: isManual(request), onAction, gate: deps.writeGate };
-    const work = applyComparison(cycle.nomad, app, loaded.comparison, selection);
+    const selection = { ...waveSelection(request, waves, loaded), hold: held, manual: isManual(request), onAction };
+    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...selection, gate: deps.writeGate });
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
     deps.store?.noteError(error);
@@ -357,9 +385,13 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     return { ...failed(deps, app, base, pin, now, error), runId, actions: outcome.actions };
   }
   rememberApplied(deps.db, app, loaded.revision, after);
-  const { revision, digest } = loaded;
+  const { revision } = loaded;
   const health = healthAfter;
-  const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
+  // Later waves still to write: the commit is not fully acted on, so the next reconcile syncs on.
+  const waves = planWaves(after, loaded.waves, health);
+  const digest = waves.hold.size > 0 ? previous?.sync.contentDigest : loaded.digest;
+  const summary = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
+  const status = withOrdering(summary, waves, undefined, loaded);
   saveAppStatus(deps.db, app.name, status);
   return {
     status,
@@ -368,6 +400,17 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     actions: outcome.actions,
     error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined,
   };
+}
+
+/** The request's selection with each job's wave; pruning waits until no wave is held back. */
+function waveSelection(request: ReconcileRequest, waves: WavePlan, loaded: Loaded): SyncSelection {
+  return { ...request.sync, waves: loaded.waves, ...(waves.hold.size > 0 ? { prune: false } : {}) };
+}
+
+/** The status with what ordering adds: the waves' and the hold's conditions, and each job's wave. */
+function withOrdering(status: AppStatus, waves: WavePlan, hold: SyncHold | undefined, loaded: Loaded): AppStatus {
+  const waiting = waves.condition ? { ...status, conditions: [...status.conditions, waves.condition] } : status;
+  return withWaves(withHold(waiting, hold), loaded.waves);
 }
 
 /** A sync a person asked for (a sync or a rollback), as opposed to an automated one. */

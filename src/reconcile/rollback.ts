@@ -31,6 +31,8 @@ export async function rollback(
   }
   // Git must have the revision before anything is pinned: 404 DROVER_ERR_GIT_REVISION otherwise.
   const resolved = await controller.resolveRevision(app, revision);
+  // A sync window or a dependency that refuses the sync refuses it before the pin is set: nothing half-applied.
+  controller.checkManualSync(app);
   setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
   return controller.trigger(app, {
     trigger: 'rollback',

@@ -12,7 +12,8 @@ import { pruneBlocked } from './sync.js';
 
 export type SummaryContext = {
   revision: string;
-  digest: string;
+  /** The digest the app is known to have acted on; absent while a commit waits (windows, dependencies, waves). */
+  digest: string | undefined;
   previous: AppStatus | undefined;
   pin: AppStatus['pin'];
   now: () => Date;

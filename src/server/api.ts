@@ -25,6 +25,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerHealth, type ReadinessCheck } from './readiness.js';
 import { rollbackBody, syncBody } from './schemas.js';
 import { registerSources, type SourcesDeps } from './sources.js';
+import { registerSyncWindows, type SyncWindowsDeps } from './sync-windows.js';
 import { registerResources } from './resources.js';
 import { registerStaticUI } from './static-ui.js';
 import { gitWebhookHandler, type GitWebhookDeps } from './webhooks/git.js';
@@ -58,6 +59,8 @@ export type ApiDeps = {
   readiness?: ReadinessCheck[];
   /** Clusters and repositories for their list routes. */
   sources?: SourcesDeps;
+  /** Sync windows for their list route. */
+  syncWindows?: SyncWindowsDeps;
 };
 
 const WEBHOOK_PATH = '/api/v1/webhooks/git';
@@ -100,6 +103,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
   api.use('/api/v1/*', auditWrites(db, deps.logger), authenticate(deps.auth));
   if (deps.events) registerEvents(api, { hub: deps.events });
   if (deps.sources) registerSources(api, deps.sources);
+  if (deps.syncWindows) registerSyncWindows(api, deps.syncWindows);
 
   if (deps.leadership) api.use('/api/*', leaderGuard(deps.leadership));
   api.get('/api/v1/leader', viewer, (c) => c.json(leaderInfo(deps.leadership, deps.selfURL?.() ?? '')));
@@ -165,7 +169,8 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     const spec = requireApp(c);
     const { async: detached, ...options } = await body(c, syncBody);
     if (detached && !options.dryRun) {
-      // Accepted once the revision is known to git; the sync itself runs on, reported by history and events.
+      // Accepted once the revision is known to git and no window or dependency refuses it; the sync runs on.
+      controller.checkManualSync(spec.name);
       if (options.revision) await controller.resolveRevision(spec.name, options.revision);
       void manualSync(controller, db, spec.name, options, who(c)).catch((error: Error) =>
         deps.logger.warn({ app: spec.name, err: error.message }, 'an asynchronous sync was refused'),

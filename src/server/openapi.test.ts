@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { systemClock } from '../domain/clock.js';
 import pino from 'pino';
 import { MirrorSet } from '../git/mirror.js';
 import { NomadClient } from '../nomad/index.js';
@@ -47,6 +48,7 @@ function fullApi(dir: string) {
     metrics: { metrics: new Metrics(() => controller.load()) },
     readiness: [],
     sources: { clusters: [], repositories: [], apps: () => [], reachability: new Reachability() },
+    syncWindows: { windows: [], clock: systemClock, apps: () => [] },
   });
   return { api, guard, close: () => db.close() };
 }

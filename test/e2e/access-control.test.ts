@@ -40,6 +40,7 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'DELETE', path: '/api/v1/session', need: 'viewer' },
   { method: 'GET', path: '/api/v1/clusters', need: 'viewer' },
   { method: 'GET', path: '/api/v1/repositories', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/sync-windows', need: 'viewer' },
 ];
 /**
  * Routes that need no token: sign-in, the webhook (which checks its own signature), and the UI's
