@@ -1,5 +1,5 @@
-import { CronExpressionParser } from 'cron-parser';
-import { minimatch } from 'minimatch';
+import { CronExpressionParser, type CronExpression } from 'cron-parser';
+import { Minimatch } from 'minimatch';
 
 /**
  * A sync window, as Argo CD has them: from each time `schedule` (cron) fires, for `durationMs`,
@@ -55,15 +55,36 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** Compiled app globs, kept per window. */
+const globs = new WeakMap<SyncWindow, Minimatch[]>();
+
 /** The windows that name this app. */
 export function windowsFor(windows: readonly SyncWindow[], app: string): SyncWindow[] {
-  return windows.filter((w) => w.apps.some((glob) => minimatch(app, glob)));
+  return windows.filter((w) => {
+    let matchers = globs.get(w);
+    if (!matchers) globs.set(w, (matchers = w.apps.map((glob) => new Minimatch(glob))));
+    return matchers.some((m) => m.match(app));
+  });
+}
+
+/** Parsed schedules, kept per window: parsing costs several times what stepping a parsed one does. */
+const parsed = new WeakMap<SyncWindow, CronExpression>();
+
+/** The window's schedule, parsed once, set to `at`. Callers use it at once (it is shared and stateful). */
+function scheduleAt(window: SyncWindow, at: number): CronExpression {
+  let expression = parsed.get(window);
+  if (!expression) {
+    expression = CronExpressionParser.parse(window.schedule, { tz: window.timeZone });
+    parsed.set(window, expression);
+  }
+  expression.reset(new Date(at));
+  return expression;
 }
 
 /** When the occurrence of `window` running at `at` ends, or undefined when it is not active then. */
 export function activeUntil(window: SyncWindow, at: number): number | undefined {
   // The latest start at or before `at` has the latest end: checking it is enough.
-  const start = CronExpressionParser.parse(window.schedule, { currentDate: new Date(at + 1), tz: window.timeZone })
+  const start = scheduleAt(window, at + 1)
     .prev()
     .getTime();
   const end = start + window.durationMs;
@@ -72,9 +93,7 @@ export function activeUntil(window: SyncWindow, at: number): number | undefined 
 
 /** The first start of `window` strictly after `at`. */
 export function nextStart(window: SyncWindow, at: number): number {
-  return CronExpressionParser.parse(window.schedule, { currentDate: new Date(at), tz: window.timeZone })
-    .next()
-    .getTime();
+  return scheduleAt(window, at).next().getTime();
 }
 
 /**
@@ -114,8 +133,8 @@ export function evaluateWindows(windows: readonly SyncWindow[], at: number): Win
   return now;
 }
 
-/** The next moment after `t` where some window starts or ends. */
-function nextBoundary(windows: readonly SyncWindow[], t: number): number {
+/** The next moment after `t` where some window starts or ends: until then, every verdict stays the same. */
+export function nextBoundary(windows: readonly SyncWindow[], t: number): number {
   let next = Number.POSITIVE_INFINITY;
   for (const w of windows) {
     const end = activeUntil(w, t);

@@ -30,6 +30,8 @@ type AppState = {
   status: AppStatus | undefined;
   /** Cancels the wake set for when a sync window opens. */
   cancelWake?: () => void;
+  /** A manual sync whose later job waves wait: the next automatic trigger runs it on instead. */
+  resume?: ReconcileRequest;
 };
 
 export type ControllerOptions = ReconcileDeps & {
@@ -54,6 +56,9 @@ const PRIORITY: Record<Trigger, number> = {
   resync: 0,
   startup: 0,
 };
+
+/** Triggers a person asks for: they are never replaced by a manual sync going on through its waves. */
+const USER_TRIGGERS = new Set<Trigger>(['refresh', 'sync', 'rollback']);
 
 /**
  * Runs reconciles: at most one per app at a time, triggers coalesced, each app on its own
@@ -149,6 +154,8 @@ export class Controller {
     const state = this.apps.get(name);
     if (!state) return Promise.reject(new Error(`no app named "${name}"`));
     if (this.stopped) return Promise.reject(new Error('Drover is shutting down'));
+    if (state.resume && !USER_TRIGGERS.has(asked.trigger) && !asked.sync?.dryRun)
+      return this.trigger(name, { ...state.resume, requestedAt: request.requestedAt });
     // A dry-run only reads: it neither waits for nor replaces the app's queued work.
     if (request.sync?.dryRun) return reconcileApp(this.options, state.spec, request);
     if (state.running) {
@@ -190,11 +197,16 @@ export class Controller {
           this.publish(state.spec.name, before, outcome.status);
           this.wakeLater(state, outcome.wakeAt);
           this.wakeDependents(state.spec.name, outcome.status);
+          this.resumeLater(state, request, outcome);
           return outcome;
         },
         (error: unknown) => {
           // A refused request (say, a sync naming jobs the app does not render) is the caller's to fix.
-          if (error instanceof DroverError) throw error;
+          if (error instanceof DroverError) {
+            // A manual sync going on through its waves that is now refused (a window closed) stops there.
+            if (request.resume) state.resume = undefined;
+            throw error;
+          }
           state.failures++;
           state.retryDue = undefined;
           // An SQLite error that means a broken file closes the store: later reconciles write nothing.
@@ -243,6 +255,14 @@ export class Controller {
       state.cancelWake = undefined;
       void this.trigger(state.spec.name, { trigger: 'resync' }).catch(() => undefined);
     });
+  }
+
+  /** A manual sync that left job waves waiting goes on with them; one that finished (or a new one) replaces it. */
+  private resumeLater(state: AppState, request: ReconcileRequest, outcome: ReconcileOutcome): void {
+    // Only a manual sync (or rollback) goes on, and the resumed request is one too.
+    if (request.trigger !== 'sync' && request.trigger !== 'rollback') return;
+    const { requestedAt: _at, ...rest } = request;
+    state.resume = outcome.wavesPending ? { ...rest, resume: true, fetch: false } : undefined;
   }
 
   /** An app that became Synced and Healthy wakes the apps waiting for it (depends_on), through the queue. */

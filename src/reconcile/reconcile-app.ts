@@ -85,6 +85,8 @@ export type ReconcileRequest = {
   local?: Snapshot;
   /** When it was asked for (ms since the epoch): a git fetch started since then serves it. Default: when it runs. */
   requestedAt?: number;
+  /** A manual sync going on to its next job wave (the controller sets it): it writes only once a wave is due. */
+  resume?: boolean;
 };
 
 export type ReconcileOutcome = {
@@ -102,6 +104,8 @@ export type ReconcileOutcome = {
   retryPending?: boolean;
   /** When a sync window opens for a held automated sync (ms since the epoch): the controller reconciles then. */
   wakeAt?: number;
+  /** A manual sync left later job waves waiting: the controller goes on with them when the app is next woken. */
+  wavesPending?: boolean;
 };
 
 const DEFAULT_DEADLINES = { source: 300_000, observe: 60_000, sync: 300_000 };
@@ -191,6 +195,7 @@ export async function reconcileApp(
       comparison,
       ...(retryPending ? { retryPending } : {}),
       ...(hold?.wakeAt ? { wakeAt: hold.wakeAt } : {}),
+      ...(request.resume && waves.hold.size > 0 ? { wavesPending: true } : {}),
     };
   }
   const written = await syncAndRecord(cycle, loaded, holds, waves);
@@ -398,6 +403,7 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     comparison: after,
     runId,
     actions: outcome.actions,
+    ...(isManual(cycle.request) && waves.hold.size > 0 ? { wavesPending: true } : {}),
     error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined,
   };
 }
@@ -428,14 +434,16 @@ function shouldSync(
   pinned: boolean,
   held: Map<string, string>,
 ): boolean {
-  if (isManual(request)) return true;
-  if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
   const pending = comparison.jobs.filter(
     (j) =>
       j.ownership !== 'foreign' &&
       (j.status === 'OutOfSync' || j.status === 'Missing' || (j.status === 'Extra' && app.syncPolicy.prune)),
   );
-  if (pending.every((j) => held.has(`${j.namespace}/${j.id}`))) return false;
+  const due = pending.some((j) => !held.has(`${j.namespace}/${j.id}`));
+  // A manual sync going on through its waves writes only when the next wave is due.
+  if (isManual(request)) return !request.resume || due;
+  if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
+  if (!due) return false;
   // A failed sync is retried whatever else it did; a refresh asked for by a person retries it at once.
   if (request.trigger === 'retry') return true;
   if (request.trigger === 'refresh' && previous?.lastSync?.result === 'Failed') return true;

@@ -2,15 +2,32 @@ import type { Condition } from '../domain/app.js';
 import {
   activeUntil,
   evaluateWindows,
+  nextBoundary,
   nextStart,
   windowsFor,
   type SyncWindow,
   type WindowVerdict,
 } from '../domain/sync-window.js';
 
-/** What the sync windows say about one app now. */
+type Memo = { from: number; to: number; verdict: WindowVerdict };
+/** Verdicts per configured window list, then per set of matching windows: apps named by the same globs share one. */
+const memos = new WeakMap<readonly SyncWindow[], Map<string, Memo>>();
+
+/**
+ * What the sync windows say about one app now. A verdict holds until the next window boundary,
+ * so it is computed once per set of matching windows and boundary, not once per app and reconcile.
+ */
 export function windowVerdict(windows: readonly SyncWindow[], app: string, now: number): WindowVerdict {
-  return evaluateWindows(windowsFor(windows, app), now);
+  const matching = windowsFor(windows, app);
+  if (matching.length === 0) return { allowed: true, manualAllowed: true };
+  let byWindows = memos.get(windows);
+  if (!byWindows) memos.set(windows, (byWindows = new Map()));
+  const key = matching.map((w) => windows.indexOf(w)).join(',');
+  const memo = byWindows.get(key);
+  if (memo && memo.from <= now && now < memo.to) return memo.verdict;
+  const verdict = evaluateWindows(matching, now);
+  byWindows.set(key, { from: now, to: nextBoundary(matching, now), verdict });
+  return verdict;
 }
 
 /** The `SyncWindow` condition of an app whose automated syncs wait: why, and until when (ISO time). */

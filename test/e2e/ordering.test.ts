@@ -137,6 +137,40 @@ describe('ordering inside an app: job waves', () => {
   });
 });
 
+describe('job waves of a manual sync', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await Stack.start(
+      { apps: { billing: { repository: 'jobs', revision: 'main', path: 'billing', sync: { automated: false } } } },
+      (repo) => {
+        repo.write('billing/db.json', service('db'));
+        repo.write('billing/api.json', service('api', { meta: { 'drover.wave': '1' } }));
+        repo.commit('two waves, synced by hand');
+      },
+    );
+  });
+  after(() => stack.stop());
+
+  test('given an app synced by hand, when a person syncs it, then the sync writes wave 0 and goes on with wave 1 once it is healthy', async () => {
+    const { body } = await stack.api('/api/v1/apps/billing/sync', { json: {} });
+    const actions = Object.fromEntries(body.run.jobs.map((j: { id: string; action: string }) => [j.id, j.action]));
+    assert.deepEqual(actions, { db: 'create', api: 'skipped' });
+    assert.ok(body.status.conditions.some((x: { type: string }) => x.type === 'WaitingForWave'));
+    await stack.waitForApp('billing', 'Synced and Healthy', synced);
+    const [db, api] = await Promise.all(['db', 'api'].map((id) => indexes(stack, id)));
+    assert.ok(api!.created > db!.healthy, `api registered at ${api!.created}, db healthy at ${db!.healthy}`);
+    const { body: history } = await stack.api('/api/v1/apps/billing/history');
+    // Two runs, both the person's sync: no automated sync ever ran for this app.
+    const runs = history.history.map((run: { trigger: string; requestedBy?: string }) => [
+      run.trigger,
+      run.requestedBy,
+    ]);
+    assert.equal(runs.length, 2);
+    assert.match(runs[0][1], /\(test-stack\)$/);
+    assert.deepEqual(runs, [runs[1], runs[1]]);
+  });
+});
+
 describe('sync windows', () => {
   let stack: Stack;
   const clock = new FakeClock(Date.parse('2026-03-02T20:00:00Z'));
