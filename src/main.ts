@@ -190,7 +190,12 @@ async function startLocked(
     events,
     telemetry,
     health: new HealthTracker(),
-    ordering: { windows: config.syncWindows, clock, statusOf: (name) => controller.status(name) },
+    ordering: {
+      windows: config.syncWindows,
+      clock,
+      statusOf: (name) => controller.status(name),
+      busy: (name) => controller.busy(name),
+    },
     concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,

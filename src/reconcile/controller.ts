@@ -142,6 +142,12 @@ export class Controller {
     if (spec) checkManualSync(this.options.ordering, spec);
   }
 
+  /** Whether an app is reconciling now or has a reconcile queued behind the running one. */
+  busy(name: string): boolean {
+    const state = this.apps.get(name);
+    return state !== undefined && (state.running !== undefined || state.queued !== undefined);
+  }
+
   /** Reconciles waiting for a worker, and reconciles running now. */
   load(): { queued: number; busy: number } {
     return { queued: this.workers.queued, busy: this.workers.busy };
@@ -267,7 +273,8 @@ export class Controller {
 
   /** An app that became Synced and Healthy wakes the apps waiting for it (depends_on), through the queue. */
   private wakeDependents(name: string, status: AppStatus): void {
-    for (const dependent of dependentsToWake(this.specs(), name, status, (n) => this.status(n)))
+    const busy = (n: string) => this.busy(n);
+    for (const dependent of dependentsToWake(this.specs(), name, status, (n) => this.status(n), busy))
       void this.trigger(dependent, { trigger: 'event' }).catch(() => undefined);
   }
 

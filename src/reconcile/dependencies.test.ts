@@ -42,3 +42,18 @@ test('an app that becomes ready wakes the waiting dependents whose dependencies 
   assert.deepEqual(dependentsToWake(specs, 'db', statuses.db!, of), ['web']);
   assert.deepEqual(dependentsToWake(specs, 'db', status({ health: { status: 'Progressing' } }), of), []);
 });
+
+test('a dependency still reconciling is not ready; a dependent reconciling when it becomes ready is woken too', () => {
+  const statuses: Record<string, AppStatus> = { db: status(), web: status(), api: status({ waiting: true }) };
+  const of = (n: string) => statuses[n];
+  assert.deepEqual(
+    unreadyDependencies(spec('web', ['db']), of, (n) => n === 'db'),
+    ['db (reconciling)'],
+  );
+  const specs = [spec('db'), spec('web', ['db']), spec('api', ['db'])];
+  // db itself is still marked running while its outcome is handled: that does not count.
+  assert.deepEqual(
+    dependentsToWake(specs, 'db', statuses.db!, of, (n) => n === 'db' || n === 'web'),
+    ['web', 'api'],
+  );
+});

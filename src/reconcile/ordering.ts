@@ -2,7 +2,7 @@ import type { AppSpec, AppStatus, Condition } from '../domain/app.js';
 import type { Clock } from '../domain/clock.js';
 import { DroverError } from '../domain/errors.js';
 import type { SyncWindow } from '../domain/sync-window.js';
-import { dependencyCondition, unreadyDependencies, type StatusOf } from './dependencies.js';
+import { dependencyCondition, unreadyDependencies, type Busy, type StatusOf } from './dependencies.js';
 import { windowCondition, windowVerdict } from './windows.js';
 
 /** What syncs wait for besides the app itself: sync windows and other apps (docs/ordering.md). */
@@ -10,6 +10,8 @@ export type OrderingDeps = {
   windows: readonly SyncWindow[];
   clock: Clock;
   statusOf: StatusOf;
+  /** Whether an app is reconciling or queued; such a dependency is not ready yet. */
+  busy?: Busy;
 };
 
 /** Why an automated sync waits: the conditions to show, and when to look again (ms since the epoch). */
@@ -21,7 +23,7 @@ export function automatedHold(ordering: OrderingDeps | undefined, app: AppSpec):
   const conditions: Condition[] = [];
   const verdict = windowVerdict(ordering.windows, app.name, ordering.clock.now());
   if (!verdict.allowed) conditions.push(windowCondition(verdict));
-  const unready = unreadyDependencies(app, ordering.statusOf);
+  const unready = unreadyDependencies(app, ordering.statusOf, ordering.busy);
   // No wake for dependencies: the controller reconciles dependents when a dependency becomes ready.
   if (unready.length > 0) conditions.push(dependencyCondition(unready));
   if (conditions.length === 0) return undefined;
