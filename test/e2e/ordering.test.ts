@@ -60,6 +60,29 @@ describe('ordering between apps: depends_on', () => {
     assert.ok(c!.created > b!.healthy, `c registered at ${c!.created}, b healthy at ${b!.healthy}`);
   });
 
+  test('given one commit that changes all three, when all are refreshed at once, then they still sync in order', async () => {
+    for (const id of ['a', 'b', 'c']) stack.repo.write(`${id}/${id}.json`, service(id, { meta: { release: '3' } }));
+    stack.repo.commit('release 3 everywhere');
+    await Promise.all(['c', 'b', 'a'].map((name) => stack.refresh(name)));
+    for (const name of ['a', 'b', 'c'])
+      await stack.waitForApp(
+        name,
+        'release 3 Synced and Healthy',
+        (v) => synced(v) && v.status.lastSync?.result === 'Succeeded',
+      );
+    const latest = async (id: string) => {
+      const { body: job } = await stack.nomad(`/v1/job/${id}`);
+      const { body: deployments } = await stack.nomad<Array<Deployment & { JobSpecModifyIndex: number }>>(
+        `/v1/job/${id}/deployments`,
+      );
+      const release = deployments.find((d) => d.JobSpecModifyIndex === job.JobModifyIndex && d.Status === 'successful');
+      return { written: job.JobModifyIndex as number, healthy: release?.ModifyIndex ?? Infinity };
+    };
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(latest));
+    assert.ok(b!.written > a!.healthy, `b written at ${b!.written}, a's release healthy at ${a!.healthy}`);
+    assert.ok(c!.written > b!.healthy, `c written at ${c!.written}, b's release healthy at ${b!.healthy}`);
+  });
+
   test('given a dependency whose new release fails, then its dependent waits, says for what, and refuses a manual sync', async () => {
     await stack.nomad('/_sim/faults/allocations', { json: { job: 'a', image: 'nginx:broken' }, method: 'POST' });
     stack.repo.write('a/a.json', service('a', { image: 'nginx:broken' }));
@@ -75,7 +98,7 @@ describe('ordering between apps: depends_on', () => {
     assert.match(waiting.message, /^syncs wait until a \((OutOfSync|Degraded)\) is Synced and Healthy$/);
     assert.equal(b.run, undefined, 'nothing was synced');
     const { body: live } = await stack.nomad('/v1/job/b');
-    assert.equal(live.Meta?.release, undefined, 'b was not written');
+    assert.equal(live.Meta?.release, '3', 'b was not written');
     const manual = await stack.api('/api/v1/apps/b/sync', { json: {} });
     assert.equal(manual.status, 409);
     assert.equal(manual.body.error.code, 'DROVER_ERR_DEPENDENCY_NOT_READY');
