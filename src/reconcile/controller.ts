@@ -2,8 +2,6 @@ import type { AppSpec, AppStatus } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
 import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import { statusEvents } from './events.js';
-import { getAppStatus, saveAppStatus } from '../store/app-status.js';
-import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
 import {
   needsFetch,
@@ -74,11 +72,20 @@ export class Controller {
       });
   }
 
-  /** Marks syncs a previous process left unfinished, then reconciles every app once. */
-  start(): void {
-    const interrupted = markInterruptedRuns(this.options.db, new Date().toISOString());
-    if (interrupted > 0)
-      this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
+  /**
+   * Marks syncs a previous process (or a deposed leader) left unfinished, then reconciles every app
+   * once. The marking is done before any reconcile starts, so no run of this process is marked.
+   */
+  async start(): Promise<void> {
+    try {
+      const interrupted = await this.options.store.markInterruptedRuns(new Date().toISOString());
+      if (interrupted > 0)
+        this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
+    } catch (error) {
+      this.options.storeHealth?.noteError(error);
+      this.options.logger.error({ err: error }, 'could not mark interrupted syncs');
+    }
+    if (this.stopped) return;
     for (const state of this.apps.values())
       void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
   }
@@ -92,9 +99,9 @@ export class Controller {
   }
 
   /** The latest status: from memory once reconciled in this process, else from the store. */
-  status(name: string): AppStatus | undefined {
+  async status(name: string): Promise<AppStatus | undefined> {
     const state = this.apps.get(name);
-    return state?.status ?? (state ? getAppStatus(this.options.db, name) : undefined);
+    return state?.status ?? (state ? await this.options.store.getAppStatus(name) : undefined);
   }
 
   /**
@@ -102,16 +109,17 @@ export class Controller {
    * `to` is the app at `from`, so its status moves along without a reconcile. Returns false
    * (and changes nothing) when the app is busy or its status is not at `from`.
    */
-  advance(name: string, from: string, to: string): boolean {
+  async advance(name: string, from: string, to: string): Promise<boolean> {
     const state = this.apps.get(name);
-    const status = state && !state.running ? this.status(name) : undefined;
-    if (!state || !status || status.sync.targetRevision !== from) return false;
+    const status = state && !state.running ? await this.status(name) : undefined;
+    // A reconcile that started while the status was read owns the status now.
+    if (!state || state.running || !status || status.sync.targetRevision !== from) return false;
     const moved: AppStatus = {
       ...status,
       sync: { ...status.sync, targetRevision: to, ...(status.sync.revision === from ? { revision: to } : {}) },
     };
-    saveAppStatus(this.options.db, name, moved);
     state.status = moved;
+    await this.options.store.saveAppStatus(name, moved);
     this.publish(name, status, moved);
     return true;
   }
@@ -168,15 +176,16 @@ export class Controller {
         ? Promise.reject(new Error('Drover is shutting down'))
         : reconcileApp(this.options, state.spec, request);
     });
-    const before = this.status(state.spec.name);
+    // The status before, for the events this reconcile publishes; a store that cannot say means none.
+    const before = this.status(state.spec.name).catch(() => undefined);
     state.running = running
       .then(
-        (outcome) => {
+        async (outcome) => {
           const seconds = (performance.now() - started) / 1000;
           this.telemetry.reconciled(state.spec.name, outcome.error ? 'error' : 'ok', seconds);
           state.status = outcome.status;
           this.countFailure(state, outcome, request.trigger);
-          this.publish(state.spec.name, before, outcome.status);
+          this.publish(state.spec.name, await before, outcome.status);
           return outcome;
         },
         (error: unknown) => {
@@ -185,7 +194,7 @@ export class Controller {
           state.failures++;
           state.retryDue = undefined;
           // An SQLite error that means a broken file closes the store: later reconciles write nothing.
-          this.options.store?.noteError(error);
+          this.options.storeHealth?.noteError(error);
           this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
           throw error;
         },
@@ -249,11 +258,12 @@ export class Controller {
     const result = await Promise.race([Promise.allSettled(inflight).then(() => 'done' as const), grace]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      const count = markInterruptedRuns(
-        this.options.db,
-        new Date().toISOString(),
-        'abandoned at shutdown after the grace period; the next start re-derives the state',
-      );
+      const count = await this.options.store
+        .markInterruptedRuns(
+          new Date().toISOString(),
+          'abandoned at shutdown after the grace period; the next start re-derives the state',
+        )
+        .catch(() => 0);
       this.options.logger.warn({ runs: count }, 'abandoned in-flight syncs at shutdown');
     }
   }

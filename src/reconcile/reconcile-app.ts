@@ -6,19 +6,9 @@ import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
-import type { DB } from '../store/db.js';
-import type { StoreHealth } from '../store/health.js';
-import { getAppStatus, saveAppStatus } from '../store/app-status.js';
-import { getPin } from '../store/pins.js';
-import {
-  appendRunAction,
-  finishSyncRun,
-  getSyncRun,
-  startSyncRun,
-  trimSyncRuns,
-  type JobAction,
-  type SyncRun,
-} from '../store/sync-runs.js';
+import type { StoreHealthView } from '../store/health.js';
+import type { Store } from '../store/store.js';
+import type { JobAction, SyncRun } from '../store/sync-runs.js';
 import type { WriteGate } from '../domain/write-gate.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
@@ -36,9 +26,10 @@ export type ReconcileDeps = {
   inventory?: JobInventory;
   /** Remembers settled job health between reconciles; without it health is read every time. */
   health?: HealthTracker;
-  db: DB;
+  /** Status, applied jobs, pins and history: the embedded SQLite file or the shared PostgreSQL. */
+  store: Store;
   /** The store's health: while it is failed, reconciles stop before they touch the store or Nomad. */
-  store?: { health(): StoreHealth; noteError(error: unknown): boolean };
+  storeHealth?: StoreHealthView;
   logger: Logger;
   now?: () => Date;
   /** Asked before every Nomad write; HA passes the leader's gate. Open when absent (a single instance). */
@@ -138,7 +129,7 @@ export async function reconcileApp(
 ): Promise<ReconcileOutcome> {
   const closed = storeClosed(deps);
   if (closed) return closed;
-  const cycle = beginCycle(deps, app, request);
+  const cycle = await beginCycle(deps, app, request);
   let loaded: Loaded;
   try {
     loaded = await loadAndCompare(cycle);
@@ -153,7 +144,7 @@ export async function reconcileApp(
   if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
   const { previous, pin, now } = cycle;
   const lastRun =
-    previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
+    previous?.lastSync?.id !== undefined ? await deps.store.getSyncRun(app.name, previous.lastSync.id) : undefined;
   const health = await assessHealth(cycle, comparison, loaded.stubs, lastRun);
   const held = holdsFor(cycle, loaded, health);
 
@@ -165,9 +156,9 @@ export async function reconcileApp(
     return { status, comparison, actions: outcome.actions };
   }
   if (!shouldSync(app, request, comparison, previous, digest, pin !== undefined, held)) {
-    rememberApplied(deps.db, app, revision, comparison);
+    await rememberApplied(deps.store, app, revision, comparison);
     const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
-    saveAppStatus(deps.db, app.name, status);
+    await deps.store.saveAppStatus(app.name, status);
     const retryPending = status.lastSync?.result === 'Failed' && status.sync.status !== 'Synced';
     return { status, comparison, ...(retryPending ? { retryPending } : {}) };
   }
@@ -180,7 +171,7 @@ export async function reconcileApp(
  * Nomad (it could not record what it wrote) and nothing to the store; the app is Unknown.
  */
 function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
-  const health = deps.store?.health();
+  const health = deps.storeHealth?.health();
   if (!health || health.ok) return undefined;
   const message = `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
   const status: AppStatus = {
@@ -192,7 +183,8 @@ function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
   return { status, error: { kind: 'stalled', message } };
 }
 
-function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Cycle {
+async function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Promise<Cycle> {
+  const [previous, pin] = await Promise.all([deps.store.getAppStatus(app.name), deps.store.getPin(app.name)]);
   return {
     deps,
     app,
@@ -200,8 +192,8 @@ function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest
     now: deps.now ?? (() => new Date()),
     deadlines: { ...DEFAULT_DEADLINES, ...deps.deadlines },
     log: deps.logger.child({ app: app.name }),
-    previous: getAppStatus(deps.db, app.name),
-    pin: getPin(deps.db, app.name),
+    previous,
+    pin,
     nomad: deps.nomadFor(app.destination.cluster),
     tracker: deps.health ?? new HealthTracker(),
   };
@@ -223,7 +215,7 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const observation = await withDeadline(
     'observing Nomad',
     deadlines.observe,
-    observe(nomad, deps.inventory, deps.db, app, desired, {
+    observe(nomad, deps.inventory, deps.store, app, desired, {
       cachedReads: true,
       cachedList: !ASKED_BY_USER.has(request.trigger),
     }),
@@ -249,7 +241,7 @@ async function assessHealth(
   run: SyncRun | undefined,
 ): Promise<Map<string, HealthReading>> {
   const readings = await cycle.tracker.assess(cycle.nomad, cycle.app.destination.cluster, result, stubs, writesOf(run));
-  if (run) recordDeployments(cycle.deps.db, run, readings);
+  if (run) await recordDeployments(cycle.deps.store, run, readings);
   return readings;
 }
 
@@ -268,7 +260,7 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   const { deps, app, request, now, log } = cycle;
   const { snapshot, revision } = loaded;
   const started = now();
-  const runId = startSyncRun(deps.db, {
+  const runId = await deps.store.startSyncRun({
     app: app.name,
     trigger: request.trigger,
     requestedBy: request.requestedBy,
@@ -283,31 +275,35 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   const events = deps.events ?? noEvents;
   events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
   let outcome: Written['outcome'];
+  // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
+  // history), in order, then published on the live event stream; the run finishes after the last append.
+  let appended = Promise.resolve();
+  const onAction = (action: JobAction) => {
+    appended = appended
+      .then(() => deps.store.appendRunAction(runId, action))
+      .catch((error: unknown) => void deps.storeHealth?.noteError(error));
+    events.emit({ type: 'sync.job', app: app.name, run: runId, action });
+  };
   try {
-    // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
-    // history), then published on the live event stream.
-    const onAction = (action: JobAction) => {
-      appendRunAction(deps.db, runId, action);
-      events.emit({ type: 'sync.job', app: app.name, run: runId, action });
-    };
     const selection = { ...request.sync, hold: held, manual: isManual(request), onAction, gate: deps.writeGate };
     const work = applyComparison(cycle.nomad, app, loaded.comparison, selection);
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
-    deps.store?.noteError(error);
+    deps.storeHealth?.noteError(error);
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
+  await appended;
   const finished = now();
   const message = outcome.failed ? (outcome.message ?? failureMessage(outcome.actions)) : undefined;
   const result = outcome.failed ? 'Failed' : 'Succeeded';
-  finishSyncRun(deps.db, runId, {
+  await deps.store.finishSyncRun(runId, {
     result,
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     message,
     jobs: outcome.actions,
   });
-  trimSyncRuns(deps.db, app.name, app.historyLimit);
+  await deps.store.trimSyncRuns(app.name, app.historyLimit);
   events.emit({ type: 'sync.finished', app: app.name, run: runId, result, ...(message ? { message } : {}) });
   (deps.telemetry ?? noTelemetry).synced(app.name, result, (finished.getTime() - started.getTime()) / 1000);
   const lastSync: LastSync = {
@@ -339,7 +335,7 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     const seen = await withDeadline(
       'observing Nomad',
       cycle.deadlines.observe,
-      observe(cycle.nomad, deps.inventory, deps.db, app, loaded.desired, {
+      observe(cycle.nomad, deps.inventory, deps.store, app, loaded.desired, {
         cachedReads: false,
         cachedList: { atLeast },
       }),
@@ -351,16 +347,16 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
       ignoreDifferences: app.ignoreDifferences,
       adopt: app.syncPolicy.adopt,
     });
-    healthAfter = await assessHealth(cycle, after, seen.stubs, getSyncRun(deps.db, app.name, runId));
+    healthAfter = await assessHealth(cycle, after, seen.stubs, await deps.store.getSyncRun(app.name, runId));
   } catch (error) {
     const base = { ...(previous ?? baseStatus()), lastSync };
-    return { ...failed(deps, app, base, pin, now, error), runId, actions: outcome.actions };
+    return { ...(await failed(deps, app, base, pin, now, error)), runId, actions: outcome.actions };
   }
-  rememberApplied(deps.db, app, loaded.revision, after);
+  await rememberApplied(deps.store, app, loaded.revision, after);
   const { revision, digest } = loaded;
   const health = healthAfter;
   const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
-  saveAppStatus(deps.db, app.name, status);
+  await deps.store.saveAppStatus(app.name, status);
   return {
     status,
     comparison: after,

@@ -14,7 +14,12 @@ const MIGRATION_LOCK = 0x64726f76;
  */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<pg.Pool> {
   // A bounded connect: a store that cannot be reached fails a probe or a reconcile, it does not hang it.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 5, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 30_000,
+  });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {
