@@ -321,4 +321,18 @@ describe('store contract: PostgreSQL', async () => {
       reopen: async () => PostgresStore.open(url),
     }));
   });
+  test(
+    'three instances starting at once on a fresh database migrate it once (an advisory lock)',
+    { skip },
+    async () => {
+      const fresh = await pgServer!.newDatabase();
+      const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(fresh)));
+      try {
+        const id = await stores[0]!.startSyncRun({ app: 'web', trigger: 'poll', revision: 'r', startedAt: 't' });
+        assert.equal((await stores[2]!.getSyncRun('web', id))?.revision, 'r');
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    },
+  );
 });
