@@ -20,9 +20,10 @@ import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { isLoopbackHost } from './config/load.js';
-import { StoreMonitor } from './store/health.js';
+import { StoreMonitor, type StoreHealthView } from './store/health.js';
 import { lockDataDir } from './store/lock.js';
 import { openStore, sqliteFile } from './store/open.js';
+import { SharedStoreHealth } from './store/postgres/health.js';
 import type { Store } from './store/store.js';
 import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
@@ -129,8 +130,9 @@ async function startLocked(
     throw error;
   }
   // The SQLite file is watched for corruption; a shared server's failures are transient (retried).
-  const storeHealth = store.kind === 'sqlite' ? sqliteMonitor(config, logger) : undefined;
-  storeHealth?.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  const monitor = store.kind === 'sqlite' ? sqliteMonitor(config, logger) : undefined;
+  monitor?.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  const storeHealth: StoreHealthView = monitor ?? new SharedStoreHealth();
   // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
   const metrics = new Metrics(() => controller.load());
   const reachability = new Reachability();
@@ -228,7 +230,7 @@ async function startLocked(
           return await probe.check();
         } catch (error) {
           // A probe that meets a corrupt file closes the store, and readiness says how to recover.
-          storeHealth?.noteError(error);
+          storeHealth.noteError(error);
           const now = storeReadiness(storeHealth);
           if (now) return now;
           throw error;
@@ -320,7 +322,7 @@ async function startLocked(
         await poller.stop();
         await controller.stop();
         await elector?.stop();
-        storeHealth?.stop();
+        monitor?.stop();
         await store.close();
         unlock();
       })()),
@@ -379,8 +381,8 @@ function sqliteMonitor(config: Config, logger: Logger): StoreMonitor {
   );
 }
 
-function storeReadiness(store: StoreMonitor | undefined): string | undefined {
-  const health = store?.health();
-  if (!health || health.ok) return undefined;
+function storeReadiness(store: StoreHealthView): string | undefined {
+  const health = store.health();
+  if (health.ok) return undefined;
   return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
 }

@@ -76,7 +76,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
     if (deps.storeHealth?.noteError(error)) {
       const health = deps.storeHealth.health();
       const message = health.ok
-        ? 'database error'
+        ? 'the shared store did not answer; try again'
         : `database ${health.file} is corrupt or unreadable; ${health.recovery}`;
       return c.json({ error: { code: 'DROVER_ERR_STORE', message } }, ERRORS.DROVER_ERR_STORE.status);
     }
