@@ -129,6 +129,10 @@ async function startLocked(
       return startStoreFailed(config, logger, error, unlock);
     throw error;
   }
+  if (config.ha.enabled && store.kind === 'sqlite')
+    logger.warn(
+      'ha is enabled on the SQLite store: each instance keeps its own history and tokens; set store.postgres_url_env',
+    );
   // The SQLite file is watched for corruption; a shared server's failures are transient (retried).
   const monitor = store.kind === 'sqlite' ? sqliteMonitor(config, logger) : undefined;
   monitor?.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
