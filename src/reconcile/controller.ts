@@ -57,6 +57,8 @@ export class Controller {
   private readonly apps = new Map<string, AppState>();
   private readonly workers: Workers;
   private stopped = false;
+  /** Runs left Running by a previous process are marked before any reconcile of this one starts. */
+  private marked: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ControllerOptions) {
     this.workers = new Workers(options.concurrency ?? 16);
@@ -77,6 +79,15 @@ export class Controller {
    * once. The marking is done before any reconcile starts, so no run of this process is marked.
    */
   async start(): Promise<void> {
+    // Set before the first await: a reconcile triggered meanwhile (a webhook, a poll) waits for it.
+    this.marked = this.markInterrupted();
+    await this.marked;
+    if (this.stopped) return;
+    for (const state of this.apps.values())
+      void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
+  }
+
+  private async markInterrupted(): Promise<void> {
     try {
       const interrupted = await this.options.store.markInterruptedRuns(new Date().toISOString());
       if (interrupted > 0)
@@ -85,9 +96,6 @@ export class Controller {
       this.options.storeHealth?.noteError(error);
       this.options.logger.error({ err: error }, 'could not mark interrupted syncs');
     }
-    if (this.stopped) return;
-    for (const state of this.apps.values())
-      void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
   }
 
   specs(): AppSpec[] {
@@ -170,11 +178,11 @@ export class Controller {
     state.queued = undefined;
     let started = 0;
     // A reconcile still waiting for a worker when Drover stops never starts.
-    const running = this.workers.run(PRIORITY[request.trigger], () => {
+    const running = this.workers.run(PRIORITY[request.trigger], async () => {
+      await this.marked;
       started = performance.now();
-      return this.stopped
-        ? Promise.reject(new Error('Drover is shutting down'))
-        : reconcileApp(this.options, state.spec, request);
+      if (this.stopped) throw new Error('Drover is shutting down');
+      return reconcileApp(this.options, state.spec, request);
     });
     // The status before, for the events this reconcile publishes; a store that cannot say means none.
     const before = this.status(state.spec.name).catch(() => undefined);

@@ -275,15 +275,7 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   const events = deps.events ?? noEvents;
   events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
   let outcome: Written['outcome'];
-  // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
-  // history), in order, then published on the live event stream; the run finishes after the last append.
-  let appended = Promise.resolve();
-  const onAction = (action: JobAction) => {
-    appended = appended
-      .then(() => deps.store.appendRunAction(runId, action))
-      .catch((error: unknown) => void deps.storeHealth?.noteError(error));
-    events.emit({ type: 'sync.job', app: app.name, run: runId, action });
-  };
+  const { onAction, appended } = actionRecorder(deps, app.name, runId);
   try {
     const selection = { ...request.sync, hold: held, manual: isManual(request), onAction, gate: deps.writeGate };
     const work = applyComparison(cycle.nomad, app, loaded.comparison, selection);
@@ -292,7 +284,7 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
     deps.storeHealth?.noteError(error);
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
-  await appended;
+  await appended();
   const finished = now();
   const message = outcome.failed ? (outcome.message ?? failureMessage(outcome.actions)) : undefined;
   const result = outcome.failed ? 'Failed' : 'Succeeded';
@@ -319,6 +311,22 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   const changed = outcome.actions.filter((a) => a.action !== 'unchanged').length;
   log.info({ revision, run: runId, result, actions: changed }, 'synced');
   return { runId, outcome, lastSync, message };
+}
+
+/**
+ * Stores each action of a run as it happens (a crash mid-sync leaves every write made so far in
+ * history), in order, then publishes it on the live event stream. The run is finished only after
+ * `appended()`, so the final list is never overwritten by a late append.
+ */
+function actionRecorder(deps: ReconcileDeps, app: string, runId: number) {
+  let chain = Promise.resolve();
+  const onAction = (action: JobAction) => {
+    chain = chain
+      .then(() => deps.store.appendRunAction(runId, action))
+      .catch((error: unknown) => void deps.storeHealth?.noteError(error));
+    (deps.events ?? noEvents).emit({ type: 'sync.job', app, run: runId, action });
+  };
+  return { onAction, appended: () => chain };
 }
 
 /**
