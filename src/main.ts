@@ -20,10 +20,12 @@ import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
-import { openDatabase, type DB } from './store/db.js';
 import { isLoopbackHost } from './config/load.js';
-import { StoreMonitor } from './store/health.js';
+import { StoreMonitor, type StoreHealthView } from './store/health.js';
 import { lockDataDir } from './store/lock.js';
+import { openStore, sqliteFile } from './store/open.js';
+import { SharedStoreHealth } from './store/postgres/health.js';
+import type { Store } from './store/store.js';
 import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
@@ -60,13 +62,13 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
 }
 
 /** Tokens, sessions and the Host/Origin guard. */
-function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): AuthOptions {
+function authOptions(config: Config, store: Store, logger: Logger): AuthOptions {
   if (config.auth.disabled) {
     logger.warn({ listen: config.listen }, 'auth is disabled: anyone who can reach this port is an admin');
   }
   return {
     config: config.auth,
-    db,
+    store,
     guard: new OriginGuard(config.listen.host, config.externalURL),
     // Session cookies are Secure when Drover serves TLS itself or sits behind an https:// external_url.
     sessions: {
@@ -102,8 +104,9 @@ export async function startDrover(
       `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
     );
   }
-  // One process per data dir: the lock is taken before anything in it is read or written.
-  const lock = lockDataDir(config.dataDir);
+  // One process per data dir: the lock is taken before anything in it is read or written. With the
+  // shared PostgreSQL store, instances share state by design and each runs from its own node's data dir.
+  const lock = config.store.kind === 'sqlite' ? lockDataDir(config.dataDir) : { release: () => undefined };
   try {
     return await startLocked(config, logger, options, lock.release);
   } catch (error) {
@@ -118,22 +121,25 @@ async function startLocked(
   options: StartOptions,
   unlock: () => void,
 ): Promise<RunningDrover> {
-  const dbFile = join(config.dataDir, 'drover.db');
-  let db: DB;
+  let store: Store;
   try {
-    db = openDatabase(dbFile);
+    store = await openStore({
+      dataDir: config.dataDir,
+      ...(config.store.kind === 'postgres' ? { postgresURLEnv: config.store.postgresURLEnv } : {}),
+    });
   } catch (error) {
     if (error instanceof DroverError && error.code === 'DROVER_ERR_STORE')
       return startStoreFailed(config, logger, error, unlock);
     throw error;
   }
-  const store = new StoreMonitor(dbFile, (health) =>
-    logger.error(
-      { file: health.file, reason: health.reason },
-      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
-    ),
-  );
-  store.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  if (config.ha.enabled && store.kind === 'sqlite')
+    logger.warn(
+      'ha is enabled on the SQLite store: each instance keeps its own history and tokens; set store.postgres_url_env',
+    );
+  // The SQLite file is watched for corruption; a shared server's failures are transient (retried).
+  const monitor = store.kind === 'sqlite' ? sqliteMonitor(config, logger) : undefined;
+  monitor?.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  const storeHealth: StoreHealthView = monitor ?? new SharedStoreHealth();
   // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
   const metrics = new Metrics(() => controller.load());
   const reachability = new Reachability();
@@ -181,8 +187,8 @@ async function startLocked(
     writeGate: gate,
     apps: config.apps,
     mirrors,
-    db,
     store,
+    storeHealth,
     logger,
     nomadFor,
     deadlines: options.deadlines,
@@ -193,7 +199,7 @@ async function startLocked(
     ordering: {
       windows: config.syncWindows,
       clock,
-      statusOf: (name) => controller.status(name),
+      statusOf: (name) => controller.knownStatus(name),
       busy: (name) => controller.busy(name),
     },
     concurrency: config.reconcileConcurrency,
@@ -226,20 +232,20 @@ async function startLocked(
     onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
-  const probe = storeCheck(db);
+  const probe = storeCheck(store);
   const readiness = [
     // A store the monitor found broken is not probed again: its message says how to recover.
     {
       name: 'store',
-      check: () => {
-        const known = storeReadiness(store);
+      check: async () => {
+        const known = storeReadiness(storeHealth);
         if (known) return known;
         try {
-          return probe.check();
+          return await probe.check();
         } catch (error) {
           // A probe that meets a corrupt file closes the store, and readiness says how to recover.
-          store.noteError(error);
-          const now = storeReadiness(store);
+          storeHealth.noteError(error);
+          const now = storeReadiness(storeHealth);
           if (now) return now;
           throw error;
         }
@@ -254,7 +260,7 @@ async function startLocked(
       probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
     }),
   ];
-  const auth = authOptions(config, db, logger);
+  const auth = authOptions(config, store, logger);
   const oidc = config.auth.oidc
     ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
         externalURL: config.externalURL,
@@ -267,19 +273,19 @@ async function startLocked(
   let selfURL = '';
   const api = createApi({
     controller,
-    db,
+    store,
     logger,
     webhooks,
     auth,
     oidc,
     nomadFor,
-    store,
+    storeHealth,
     leadership,
     selfURL: () => selfURL,
     maxBodyBytes: config.maxBodyBytes,
     tls: !!config.tls,
     events,
-    metrics: { metrics, guard: scrapeGuard(db) },
+    metrics: { metrics, guard: scrapeGuard(store) },
     readiness,
     syncWindows: { windows: config.syncWindows, clock, apps: () => controller.specs().map((spec) => spec.name) },
     sources: {
@@ -305,7 +311,7 @@ async function startLocked(
   const lead = () => {
     if (led || stopping) return;
     led = true;
-    controller.start();
+    void controller.start();
     poller.start();
   };
   let deposed!: (reason: string) => void;
@@ -331,8 +337,8 @@ async function startLocked(
         await poller.stop();
         await controller.stop();
         await elector?.stop();
-        store.stop();
-        db.close();
+        monitor?.stop();
+        await store.close();
         unlock();
       })()),
   };
@@ -380,7 +386,17 @@ async function startStoreFailed(
   };
 }
 
-function storeReadiness(store: StoreMonitor): string | undefined {
+/** Watches the SQLite file: a failed check or a corrupt-file error stops writes to Nomad and is logged once. */
+function sqliteMonitor(config: Config, logger: Logger): StoreMonitor {
+  return new StoreMonitor(sqliteFile(config.dataDir), (health) =>
+    logger.error(
+      { file: health.file, reason: health.reason },
+      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
+    ),
+  );
+}
+
+function storeReadiness(store: StoreHealthView): string | undefined {
   const health = store.health();
   if (health.ok) return undefined;
   return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;

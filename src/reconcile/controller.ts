@@ -2,8 +2,6 @@ import type { AppSpec, AppStatus } from '../domain/app.js';
 import { DroverError } from '../domain/errors.js';
 import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import { statusEvents } from './events.js';
-import { getAppStatus, saveAppStatus } from '../store/app-status.js';
-import { markInterruptedRuns } from '../store/sync-runs.js';
 import { Workers } from './workers.js';
 import { systemClock } from '../domain/clock.js';
 import { dependentsToWake } from './dependencies.js';
@@ -69,6 +67,8 @@ export class Controller {
   private readonly apps = new Map<string, AppState>();
   private readonly workers: Workers;
   private stopped = false;
+  /** Runs left Running by a previous process are marked before any reconcile of this one starts. */
+  private marked: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ControllerOptions) {
     this.workers = new Workers(options.concurrency ?? 16);
@@ -84,13 +84,28 @@ export class Controller {
       });
   }
 
-  /** Marks syncs a previous process left unfinished, then reconciles every app once. */
-  start(): void {
-    const interrupted = markInterruptedRuns(this.options.db, new Date().toISOString());
-    if (interrupted > 0)
-      this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
+  /**
+   * Marks syncs a previous process (or a deposed leader) left unfinished, then reconciles every app
+   * once. The marking is done before any reconcile starts, so no run of this process is marked.
+   */
+  async start(): Promise<void> {
+    // Set before the first await: a reconcile triggered meanwhile (a webhook, a poll) waits for it.
+    this.marked = this.markInterrupted();
+    await this.marked;
+    if (this.stopped) return;
     for (const state of this.apps.values())
       void this.trigger(state.spec.name, { trigger: 'startup' }).catch(() => undefined);
+  }
+
+  private async markInterrupted(): Promise<void> {
+    try {
+      const interrupted = await this.options.store.markInterruptedRuns(new Date().toISOString());
+      if (interrupted > 0)
+        this.options.logger.warn({ runs: interrupted }, 'marked syncs interrupted by the previous shutdown');
+    } catch (error) {
+      this.options.storeHealth?.noteError(error);
+      this.options.logger.error({ err: error }, 'could not mark interrupted syncs');
+    }
   }
 
   specs(): AppSpec[] {
@@ -101,10 +116,18 @@ export class Controller {
     return this.apps.get(name)?.spec;
   }
 
+  /**
+   * The status this process has reconciled, without a store read: what the dependency checks use, which
+   * must answer synchronously. An app not yet reconciled here is not ready, and wakes its dependents when it is.
+   */
+  knownStatus(name: string): AppStatus | undefined {
+    return this.apps.get(name)?.status;
+  }
+
   /** The latest status: from memory once reconciled in this process, else from the store. */
-  status(name: string): AppStatus | undefined {
+  async status(name: string): Promise<AppStatus | undefined> {
     const state = this.apps.get(name);
-    return state?.status ?? (state ? getAppStatus(this.options.db, name) : undefined);
+    return state?.status ?? (state ? await this.options.store.getAppStatus(name) : undefined);
   }
 
   /**
@@ -112,16 +135,17 @@ export class Controller {
    * `to` is the app at `from`, so its status moves along without a reconcile. Returns false
    * (and changes nothing) when the app is busy or its status is not at `from`.
    */
-  advance(name: string, from: string, to: string): boolean {
+  async advance(name: string, from: string, to: string): Promise<boolean> {
     const state = this.apps.get(name);
-    const status = state && !state.running ? this.status(name) : undefined;
-    if (!state || !status || status.sync.targetRevision !== from) return false;
+    const status = state && !state.running ? await this.status(name) : undefined;
+    // A reconcile that started while the status was read owns the status now.
+    if (!state || state.running || !status || status.sync.targetRevision !== from) return false;
     const moved: AppStatus = {
       ...status,
       sync: { ...status.sync, targetRevision: to, ...(status.sync.revision === from ? { revision: to } : {}) },
     };
-    saveAppStatus(this.options.db, name, moved);
     state.status = moved;
+    await this.options.store.saveAppStatus(name, moved);
     this.publish(name, status, moved);
     return true;
   }
@@ -186,21 +210,22 @@ export class Controller {
     state.queued = undefined;
     let started = 0;
     // A reconcile still waiting for a worker when Drover stops never starts.
-    const running = this.workers.run(PRIORITY[request.trigger], () => {
+    const running = this.workers.run(PRIORITY[request.trigger], async () => {
+      await this.marked;
       started = performance.now();
-      return this.stopped
-        ? Promise.reject(new Error('Drover is shutting down'))
-        : reconcileApp(this.options, state.spec, request);
+      if (this.stopped) throw new Error('Drover is shutting down');
+      return reconcileApp(this.options, state.spec, request);
     });
-    const before = this.status(state.spec.name);
+    // The status before, for the events this reconcile publishes; a store that cannot say means none.
+    const before = this.status(state.spec.name).catch(() => undefined);
     state.running = running
       .then(
-        (outcome) => {
+        async (outcome) => {
           const seconds = (performance.now() - started) / 1000;
           this.telemetry.reconciled(state.spec.name, outcome.error ? 'error' : 'ok', seconds);
           state.status = outcome.status;
           this.countFailure(state, outcome, request.trigger);
-          this.publish(state.spec.name, before, outcome.status);
+          this.publish(state.spec.name, await before, outcome.status);
           this.wakeLater(state, outcome.wakeAt);
           this.wakeDependents(state.spec.name, outcome.status);
           this.resumeLater(state, request, outcome);
@@ -216,7 +241,7 @@ export class Controller {
           state.failures++;
           state.retryDue = undefined;
           // An SQLite error that means a broken file closes the store: later reconciles write nothing.
-          this.options.store?.noteError(error);
+          this.options.storeHealth?.noteError(error);
           this.options.logger.error({ app: state.spec.name, err: error }, 'reconcile crashed');
           throw error;
         },
@@ -274,7 +299,7 @@ export class Controller {
   /** An app that became Synced and Healthy wakes the apps waiting for it (depends_on), through the queue. */
   private wakeDependents(name: string, status: AppStatus): void {
     const busy = (n: string) => this.busy(n);
-    for (const dependent of dependentsToWake(this.specs(), name, status, (n) => this.status(n), busy))
+    for (const dependent of dependentsToWake(this.specs(), name, status, (n) => this.knownStatus(n), busy))
       void this.trigger(dependent, { trigger: 'event' }).catch(() => undefined);
   }
 
@@ -310,11 +335,12 @@ export class Controller {
     const result = await Promise.race([Promise.allSettled(inflight).then(() => 'done' as const), grace]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      const count = markInterruptedRuns(
-        this.options.db,
-        new Date().toISOString(),
-        'abandoned at shutdown after the grace period; the next start re-derives the state',
-      );
+      const count = await this.options.store
+        .markInterruptedRuns(
+          new Date().toISOString(),
+          'abandoned at shutdown after the grace period; the next start re-derives the state',
+        )
+        .catch(() => 0);
       this.options.logger.warn({ runs: count }, 'abandoned in-flight syncs at shutdown');
     }
   }

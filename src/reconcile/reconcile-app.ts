@@ -6,19 +6,9 @@ import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
-import type { DB } from '../store/db.js';
-import type { StoreHealth } from '../store/health.js';
-import { getAppStatus, saveAppStatus } from '../store/app-status.js';
-import { getPin } from '../store/pins.js';
-import {
-  appendRunAction,
-  finishSyncRun,
-  getSyncRun,
-  startSyncRun,
-  trimSyncRuns,
-  type JobAction,
-  type SyncRun,
-} from '../store/sync-runs.js';
+import type { StoreHealthView } from '../store/health.js';
+import type { Store } from '../store/store.js';
+import type { JobAction, SyncRun } from '../store/sync-runs.js';
 import type { WriteGate } from '../domain/write-gate.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
@@ -38,9 +28,10 @@ export type ReconcileDeps = {
   inventory?: JobInventory;
   /** Remembers settled job health between reconciles; without it health is read every time. */
   health?: HealthTracker;
-  db: DB;
+  /** Status, applied jobs, pins and history: the embedded SQLite file or the shared PostgreSQL. */
+  store: Store;
   /** The store's health: while it is failed, reconciles stop before they touch the store or Nomad. */
-  store?: { health(): StoreHealth; noteError(error: unknown): boolean };
+  storeHealth?: StoreHealthView;
   logger: Logger;
   now?: () => Date;
   /** Asked before every Nomad write; HA passes the leader's gate. Open when absent (a single instance). */
@@ -152,7 +143,7 @@ export async function reconcileApp(
   if (closed) return closed;
   // A manual sync that a window or a dependency forbids is refused before anything is read.
   if (isManual(request) && !request.sync?.dryRun) checkManualSync(deps.ordering, app);
-  const cycle = beginCycle(deps, app, request);
+  const cycle = await beginCycle(deps, app, request);
   let loaded: Loaded;
   try {
     loaded = await loadAndCompare(cycle);
@@ -167,7 +158,7 @@ export async function reconcileApp(
   if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
   const { previous, pin, now } = cycle;
   const lastRun =
-    previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
+    previous?.lastSync?.id !== undefined ? await deps.store.getSyncRun(app.name, previous.lastSync.id) : undefined;
   const health = await assessHealth(cycle, comparison, loaded.stubs, lastRun);
   const held = holdsFor(cycle, loaded, health);
   const waves = planWaves(comparison, loaded.waves, health, held);
@@ -183,12 +174,12 @@ export async function reconcileApp(
   const wanted = shouldSync(app, request, comparison, previous, digest, pin !== undefined, holds);
   const hold = wanted && !isManual(request) ? automatedHold(deps.ordering, app) : undefined;
   if (!wanted || hold) {
-    rememberApplied(deps.db, app, revision, comparison);
+    await rememberApplied(deps.store, app, revision, comparison);
     // A commit that waits is not acted on yet: keeping the previous digest lets the next reconcile sync it.
     const kept = hold || waves.hold.size > 0 ? previous?.sync.contentDigest : digest;
     const summary = summarize(app, comparison, { revision, digest: kept, previous, pin, now, health, held });
     const status = withOrdering(summary, waves, hold, loaded);
-    saveAppStatus(deps.db, app.name, status);
+    await deps.store.saveAppStatus(app.name, status);
     const retryPending = status.lastSync?.result === 'Failed' && status.sync.status !== 'Synced';
     return {
       status,
@@ -207,7 +198,7 @@ export async function reconcileApp(
  * Nomad (it could not record what it wrote) and nothing to the store; the app is Unknown.
  */
 function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
-  const health = deps.store?.health();
+  const health = deps.storeHealth?.health();
   if (!health || health.ok) return undefined;
   const message = `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
   const status: AppStatus = {
@@ -219,7 +210,8 @@ function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
   return { status, error: { kind: 'stalled', message } };
 }
 
-function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Cycle {
+async function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Promise<Cycle> {
+  const [previous, pin] = await Promise.all([deps.store.getAppStatus(app.name), deps.store.getPin(app.name)]);
   return {
     deps,
     app,
@@ -227,8 +219,8 @@ function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest
     now: deps.now ?? (() => new Date()),
     deadlines: { ...DEFAULT_DEADLINES, ...deps.deadlines },
     log: deps.logger.child({ app: app.name }),
-    previous: getAppStatus(deps.db, app.name),
-    pin: getPin(deps.db, app.name),
+    previous,
+    pin,
     nomad: deps.nomadFor(app.destination.cluster),
     tracker: deps.health ?? new HealthTracker(),
   };
@@ -250,7 +242,7 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const observation = await withDeadline(
     'observing Nomad',
     deadlines.observe,
-    observe(nomad, deps.inventory, deps.db, app, desired, {
+    observe(nomad, deps.inventory, deps.store, app, desired, {
       cachedReads: true,
       cachedList: !ASKED_BY_USER.has(request.trigger),
     }),
@@ -277,7 +269,7 @@ async function assessHealth(
   run: SyncRun | undefined,
 ): Promise<Map<string, HealthReading>> {
   const readings = await cycle.tracker.assess(cycle.nomad, cycle.app.destination.cluster, result, stubs, writesOf(run));
-  if (run) recordDeployments(cycle.deps.db, run, readings);
+  if (run) await recordDeployments(cycle.deps.store, run, readings);
   return readings;
 }
 
@@ -301,7 +293,7 @@ async function syncAndRecord(
   const { deps, app, request, now, log } = cycle;
   const { snapshot, revision } = loaded;
   const started = now();
-  const runId = startSyncRun(deps.db, {
+  const runId = await deps.store.startSyncRun({
     app: app.name,
     trigger: request.trigger,
     requestedBy: request.requestedBy,
@@ -316,31 +308,27 @@ async function syncAndRecord(
   const events = deps.events ?? noEvents;
   events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
   let outcome: Written['outcome'];
+  const { onAction, appended } = actionRecorder(deps, app.name, runId);
   try {
-    // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
-    // history), then published on the live event stream.
-    const onAction = (action: JobAction) => {
-      appendRunAction(deps.db, runId, action);
-      events.emit({ type: 'sync.job', app: app.name, run: runId, action });
-    };
     const selection = { ...waveSelection(request, waves, loaded), hold: held, manual: isManual(request), onAction };
     const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...selection, gate: deps.writeGate });
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
-    deps.store?.noteError(error);
+    deps.storeHealth?.noteError(error);
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
+  await appended();
   const finished = now();
   const message = outcome.failed ? (outcome.message ?? failureMessage(outcome.actions)) : undefined;
   const result = outcome.failed ? 'Failed' : 'Succeeded';
-  finishSyncRun(deps.db, runId, {
+  await deps.store.finishSyncRun(runId, {
     result,
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     message,
     jobs: outcome.actions,
   });
-  trimSyncRuns(deps.db, app.name, app.historyLimit);
+  await deps.store.trimSyncRuns(app.name, app.historyLimit);
   events.emit({ type: 'sync.finished', app: app.name, run: runId, result, ...(message ? { message } : {}) });
   (deps.telemetry ?? noTelemetry).synced(app.name, result, (finished.getTime() - started.getTime()) / 1000);
   const lastSync: LastSync = {
@@ -359,6 +347,22 @@ async function syncAndRecord(
 }
 
 /**
+ * Stores each action of a run as it happens (a crash mid-sync leaves every write made so far in
+ * history), in order, then publishes it on the live event stream. The run is finished only after
+ * `appended()`, so the final list is never overwritten by a late append.
+ */
+function actionRecorder(deps: ReconcileDeps, app: string, runId: number) {
+  let chain = Promise.resolve();
+  const onAction = (action: JobAction) => {
+    chain = chain
+      .then(() => deps.store.appendRunAction(runId, action))
+      .catch((error: unknown) => void deps.storeHealth?.noteError(error));
+    (deps.events ?? noEvents).emit({ type: 'sync.job', app, run: runId, action });
+  };
+  return { onAction, appended: () => chain };
+}
+
+/**
  * Step: look again, reading every job, with a list that includes Drover's own writes, so the
  * status reflects what Nomad now holds; then summarize.
  */
@@ -372,7 +376,7 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     const seen = await withDeadline(
       'observing Nomad',
       cycle.deadlines.observe,
-      observe(cycle.nomad, deps.inventory, deps.db, app, loaded.desired, {
+      observe(cycle.nomad, deps.inventory, deps.store, app, loaded.desired, {
         cachedReads: false,
         cachedList: { atLeast },
       }),
@@ -384,12 +388,12 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
       ignoreDifferences: app.ignoreDifferences,
       adopt: app.syncPolicy.adopt,
     });
-    healthAfter = await assessHealth(cycle, after, seen.stubs, getSyncRun(deps.db, app.name, runId));
+    healthAfter = await assessHealth(cycle, after, seen.stubs, await deps.store.getSyncRun(app.name, runId));
   } catch (error) {
     const base = { ...(previous ?? baseStatus()), lastSync };
-    return { ...failed(deps, app, base, pin, now, error), runId, actions: outcome.actions };
+    return { ...(await failed(deps, app, base, pin, now, error)), runId, actions: outcome.actions };
   }
-  rememberApplied(deps.db, app, loaded.revision, after);
+  await rememberApplied(deps.store, app, loaded.revision, after);
   const { revision } = loaded;
   const health = healthAfter;
   // Later waves still to write: the commit is not fully acted on, so the next reconcile syncs on.
@@ -397,7 +401,7 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
   const digest = waves.hold.size > 0 ? previous?.sync.contentDigest : loaded.digest;
   const summary = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
   const status = withOrdering(summary, waves, undefined, loaded);
-  saveAppStatus(deps.db, app.name, status);
+  await deps.store.saveAppStatus(app.name, status);
   return {
     status,
     comparison: after,
