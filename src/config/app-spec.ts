@@ -76,6 +76,8 @@ export function buildApp(
     varFiles: app.var_files,
     ...(app.include.length > 0 ? { include: app.include } : {}),
     ...(app.exclude.length > 0 ? { exclude: app.exclude } : {}),
+    ...(app.depends_on.length > 0 ? { dependsOn: app.depends_on } : {}),
+    ...(Object.keys(app.waves).length > 0 ? { waves: app.waves } : {}),
   };
 }
 

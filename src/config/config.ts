@@ -1,4 +1,5 @@
 import type { AppSpec, ProjectSpec } from '../domain/app.js';
+import type { SyncWindow } from '../domain/sync-window.js';
 import type { GitCredentials, SecretSource } from '../git/credentials.js';
 import type { SnapshotLimits } from '../git/snapshot.js';
 
@@ -107,6 +108,8 @@ export type Config = {
   appSets: AppSetConfig[];
   /** Project blocks by name (`default` only when written). */
   projects: Map<string, ProjectSpec>;
+  /** When automated (and manual) syncs may run (docs/appsets.md). */
+  syncWindows: SyncWindow[];
   ha: HAConfig;
   store: StoreConfig;
 };

@@ -10,7 +10,7 @@ export type HclConfig = { value: Record<string, unknown>; positions: Map<string,
 /**
  * Reads Drover's HCL config with the job renderer's parser and evaluator: labelled blocks
  * (`app "web" { ... }`) become objects keyed by label, unlabelled blocks (`sync { ... }`)
- * become objects (lists, for the repeatable `ignore_differences` and `role_binding`), arguments are evaluated with
+ * become objects (lists, for the repeatable `ignore_differences`, `role_binding` and `sync_window`), arguments are evaluated with
  * the jobspec function library.
  */
 export function readHclConfig(text: string, file: string): HclConfig {
@@ -28,7 +28,7 @@ export function readHclConfig(text: string, file: string): HclConfig {
 }
 
 /** Unlabelled blocks that may repeat; each becomes one element of a list, as in the JSON form. */
-const REPEATABLE = new Set(['ignore_differences', 'role_binding', 'destinations']);
+const REPEATABLE = new Set(['ignore_differences', 'role_binding', 'destinations', 'sync_window']);
 /** Inside a matrix, generators repeat (a list crossed with a list). */
 const MATRIX_PARTS = new Set(['git_directories', 'git_files', 'list', 'matrix']);
 

@@ -10,6 +10,8 @@ import type { AuthConfig, ClusterConfig, Config, RepositoryConfig } from './conf
 import { checkURLHasNoSecret, repositoryExtras } from './repository.js';
 import { buildApp, configError, resolveRepoURL, type AppContext, type Where } from './app-spec.js';
 import { buildAppSets, buildProjects } from './app-sets.js';
+import { checkDependencies } from './dependencies.js';
+import { buildSyncWindows } from './sync-windows.js';
 
 export type LoadOptions = {
   /** Environment to read NOMAD_* from; defaults to process.env. */
@@ -132,6 +134,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
   const apps: AppSpec[] = Object.entries(data.app).map(([name, app]) =>
     buildApp(ctx, name, app, ['app', name], app.project),
   );
+  checkDependencies(data.app, at, file);
   const appSets = buildAppSets(data, ctx, apps);
 
   const listen = parseListen(data.listen, file);
@@ -150,6 +153,7 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     apps,
     appSets,
     projects,
+    syncWindows: buildSyncWindows(data.sync_window),
     ha: haConfig(data, clusters, file, env),
     store: storeConfig(data, file, env),
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
+import { syncWindowSchema } from './sync-windows.js';
 
 const duration = z.string().refine(
   (value) => {
@@ -135,6 +136,10 @@ const appFields = z.strictObject({
     )
     .default([]),
   history_limit: z.number().int().min(1).max(10_000).optional(),
+  /** Apps that must be Synced and Healthy before this one syncs (docs/appsets.md#ordering). */
+  depends_on: z.array(z.string().min(1)).default([]),
+  /** Job ID -> sync wave; overrides a job's `drover.wave` meta. */
+  waves: z.record(z.string().min(1), z.number().int().min(-1000).max(1000)).default({}),
   /** The project whose rules the app keeps (default: the "default" project). */
   project: z.string().optional(),
 });
@@ -310,6 +315,7 @@ export const fileSchema = z.strictObject({
   project: z.record(name, projectSchema).default({}),
   ha: haSchema.prefault({}),
   store: storeSchema.prefault({}),
+  sync_window: z.array(syncWindowSchema).default([]),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;

@@ -60,6 +60,16 @@ export const ERRORS = {
   DROVER_ERR_TIMEOUT: { status: 504, kind: 'transient', summary: 'A reconcile step did not finish in time.' },
   DROVER_ERR_BAD_REQUEST: { status: 400, kind: 'stalled', summary: 'The request is malformed.' },
   DROVER_ERR_CONFLICT: { status: 409, kind: 'stalled', summary: "The request conflicts with the app's state." },
+  DROVER_ERR_SYNC_WINDOW: {
+    status: 409,
+    kind: 'stalled',
+    summary: 'A sync window holds the app now and does not allow manual syncs (manual_sync = false).',
+  },
+  DROVER_ERR_DEPENDENCY_NOT_READY: {
+    status: 409,
+    kind: 'stalled',
+    summary: "The app's depends_on apps are not all Synced and Healthy at their current revision yet.",
+  },
   DROVER_ERR_UNAUTHENTICATED: {
     status: 401,
     kind: 'stalled',

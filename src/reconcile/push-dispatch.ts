@@ -7,10 +7,10 @@ import type { ReconcileOutcome, ReconcileRequest } from './reconcile-app.js';
 export type PushDispatchDeps = {
   mirrors: MirrorSet;
   spec(name: string): AppSpec | undefined;
-  status(name: string): AppStatus | undefined;
+  status(name: string): Promise<AppStatus | undefined>;
   trigger(name: string, request: ReconcileRequest): Promise<ReconcileOutcome>;
   /** Moves an app's status to a revision that left its files untouched; false when it could not. */
-  advance(name: string, from: string, to: string): boolean;
+  advance(name: string, from: string, to: string): Promise<boolean>;
   logger: Logger;
 };
 
@@ -82,7 +82,7 @@ export class PushDispatch {
       specs.map(async (spec) => {
         const move = await this.untouched(spec);
         // An app the push did not touch only records the new revision; its drift is the inventory's business.
-        if (move && this.deps.advance(spec.name, move.from, move.to)) unchanged.push(spec);
+        if (move && (await this.deps.advance(spec.name, move.from, move.to))) unchanged.push(spec);
         else changed.push(spec);
       }),
     );
@@ -98,7 +98,7 @@ export class PushDispatch {
    * directory has the same tree at both (so nothing about the app changed); else undefined.
    */
   private async untouched(spec: AppSpec): Promise<{ from: string; to: string } | undefined> {
-    const status = this.deps.status(spec.name);
+    const status = await this.deps.status(spec.name).catch(() => undefined);
     const from = status?.sync.targetRevision;
     // Pinned apps, and apps whose last reconcile failed, are always reconciled.
     if (!from || status.pin || status.sync.status === 'Unknown') return undefined;

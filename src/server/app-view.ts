@@ -1,5 +1,5 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
-import { unknownStatus } from '../domain/app.js';
+import { appProject, unknownStatus } from '../domain/app.js';
 import { redactURL } from '../git/url.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 
@@ -20,7 +20,7 @@ export type AppView = {
 export function toAppView(spec: AppSpec, status: AppStatus | undefined): AppView {
   return {
     name: spec.name,
-    project: spec.project?.name ?? 'default',
+    project: appProject(spec),
     ...(spec.appSet ? { appSet: spec.appSet } : {}),
     source: { ...spec.source, repoURL: redactURL(spec.source.repoURL) },
     destination: { ...spec.destination },

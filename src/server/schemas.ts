@@ -50,6 +50,7 @@ const jobStatus = z.object({
   status: z.enum(['Synced', 'OutOfSync', 'Missing', 'Extra']),
   health: health.optional(),
   diffCount: z.number().int().optional(),
+  wave: z.number().int().optional().describe("The job's sync wave, when the app has more than one"),
 });
 const lastSync = z.object({
   id: z.number().int().optional(),
@@ -117,6 +118,7 @@ export const jobAction = z.object({
   deploymentId: z.string().optional(),
   plan: plan.optional(),
   message: z.string().optional(),
+  wave: z.number().int().optional().describe("The job's sync wave, when the app has more than one"),
 });
 
 export const syncRun = z.object({
@@ -203,6 +205,23 @@ export const clusterList = z.object({
       apps: z.array(z.string()),
       lastContact: time.optional().describe('When the cluster last answered'),
       ...contact,
+    }),
+  ),
+});
+export const syncWindowList = z.object({
+  now: time.describe('The time the windows were evaluated at'),
+  windows: z.array(
+    z.object({
+      kind: z.enum(['allow', 'deny']),
+      schedule: z.string().describe('Cron: minute hour day-of-month month day-of-week'),
+      duration: z.string(),
+      timeZone: z.string(),
+      apps: z.array(z.string()).describe('App name globs'),
+      manualSync: z.boolean().describe('Whether manual syncs may run while this window holds an app'),
+      active: z.boolean(),
+      activeUntil: time.optional().describe('While active: when this occurrence ends'),
+      nextStart: time,
+      matchedApps: z.array(z.string()).describe('Configured apps the window names (within the caller scope)'),
     }),
   ),
 });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DroverError } from '../../domain/errors.js';
-import type { DB } from '../../store/db.js';
-import { getToken, insertToken, listTokens, revokeToken, type TokenRecord } from '../../store/tokens.js';
+import type { Store } from '../../store/store.js';
+import type { TokenRecord } from '../../store/tokens.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 /** Every secret starts with this, so secret scanners can find leaked tokens. */
@@ -61,7 +61,11 @@ export function decodeScope(stored: string[]): { apps: string[]; projects: strin
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Creates a token and returns the secret, which is shown this once and never stored. */
-export function createApiToken(db: DB, input: NewToken, now = new Date()): { token: TokenView; secret: string } {
+export async function createApiToken(
+  store: Store,
+  input: NewToken,
+  now = new Date(),
+): Promise<{ token: TokenView; secret: string }> {
   if (!ROLES.includes(input.role)) {
     throw new DroverError('DROVER_ERR_BAD_REQUEST', `role: must be one of ${ROLES.join(', ')}, not "${input.role}"`);
   }
@@ -82,20 +86,20 @@ export function createApiToken(db: DB, input: NewToken, now = new Date()): { tok
     ...(input.createdBy ? { createdBy: input.createdBy } : {}),
     ...(input.expiresInMs ? { expiresAt: new Date(now.getTime() + input.expiresInMs).toISOString() } : {}),
   };
-  insertToken(db, record);
+  await store.insertToken(record);
   return { token: toView(record, now), secret };
 }
 
 /** Every token, newest first. */
-export function listApiTokens(db: DB, now = new Date()): TokenView[] {
-  return listTokens(db).map((t) => toView(t, now));
+export async function listApiTokens(store: Store, now = new Date()): Promise<TokenView[]> {
+  return (await store.listTokens()).map((t) => toView(t, now));
 }
 
 /** Revokes a token by public ID; 404 when there is none, 409 when it was already revoked. */
-export function revokeApiToken(db: DB, id: string, now = new Date()): TokenView {
-  const token = getToken(db, id);
+export async function revokeApiToken(store: Store, id: string, now = new Date()): Promise<TokenView> {
+  const token = await store.getToken(id);
   if (!token) throw new DroverError('DROVER_ERR_NOT_FOUND', `no token with ID "${id}"`);
-  if (!revokeToken(db, id, now.toISOString())) {
+  if (!(await store.revokeToken(id, now.toISOString()))) {
     throw new DroverError('DROVER_ERR_CONFLICT', `token "${id}" is already revoked`);
   }
   return toView({ ...token, revokedAt: now.toISOString() }, now);
@@ -104,9 +108,9 @@ export function revokeApiToken(db: DB, id: string, now = new Date()): TokenView 
 export type TokenCheck = { principal: Principal } | { refused: string };
 
 /** Checks a bearer secret: the ID it carries finds the row, the hash is compared in constant time. */
-export function verifyApiToken(db: DB, secret: string, now = new Date()): TokenCheck {
+export async function verifyApiToken(store: Store, secret: string, now = new Date()): Promise<TokenCheck> {
   const match = SECRET_RE.exec(secret);
-  const token = match ? getToken(db, match[1]!) : undefined;
+  const token = match ? await store.getToken(match[1]!) : undefined;
   const presented = Buffer.from(sha256(secret), 'hex');
   const stored = Buffer.from(token?.secretHash ?? '0'.repeat(64), 'hex');
   if (!token || !timingSafeEqual(presented, stored)) return { refused: 'the token is not valid' };
