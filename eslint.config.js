@@ -54,6 +54,26 @@ export default tseslint.config(
     'ha/ sits beside reconcile/: it uses only nomad/ and domain/; main.ts composes them.',
   ),
   layer(['src/server/**'], ['cli', 'sim', 'main'], 'server/ does not import the CLI or the simulator.'),
+  {
+    // design.md: "the store is an interface, not a library". Reconcile and server code get a Store from
+    // main.ts and import only types from store/, so SQLite and PostgreSQL stay interchangeable.
+    files: ['src/reconcile/**', 'src/server/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/*', '**/store/**'],
+              allowTypeImports: true,
+              message: 'reconcile/ and server/ use the Store interface they are given; import only types from store/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   layer(
     ['sim/**', 'web/**'],
     ['server', 'cli', 'reconcile', 'store', 'git', 'main'],

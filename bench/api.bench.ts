@@ -9,7 +9,7 @@ import pino from 'pino';
 import { parseConfig } from '../src/config/load.js';
 import { startDrover } from '../src/main.js';
 import { createApiToken } from '../src/server/auth/tokens.js';
-import { openDatabase } from '../src/store/db.js';
+import { SqliteStore } from '../src/store/sqlite/adapter.js';
 import { TestRepo, tempDir } from '../test/helpers/git.js';
 import { startDrover as spawnDrover, waitFor } from '../test/helpers/process.js';
 
@@ -63,9 +63,10 @@ const config = parseConfig(
   { env: {} },
 );
 // Every API route needs a role: an admin token made in the data dir before the start, as an operator would.
-const db = openDatabase(join(config.dataDir, 'drover.db'));
-const headers = { authorization: `Bearer ${createApiToken(db, { role: 'admin', name: 'api-bench' }).secret}` };
-db.close();
+const store = SqliteStore.open(join(config.dataDir, 'drover.db'));
+const { secret } = await createApiToken(store, { role: 'admin', name: 'api-bench' });
+const headers = { authorization: `Bearer ${secret}` };
+await store.close();
 const drover = await startDrover(config, pino({ level: 'silent' }));
 try {
   const list = async () => {

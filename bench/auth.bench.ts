@@ -16,7 +16,7 @@ import { inScope, requireRole, type AuthEnv } from '../src/server/auth/principal
 import { mountSessionRoutes } from '../src/server/auth/routes.js';
 import { createApiToken } from '../src/server/auth/tokens.js';
 import { listen } from '../src/server/listen.js';
-import { openDatabase } from '../src/store/db.js';
+import { SqliteStore } from '../src/store/sqlite/adapter.js';
 import { tempDir } from '../test/helpers/git.js';
 
 const REQUESTS = 4000;
@@ -24,9 +24,9 @@ const ROUNDS = 5;
 const APP = { name: 'web', status: { sync: { status: 'Synced' } } };
 
 const dir = tempDir('drover-bench-auth-');
-const db = openDatabase(join(dir.path, 'drover.db'));
+const store = SqliteStore.open(join(dir.path, 'drover.db'));
 const logger = pino({ level: 'silent' });
-const { secret } = createApiToken(db, { role: 'viewer', apps: ['web*'], name: 'bench' });
+const { secret } = await createApiToken(store, { role: 'viewer', apps: ['web*'], name: 'bench' });
 
 function bare(): Hono {
   const app = new Hono();
@@ -37,9 +37,9 @@ function bare(): Hono {
 function guarded(options: AuthOptions): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   app.use('*', checkOrigin(options.guard));
-  app.use('/api/v1/*', auditWrites(db, logger), authenticate(options));
+  app.use('/api/v1/*', auditWrites(store, logger), authenticate(options));
   app.get('/api/v1/apps/:name', requireRole('viewer'), (c) =>
-    inScope(c.get('principal'), c.req.param('name')) ? c.json(APP) : c.notFound(),
+    inScope(c.get('principal'), c.req.param('name'), 'default') ? c.json(APP) : c.notFound(),
   );
   return app;
 }
@@ -75,7 +75,7 @@ async function overHttp(url: string, headers: Record<string, string>, agent: Age
 const guard = new OriginGuard('127.0.0.1', undefined);
 const options: AuthOptions = {
   config: { disabled: false, sessionTtlMs: 3_600_000, roleBindings: [] },
-  db,
+  store,
   guard,
   sessions: { ttlMs: 3_600_000, secure: false },
   logger,
@@ -116,7 +116,7 @@ try {
   await agent.close();
   await servers.bare.close();
   await servers.auth.close();
-  db.close();
+  await store.close();
   dir.cleanup();
 }
 

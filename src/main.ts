@@ -12,17 +12,22 @@ import { normalizeRepoURL, redactURL } from './git/url.js';
 import { NomadClient } from './nomad/index.js';
 import { LeaderElector } from './ha/elector.js';
 import type { WriteGate } from './domain/write-gate.js';
+import { systemClock, type Clock } from './domain/clock.js';
 import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
+import { AppSetRunner, appSetSources } from './reconcile/app-sets.js';
+import type { AppSpec } from './domain/app.js';
 import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
-import { openDatabase, type DB } from './store/db.js';
 import { isLoopbackHost } from './config/load.js';
-import { StoreMonitor } from './store/health.js';
+import { StoreMonitor, type StoreHealthView } from './store/health.js';
 import { lockDataDir } from './store/lock.js';
+import { openStore, sqliteFile } from './store/open.js';
+import { SharedStoreHealth } from './store/postgres/health.js';
+import type { Store } from './store/store.js';
 import { createApi } from './server/api.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
@@ -39,6 +44,8 @@ export type RunningDrover = {
   url: string;
   /** Absent when the database failed its check at start: Drover then only answers that it is not ready. */
   controller?: Controller;
+  /** Resolves once every app set has run (and added its apps) after this instance started leading. */
+  appSetsReady?: Promise<void>;
   /** With HA on: resolves (with the reason) if this instance loses leadership; its writes have already stopped. */
   lost?: Promise<string>;
   stop(): Promise<void>;
@@ -59,13 +66,13 @@ export function createLogger(level = process.env.DROVER_LOG_LEVEL ?? 'info'): Lo
 }
 
 /** Tokens, sessions and the Host/Origin guard. */
-function authOptions(config: Config, db: ReturnType<typeof openDatabase>, logger: Logger): AuthOptions {
+function authOptions(config: Config, store: Store, logger: Logger): AuthOptions {
   if (config.auth.disabled) {
     logger.warn({ listen: config.listen }, 'auth is disabled: anyone who can reach this port is an admin');
   }
   return {
     config: config.auth,
-    db,
+    store,
     guard: new OriginGuard(config.listen.host, config.externalURL),
     // Session cookies are Secure when Drover serves TLS itself or sits behind an https:// external_url.
     sessions: {
@@ -84,6 +91,8 @@ export type StartOptions = {
   storeCheckIntervalMs?: number;
   /** Hard deadlines of the reconcile steps, in ms (defaults in reconcile-app.ts). */
   deadlines?: ReconcileDeps['deadlines'];
+  /** The clock sync windows are read on and their wakes set with (tests move it instead of sleeping). */
+  clock?: Clock;
 };
 
 /** The composition root: the only place that constructs Drover's services. */
@@ -99,8 +108,9 @@ export async function startDrover(
       `auth can be disabled only on a loopback listener, not on "${config.listen.host}"`,
     );
   }
-  // One process per data dir: the lock is taken before anything in it is read or written.
-  const lock = lockDataDir(config.dataDir);
+  // One process per data dir: the lock is taken before anything in it is read or written. With the
+  // shared PostgreSQL store, instances share state by design and each runs from its own node's data dir.
+  const lock = config.store.kind === 'sqlite' ? lockDataDir(config.dataDir) : { release: () => undefined };
   try {
     return await startLocked(config, logger, options, lock.release);
   } catch (error) {
@@ -115,28 +125,32 @@ async function startLocked(
   options: StartOptions,
   unlock: () => void,
 ): Promise<RunningDrover> {
-  const dbFile = join(config.dataDir, 'drover.db');
-  let db: DB;
+  let store: Store;
   try {
-    db = openDatabase(dbFile);
+    store = await openStore({
+      dataDir: config.dataDir,
+      ...(config.store.kind === 'postgres' ? { postgresURLEnv: config.store.postgresURLEnv } : {}),
+    });
   } catch (error) {
     if (error instanceof DroverError && error.code === 'DROVER_ERR_STORE')
       return startStoreFailed(config, logger, error, unlock);
     throw error;
   }
-  const store = new StoreMonitor(dbFile, (health) =>
-    logger.error(
-      { file: health.file, reason: health.reason },
-      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
-    ),
-  );
-  store.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  if (config.ha.enabled && store.kind === 'sqlite')
+    logger.warn(
+      'ha is enabled on the SQLite store: each instance keeps its own history and tokens; set store.postgres_url_env',
+    );
+  // The SQLite file is watched for corruption; a shared server's failures are transient (retried).
+  const monitor = store.kind === 'sqlite' ? sqliteMonitor(config, logger) : undefined;
+  monitor?.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
+  const storeHealth: StoreHealthView = monitor ?? new SharedStoreHealth();
   // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
   const metrics = new Metrics(() => controller.load());
   const reachability = new Reachability();
   const telemetry = combineTelemetry(metrics.telemetry, reachability.telemetry);
   const events = new EventHub();
-  const sources = planSources(config.repositories.values(), config.apps, config.refreshIntervalMs);
+  const setSources = config.appSets.flatMap((set) => appSetSources(set.generator));
+  const sources = planSources(config.repositories.values(), [...config.apps, ...setSources], config.refreshIntervalMs);
   const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors, telemetry);
   const clients = new Map<string, NomadClient>();
   for (const cluster of config.clusters.values()) {
@@ -173,12 +187,13 @@ async function startLocked(
     mayWrite: () => !config.ha.enabled || elector?.mayWrite() === true,
     reason: () => elector?.reason() ?? 'not the leader; no election has run yet',
   };
+  const clock = options.clock ?? systemClock;
   const controller: Controller = new Controller({
     writeGate: gate,
     apps: config.apps,
     mirrors,
-    db,
     store,
+    storeHealth,
     logger,
     nomadFor,
     deadlines: options.deadlines,
@@ -186,10 +201,18 @@ async function startLocked(
     events,
     telemetry,
     health: new HealthTracker(),
+    ordering: {
+      windows: config.syncWindows,
+      clock,
+      statusOf: (name) => controller.knownStatus(name),
+      busy: (name) => controller.busy(name),
+    },
     concurrency: config.reconcileConcurrency,
     // Git changes arrive through the poller and webhooks; the timer is the full resync (drift, missed hooks).
     intervalFor: () => config.refreshIntervalMs,
   });
+  // Apps that app sets generate come and go with git: the sets run again after each fetch of a repository they read.
+  const appSets = new AppSetRunner({ sets: config.appSets, mirrors, registry: controller, logger });
   // Git changes (webhook or poll): one fetch per repository; only the apps whose directory changed reconcile.
   const pushes = new PushDispatch({
     mirrors,
@@ -202,10 +225,15 @@ async function startLocked(
   const poller = new RepoPoller({
     repos: sources.polls,
     mirror: (url) => mirrors.get(url),
-    onChange: (url) =>
-      void pushes.polled(
-        controller.specs().filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url)),
-      ),
+    onChange: (url) => {
+      const onRepo = (specs: AppSpec[]) =>
+        specs.filter((spec) => normalizeRepoURL(spec.source.repoURL) === normalizeRepoURL(url));
+      // Apps the sets add now are reconciled as they are added; the others follow the usual dispatch.
+      const before = onRepo(controller.specs());
+      void appSets
+        .refresh(url)
+        .then(() => pushes.polled(before.filter((spec) => controller.spec(spec.name) !== undefined)));
+    },
     onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
   });
   const webhooks = {
@@ -213,23 +241,25 @@ async function startLocked(
     repositories: [...config.repositories.values()],
     apps: () => controller.specs(),
     trigger: (name: string) => pushes.add(name),
+    // Only the leader runs app sets, as it alone reconciles.
+    pushed: (url: string) => void (led && !stopping ? appSets.refresh(url, { fetch: true }) : undefined),
     onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
-  const probe = storeCheck(db);
+  const probe = storeCheck(store);
   const readiness = [
     // A store the monitor found broken is not probed again: its message says how to recover.
     {
       name: 'store',
-      check: () => {
-        const known = storeReadiness(store);
+      check: async () => {
+        const known = storeReadiness(storeHealth);
         if (known) return known;
         try {
-          return probe.check();
+          return await probe.check();
         } catch (error) {
           // A probe that meets a corrupt file closes the store, and readiness says how to recover.
-          store.noteError(error);
-          const now = storeReadiness(store);
+          storeHealth.noteError(error);
+          const now = storeReadiness(storeHealth);
           if (now) return now;
           throw error;
         }
@@ -244,7 +274,7 @@ async function startLocked(
       probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
     }),
   ];
-  const auth = authOptions(config, db, logger);
+  const auth = authOptions(config, store, logger);
   const oidc = config.auth.oidc
     ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
         externalURL: config.externalURL,
@@ -257,26 +287,28 @@ async function startLocked(
   let selfURL = '';
   const api = createApi({
     controller,
-    db,
+    store,
     logger,
     webhooks,
     auth,
     oidc,
     nomadFor,
-    store,
+    storeHealth,
     leadership,
     selfURL: () => selfURL,
     maxBodyBytes: config.maxBodyBytes,
     tls: !!config.tls,
     events,
-    metrics: { metrics, guard: scrapeGuard(db) },
+    metrics: { metrics, guard: scrapeGuard(store) },
     readiness,
+    syncWindows: { windows: config.syncWindows, clock, apps: () => controller.specs() },
     sources: {
       clusters: config.clusters.values(),
       repositories: config.repositories.values(),
       apps: () => controller.specs(),
       reachability,
     },
+    appSets: { sets: config.appSets, states: () => appSets.list() },
   });
   const server = await listen(api, config.listen.host, config.listen.port, config.tls);
   auth.guard.setPort(Number(new URL(server.url).port));
@@ -291,11 +323,14 @@ async function startLocked(
   // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
   let led = false;
   let stopping: Promise<void> | undefined;
+  let setsRan!: () => void;
+  const appSetsReady = new Promise<void>((resolve) => (setsRan = resolve));
   const lead = () => {
     if (led || stopping) return;
     led = true;
-    controller.start();
+    void controller.start();
     poller.start();
+    void appSets.refresh(undefined, { fetch: true }).finally(setsRan);
   };
   let deposed!: (reason: string) => void;
   const lost = new Promise<string>((resolve) => (deposed = resolve));
@@ -310,6 +345,7 @@ async function startLocked(
   return {
     url: server.url,
     controller,
+    appSetsReady,
     lost,
     // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
     stop: () =>
@@ -320,8 +356,8 @@ async function startLocked(
         await poller.stop();
         await controller.stop();
         await elector?.stop();
-        store.stop();
-        db.close();
+        monitor?.stop();
+        await store.close();
         unlock();
       })()),
   };
@@ -369,7 +405,17 @@ async function startStoreFailed(
   };
 }
 
-function storeReadiness(store: StoreMonitor): string | undefined {
+/** Watches the SQLite file: a failed check or a corrupt-file error stops writes to Nomad and is logged once. */
+function sqliteMonitor(config: Config, logger: Logger): StoreMonitor {
+  return new StoreMonitor(sqliteFile(config.dataDir), (health) =>
+    logger.error(
+      { file: health.file, reason: health.reason },
+      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
+    ),
+  );
+}
+
+function storeReadiness(store: StoreHealthView): string | undefined {
   const health = store.health();
   if (health.ok) return undefined;
   return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;

@@ -10,10 +10,13 @@ const FIRST_RELEASE = 'Add the shop: storefront, node-agent, reports, checkout, 
 
 const auto = { automated: true, prune: true, self_heal: true, allow_empty: false };
 
+/** The shop's apps, in the order the demo prints them. */
+export const SHOP_APPS = ['storefront', 'node-agent', 'reports', 'checkout', 'billing'];
+
 /**
  * The demo's apps beside "hello", from HCL job files with variables, chosen so a new user sees
- * every status: healthy service, system, batch and periodic jobs, a release that Nomad rolls
- * back, and a manual-sync app left OutOfSync.
+ * every status: healthy service, system, batch and periodic jobs (the `shop` app set), a release
+ * that Nomad rolls back, and a manual-sync app left OutOfSync (app blocks: their policies differ).
  */
 export function demoApps(): Record<string, Record<string, unknown>> {
   const app = (path: string, extra: Record<string, unknown> = {}) => ({
@@ -23,12 +26,24 @@ export function demoApps(): Record<string, Record<string, unknown>> {
     ...extra,
   });
   return {
-    storefront: app('storefront', { var_files: ['prod.vars.hcl'], vars: { image: 'nginx:1.27' }, sync: auto }),
-    'node-agent': app('node-agent', { sync: auto }),
-    reports: app('reports', { sync: auto }),
     // No self-heal: Drover must not fight Nomad's rollback of the broken release.
     checkout: app('checkout', { var_files: ['release.vars.hcl'], sync: { automated: true, prune: true } }),
     billing: app('billing', { var_files: ['prod.vars.hcl'], sync: { automated: false, prune: true } }),
+  };
+}
+
+/** One app per folder under shop/ (checkout and billing have app blocks of their own): a new folder is a new app. */
+export function demoAppSets(): Record<string, Record<string, unknown>> {
+  return {
+    shop: {
+      git_directories: {
+        repository: 'demo',
+        revision: 'main',
+        paths: ['shop/*'],
+        exclude: ['shop/checkout', 'shop/billing'],
+      },
+      template: { name: '${path.basename}', repository: 'demo', revision: 'main', path: '${path}', sync: auto },
+    },
   };
 }
 
@@ -70,11 +85,7 @@ export async function playShopStory(
     await post('/api/v1/apps/checkout/unpin');
     await waitStable(nomad, 'checkout');
   }
-  await Promise.all(
-    ['storefront', 'node-agent', 'reports', 'checkout', 'billing'].map((app) =>
-      controller.trigger(app, { trigger: 'refresh' }),
-    ),
-  );
+  await Promise.all(SHOP_APPS.map((app) => controller.trigger(app, { trigger: 'refresh' })));
 }
 
 /**

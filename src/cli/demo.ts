@@ -6,9 +6,10 @@ import { startSim } from '../../sim/server.js';
 import { parseConfig } from '../config/load.js';
 import { createLogger, startDrover } from '../main.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../server/auth/tokens.js';
-import { openDatabase, type DB } from '../store/db.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import type { Config } from '../config/config.js';
-import { BROKEN_CHECKOUT_IMAGE, demoApps, playShopStory, seedShop } from './demo-apps.js';
+import { BROKEN_CHECKOUT_IMAGE, demoApps, demoAppSets, playShopStory, SHOP_APPS, seedShop } from './demo-apps.js';
 import { onShutdown } from './shutdown.js';
 
 const JOBS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'demo-jobs');
@@ -43,6 +44,7 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
         },
         ...demoApps(),
       },
+      app_set: demoAppSets(),
     }),
     join(dir, 'drover.json'),
     { env: {} },
@@ -50,13 +52,15 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEVEL ?? 'warn'));
   // Auth stays on in the demo: an admin token, printed once, as Argo CD prints its initial password.
   // Earlier runs' demo tokens are revoked, so only the one printed now works.
-  const { secret } = withDatabase(config, (db) => {
-    for (const token of listApiTokens(db)) {
-      if (token.createdBy === 'drover demo' && token.status === 'active') revokeApiToken(db, token.id);
+  const { secret } = await withStore(config, async (store) => {
+    for (const token of await listApiTokens(store)) {
+      if (token.createdBy === 'drover demo' && token.status === 'active') await revokeApiToken(store, token.id);
     }
-    return createApiToken(db, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
+    return createApiToken(store, { role: 'admin', name: 'demo', createdBy: 'drover demo' });
   });
   if (!drover.controller) throw new Error(`Drover at ${drover.url} is not ready; see GET /readyz`);
+  // The shop's set generates its apps from the repository's folders once git is read.
+  await drover.appSetsReady;
   const { status } = await drover.controller.trigger('hello', { trigger: 'refresh' });
   const post = async (path: string, body?: unknown) => {
     const headers: Record<string, string> = { authorization: `Bearer ${secret}` };
@@ -79,12 +83,15 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   for (const job of status.jobs) out.write(`  job ${job.id.padEnd(14)} ${job.status}\n`);
   for (const condition of status.conditions) out.write(`  ${condition.type}: ${condition.message}\n`);
   out.write(`\nThe shop's apps show every status (open the UI):\n`);
-  for (const name of Object.keys(demoApps())) {
-    const app = drover.controller.status(name);
+  for (const name of SHOP_APPS) {
+    const app = await drover.controller.status(name);
     out.write(`  ${name.padEnd(11)} ${app?.sync.status ?? 'Unknown'}, ${app?.health.status ?? 'Unknown'}\n`);
   }
   out.write(
     `\nTry: edit ${join(repo, 'apps/hello/web.json')}, then git -C ${repo} commit -am "change"; Drover syncs within 5s.\n`,
+  );
+  out.write(
+    `Or add a folder with a job file under ${join(repo, 'shop')} and commit: the "shop" app set makes it an app.\n`,
   );
   out.write(`Press Ctrl-C to stop.\n`);
 
@@ -95,12 +102,12 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
 }
 
 /** A second connection to the running server's database (SQLite WAL allows it). */
-function withDatabase<T>(config: Config, work: (db: DB) => T): T {
-  const db = openDatabase(join(config.dataDir, 'drover.db'));
+async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir: config.dataDir });
   try {
-    return work(db);
+    return await work(store);
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

@@ -92,6 +92,7 @@ function addTokenCommands(program: Command, collect: (value: string, previous?: 
   where(token.command('create').description('create a token; prints its secret, once, alone on stdout'))
     .requiredOption('--role <role>', 'viewer, operator or admin')
     .option('--apps <glob>', 'only apps whose name matches (repeatable; default every app)', collect)
+    .option('--projects <name>', "also the apps of this project (repeatable; with --apps, either one's)", collect)
     .option('--name <name>', 'a name to recognise the token by')
     .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default: never)')
     .action((flags: Omit<TokenCreateFlags, 'config'> & { config?: string } & ConnectionFlags) =>

@@ -1,20 +1,26 @@
 import type { ConnectionFlags } from './connect/connection.js';
 import { clientFor, processIO } from './app/io.js';
-import { tokenTable, type TokenRow } from './token-table.js';
+import { scopeOf, tokenTable, type TokenRow } from './token-table.js';
 
 type TokenView = TokenRow;
 
 /** `drover token create --server URL ...`: as offline, but through an admin's API token. */
 export async function tokenCreateOverApi(
-  flags: ConnectionFlags & { role: string; apps?: string[]; name?: string; expires?: string },
+  flags: ConnectionFlags & { role: string; apps?: string[]; projects?: string[]; name?: string; expires?: string },
 ): Promise<void> {
   const io = processIO();
-  const body = { role: flags.role, apps: flags.apps ?? [], name: flags.name, expires: flags.expires };
+  const body = {
+    role: flags.role,
+    apps: flags.apps ?? [],
+    ...(flags.projects?.length ? { projects: flags.projects } : {}),
+    name: flags.name,
+    expires: flags.expires,
+  };
   const { token, secret } = await clientFor(flags, io).post<{ token: TokenView; secret: string }>(
     '/api/v1/tokens',
     body,
   );
-  const scope = token.apps.length ? token.apps.join(', ') : 'all apps';
+  const scope = scopeOf(token, ', ', 'all apps');
   io.err.write(`Created ${token.role} token ${token.id} "${token.name}" for ${scope}`);
   io.err.write(`${token.expiresAt ? `, expires ${token.expiresAt}` : ', never expires'}. The secret is shown once:\n`);
   io.out.write(`${secret}\n`);

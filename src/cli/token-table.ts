@@ -6,10 +6,17 @@ export type TokenRow = {
   name: string;
   role: string;
   apps: string[];
+  projects?: string[];
   status: string;
   expiresAt?: string;
   lastUsedAt?: string;
 };
+
+/** A token's scope in words: its app globs and `project:NAME` entries, or `all` when it has neither. */
+export function scopeOf(t: Pick<TokenRow, 'apps' | 'projects'>, separator: string, all: string): string {
+  const parts = [...t.apps, ...(t.projects ?? []).map((p) => `project:${p}`)];
+  return parts.length ? parts.join(separator) : all;
+}
 
 /** The token list as a table; `columns` is the terminal's width when there is one. */
 export function tokenTable(tokens: TokenRow[], columns?: number): string {
@@ -17,7 +24,7 @@ export function tokenTable(tokens: TokenRow[], columns?: number): string {
     t.id,
     t.name,
     t.role,
-    t.apps.length ? t.apps.join(',') : '*',
+    scopeOf(t, ',', '*'),
     t.status,
     t.expiresAt ?? '-',
     t.lastUsedAt ?? '-',

@@ -1,4 +1,5 @@
-import type { AppSpec } from '../domain/app.js';
+import type { AppSpec, ProjectSpec } from '../domain/app.js';
+import type { SyncWindow } from '../domain/sync-window.js';
 import type { GitCredentials, SecretSource } from '../git/credentials.js';
 import type { SnapshotLimits } from '../git/snapshot.js';
 
@@ -39,7 +40,8 @@ export type AuthConfig = {
   disabled: boolean;
   sessionTtlMs: number;
   oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes: string[]; groupsClaim: string };
-  roleBindings: Array<{ group: string; role: RoleName; apps: string[] }>;
+  /** `apps` (name globs) and `projects` together scope the binding; both empty: every app. */
+  roleBindings: Array<{ group: string; role: RoleName; apps: string[]; projects?: string[] }>;
 };
 
 /** Leader election (ha block). Durations in ms. */
@@ -56,6 +58,33 @@ export type HAConfig = {
 
 /** Where state is kept. `postgresURLEnv` names the variable holding the URL; the URL itself is never kept here. */
 export type StoreConfig = { kind: 'sqlite' } | { kind: 'postgres'; postgresURLEnv: string };
+
+/** One generator's parameters: flat keys (`path.basename`, `cluster.name`) to string values. */
+export type Params = Record<string, string>;
+
+/** Where a git generator reads: a repository at a revision, and the globs it matches. */
+export type GitGeneratorConfig = { repoURL: string; revision: string; paths: string[] };
+
+/** A generator as configured; `at` is `file:line:col` of its block, for errors found while it runs. */
+export type GeneratorConfig =
+  | ({ kind: 'git_directories'; exclude: string[]; at: string } & GitGeneratorConfig)
+  | ({ kind: 'git_files'; at: string } & GitGeneratorConfig)
+  | { kind: 'list'; elements: Params[]; at: string }
+  | { kind: 'matrix'; generators: [GeneratorConfig, GeneratorConfig]; at: string };
+
+/** An app set: a generator, and a template that turns each parameter set into an app. */
+export type AppSetConfig = {
+  name: string;
+  generator: GeneratorConfig;
+  project: ProjectSpec | undefined;
+  /** Prune a removed app's jobs (as removed jobs are, under the same guards); default false: keep them. */
+  pruneOnDelete: boolean;
+  /**
+   * One app from one parameter set: placeholders substituted, then checked as an app block is.
+   * Throws DROVER_ERR_CONFIG naming the template field's file, line and column.
+   */
+  render(params: Params): AppSpec;
+};
 
 /** The validated, frozen configuration Drover runs with. */
 export type Config = {
@@ -76,6 +105,11 @@ export type Config = {
   clusters: Map<string, ClusterConfig>;
   repositories: Map<string, RepositoryConfig>;
   apps: AppSpec[];
+  appSets: AppSetConfig[];
+  /** Project blocks by name (`default` only when written). */
+  projects: Map<string, ProjectSpec>;
+  /** When automated (and manual) syncs may run (docs/appsets.md). */
+  syncWindows: SyncWindow[];
   ha: HAConfig;
   store: StoreConfig;
 };

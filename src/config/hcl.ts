@@ -1,4 +1,4 @@
-import { HclError, type Body, type Pos } from '../render/hcl/ast.js';
+import { HclError, type Body, type Expr, type Pos } from '../render/hcl/ast.js';
 import { evaluate, type EvalContext } from '../render/hcl/eval.js';
 import { jobspecFunctions } from '../render/hcl/functions/index.js';
 import { parseHcl } from '../render/hcl/parser.js';
@@ -10,7 +10,7 @@ export type HclConfig = { value: Record<string, unknown>; positions: Map<string,
 /**
  * Reads Drover's HCL config with the job renderer's parser and evaluator: labelled blocks
  * (`app "web" { ... }`) become objects keyed by label, unlabelled blocks (`sync { ... }`)
- * become objects (lists, for the repeatable `ignore_differences` and `role_binding`), arguments are evaluated with
+ * become objects (lists, for the repeatable `ignore_differences`, `role_binding` and `sync_window`), arguments are evaluated with
  * the jobspec function library.
  */
 export function readHclConfig(text: string, file: string): HclConfig {
@@ -28,7 +28,52 @@ export function readHclConfig(text: string, file: string): HclConfig {
 }
 
 /** Unlabelled blocks that may repeat; each becomes one element of a list, as in the JSON form. */
-const REPEATABLE = new Set(['ignore_differences', 'role_binding']);
+const REPEATABLE = new Set(['ignore_differences', 'role_binding', 'destinations', 'sync_window']);
+/** Inside a matrix, generators repeat (a list crossed with a list). */
+const MATRIX_PARTS = new Set(['git_directories', 'git_files', 'list', 'matrix']);
+
+/** Whether a block at `path` of type `type` becomes a list element. */
+function repeats(path: string[], type: string): boolean {
+  return REPEATABLE.has(type) || (path[path.length - 1] === 'matrix' && MATRIX_PARTS.has(type));
+}
+
+/** Whether `path` is inside an app set's template, whose `${...}` are placeholders filled per generated app. */
+function inTemplate(path: string[]): boolean {
+  return path[0] === 'app_set' && path[2] === 'template';
+}
+
+/** `path.basename` for a variable with attributes, else undefined. */
+function traversal(expr: Expr): string | undefined {
+  if (expr.kind === 'variable') return expr.name;
+  if (expr.kind !== 'getattr') return undefined;
+  const target = traversal(expr.target);
+  return target === undefined ? undefined : `${target}.${expr.name}`;
+}
+
+/**
+ * Keeps a template's placeholders as text: `"${path.basename}"` (and a bare `path.basename`)
+ * stays the string `${path.basename}`, to be filled for each generated app.
+ */
+function keepPlaceholders(expr: Expr): Expr {
+  const name = traversal(expr);
+  if (name !== undefined) return { kind: 'literal', pos: expr.pos, end: expr.end, value: `\${${name}}` };
+  switch (expr.kind) {
+    case 'template':
+      return {
+        ...expr,
+        parts: expr.parts.map((part) => {
+          const key = part.kind === 'interp' ? traversal(part.expr) : undefined;
+          return key === undefined ? part : { kind: 'text', text: `\${${key}}` };
+        }),
+      };
+    case 'tuple':
+      return { ...expr, items: expr.items.map(keepPlaceholders) };
+    case 'object':
+      return { ...expr, items: expr.items.map((item) => ({ key: item.key, value: keepPlaceholders(item.value) })) };
+    default:
+      return expr;
+  }
+}
 
 function bodyObject(
   body: Body,
@@ -40,10 +85,10 @@ function bodyObject(
   const out: Record<string, unknown> = {};
   for (const attr of body.attributes) {
     positions.set([...path, attr.name].join('.'), attr.pos);
-    out[attr.name] = evaluate(attr.expr, ctx);
+    out[attr.name] = evaluate(inTemplate(path) ? keepPlaceholders(attr.expr) : attr.expr, ctx);
   }
   for (const block of body.blocks) {
-    if (block.labels.length === 0 && REPEATABLE.has(block.type)) {
+    if (block.labels.length === 0 && repeats(path, block.type)) {
       const list = out[block.type] ?? [];
       if (!Array.isArray(list))
         throw new HclError(block.pos, `"${block.type}" is set both as an argument and as a block`);

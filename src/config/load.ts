@@ -7,7 +7,11 @@ import { fileSchema, type ClusterFile, type ConfigFile } from './schema.js';
 import { readHclConfig, type HclConfig } from './hcl.js';
 import { readJsonConfig } from './json.js';
 import type { AuthConfig, ClusterConfig, Config, RepositoryConfig } from './config.js';
-import { checkSignedCommits, checkURLHasNoSecret, repositoryExtras } from './repository.js';
+import { checkURLHasNoSecret, repositoryExtras } from './repository.js';
+import { buildApp, configError, resolveRepoURL, type AppContext, type Where } from './app-spec.js';
+import { buildAppSets, buildProjects } from './app-sets.js';
+import { checkDependencies } from './dependencies.js';
+import { buildSyncWindows } from './sync-windows.js';
 
 export type LoadOptions = {
   /** Environment to read NOMAD_* from; defaults to process.env. */
@@ -65,13 +69,6 @@ function where(file: string, positions: HclConfig['positions'], path: PropertyKe
     if (pos) return `${file}:${pos.line}:${pos.column}`;
   }
   return file;
-}
-
-/** `file:line:col` of a field, from its path in the file's object form. */
-type Where = (path: PropertyKey[]) => string;
-
-function configError(at: string, field: string, message: string, file: string): DroverError {
-  return new DroverError('DROVER_ERR_CONFIG', `${at}: ${field}: ${message}`, { file });
 }
 
 /** Cluster blocks, with what they leave out taken from the NOMAD_* variables the nomad CLI reads. */
@@ -132,64 +129,13 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     });
   }
 
-  const apps: AppSpec[] = Object.entries(data.app).map(([name, app]) => {
-    const repo = app.repository === undefined ? undefined : repositories.get(app.repository);
-    if (app.repository !== undefined && !repo) {
-      throw new DroverError(
-        'DROVER_ERR_CONFIG',
-        `${file}: app.${name}.repository: no repository block named "${app.repository}"`,
-        { file },
-      );
-    }
-    if (app.require_signed_commits) checkSignedCommits(name, repo, file);
-    if (app.url) checkURLHasNoSecret(app.url, `app.${name}.url`, file);
-    if (!clusters.has(app.cluster)) {
-      const message =
-        app.cluster === 'default'
-          ? 'no cluster: add a cluster "default" block with an address, set NOMAD_ADDR, or name a cluster'
-          : `no cluster block named "${app.cluster}"`;
-      throw configError(at(['app', name, 'cluster']), `app.${name}.cluster`, message, file);
-    }
-    return {
-      name,
-      source: {
-        repoURL: repo?.url ?? resolveRepoURL(app.url!, baseDir),
-        revision: app.revision,
-        path: checkAppPath(app.path, at(['app', name, 'path']), `app.${name}.path`, file),
-        ...(app.require_signed_commits ? { requireSignedCommits: true } : {}),
-      },
-      destination: { cluster: app.cluster, namespace: app.namespace, ...(app.region ? { region: app.region } : {}) },
-      syncPolicy: {
-        automated: app.sync.automated,
-        prune: app.sync.prune,
-        selfHeal: app.sync.self_heal,
-        allowEmpty: app.sync.allow_empty,
-        adopt: app.sync.adopt,
-        purge: app.sync.purge,
-        maxPrune:
-          typeof app.sync.max_prune === 'number'
-            ? { count: app.sync.max_prune }
-            : { percent: Number(app.sync.max_prune.slice(0, -1)) },
-        allowMassPrune: app.sync.allow_mass_prune,
-        retry: {
-          limit: app.sync.retry.limit,
-          backoffMs: durationMs(app.sync.retry.backoff),
-          factor: app.sync.retry.factor,
-          maxBackoffMs: durationMs(app.sync.retry.max_backoff),
-        },
-      },
-      ignoreDifferences: app.ignore_differences.map((rule) => ({
-        ...(rule.job ? { job: rule.job } : {}),
-        paths: rule.paths,
-      })),
-      historyLimit: app.history_limit ?? data.history_limit,
-      render: app.render,
-      vars: app.vars,
-      varFiles: app.var_files,
-      ...(app.include.length > 0 ? { include: app.include } : {}),
-      ...(app.exclude.length > 0 ? { exclude: app.exclude } : {}),
-    };
-  });
+  const projects = buildProjects(data, repositories, at, file);
+  const ctx: AppContext = { file, baseDir, at, repositories, clusters, projects, historyLimit: data.history_limit };
+  const apps: AppSpec[] = Object.entries(data.app).map(([name, app]) =>
+    buildApp(ctx, name, app, ['app', name], app.project),
+  );
+  checkDependencies(data.app, at, file);
+  const appSets = buildAppSets(data, ctx, apps);
 
   const listen = parseListen(data.listen, file);
   return deepFreeze({
@@ -205,6 +151,9 @@ function buildConfig(data: ConfigFile, baseDir: string, file: string, env: NodeJ
     clusters,
     repositories,
     apps,
+    appSets,
+    projects,
+    syncWindows: buildSyncWindows(data.sync_window),
     ha: haConfig(data, clusters, file, env),
     store: storeConfig(data, file, env),
   });
@@ -234,7 +183,12 @@ function buildAuth(auth: ConfigFile['auth'], baseDir: string, file: string): Aut
           },
         }
       : {}),
-    roleBindings: auth.role_binding.map((b) => ({ group: b.group, role: b.role, apps: b.apps })),
+    roleBindings: auth.role_binding.map((b) => ({
+      group: b.group,
+      role: b.role,
+      apps: b.apps,
+      ...(b.projects.length > 0 ? { projects: b.projects } : {}),
+    })),
   };
 }
 
@@ -308,27 +262,6 @@ function listenerTls(tls: { cert_file: string; key_file: string }, baseDir: stri
   readSecret(certFile, file, 'tls.cert_file');
   readSecret(keyFile, file, 'tls.key_file');
   return { certFile, keyFile };
-}
-
-/** Local paths are made absolute against the config file; URLs are kept as written. */
-function resolveRepoURL(url: string, baseDir: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^/:]+:/.test(url)) return url;
-  return resolve(baseDir, url);
-}
-
-/** An app path is a folder inside the repository: relative, with no `..`; `./x/` is written `x`. */
-function checkAppPath(path: string, at: string, field: string, file: string): string {
-  if (path.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(path))
-    throw configError(at, field, `"${path}" is absolute; write the folder relative to the repository's root`, file);
-  if (path.split(/[\\/]/).includes('..'))
-    throw configError(at, field, `"${path}" contains ".."; an app path must stay inside the repository`, file);
-  if (path.includes('\0')) throw configError(at, field, 'contains a NUL character', file);
-  return normalizeAppPath(path);
-}
-
-function normalizeAppPath(path: string): string {
-  const trimmed = path.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-  return trimmed === '' || trimmed === '.' ? '.' : trimmed;
 }
 
 function parseListen(listen: string, file: string): { host: string; port: number } {

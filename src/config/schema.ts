@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.js';
+import { syncWindowSchema } from './sync-windows.js';
 
 const duration = z.string().refine(
   (value) => {
@@ -80,65 +81,148 @@ const jobGlob = z
     message: "a glob is relative to the app's path and may not start with / or contain ..",
   });
 
-export const appSchema = z
+/** The fields of an app block; app set templates share them. */
+const appFields = z.strictObject({
+  repository: z.string().optional(),
+  url: z.string().optional(),
+  revision: z.string().min(1).default('HEAD'),
+  path: z.string().default('.'),
+  require_signed_commits: z.boolean().default(false),
+  cluster: z.string().default('default'),
+  namespace: z.string().default('default'),
+  region: z.string().optional(),
+  /** local: the built-in renderer; server: Nomad's /v1/jobs/parse; auto: server when reachable, else local. */
+  render: z.enum(['local', 'server', 'auto']).default('local'),
+  /** Job variables, as `-var name=value`: strings as written, other values as their HCL/JSON text. */
+  vars: z
+    .record(
+      z.string(),
+      z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]),
+    )
+    .default({})
+    .transform((vars) =>
+      Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    ),
+  /** Var-files, relative to the app's path, lowest precedence first. */
+  var_files: z.array(z.string().min(1)).default([]),
+  /** Globs relative to `path` choosing the job files; `exclude` wins. Defaults: see docs/render.md. */
+  include: z.array(jobGlob).default([]),
+  exclude: z.array(jobGlob).default([]),
+  sync: z
+    .strictObject({
+      automated: z.boolean().default(true),
+      prune: z.boolean().default(false),
+      self_heal: z.boolean().default(false),
+      allow_empty: z.boolean().default(false),
+      adopt: z.boolean().default(false),
+      purge: z.boolean().default(false),
+      /** Most jobs one automated sync may prune: a count, or a share of the app's owned jobs ("50%"). */
+      max_prune: z
+        .union([
+          z.number().int().min(0),
+          z.string().regex(/^(100|[1-9]?[0-9])%$/, 'must be a whole percentage from "0%" to "100%"'),
+        ])
+        .default('50%'),
+      allow_mass_prune: z.boolean().default(false),
+      retry: retrySchema.prefault({}),
+    })
+    .prefault({}),
+  ignore_differences: z
+    .array(
+      z.strictObject({
+        job: z.string().optional(),
+        paths: z.array(z.string().min(1)).min(1),
+      }),
+    )
+    .default([]),
+  history_limit: z.number().int().min(1).max(10_000).optional(),
+  /** Apps that must be Synced and Healthy before this one syncs (docs/appsets.md#ordering). */
+  depends_on: z.array(z.string().min(1)).default([]),
+  /** Job ID -> sync wave; overrides a job's `drover.wave` meta. */
+  waves: z.record(z.string().min(1), z.number().int().min(-1000).max(1000)).default({}),
+  /** The project whose rules the app keeps (default: the "default" project). */
+  project: z.string().optional(),
+});
+
+const oneSource = {
+  check: (app: { repository?: string; url?: string }) => (app.repository === undefined) !== (app.url === undefined),
+  message: 'set exactly one of "repository" or "url"',
+};
+
+export const appSchema = appFields.refine(oneSource.check, { message: oneSource.message });
+
+/** An app set's template: an app block with a `name`, its strings holding `${...}` placeholders; the set names the project. */
+const templateSchema = appFields
+  .omit({ project: true })
+  .extend({ name: z.string().min(1) })
+  .refine(oneSource.check, { message: oneSource.message });
+
+const gitGenerator = {
+  repository: z.string().optional(),
+  url: z.string().optional(),
+  revision: z.string().min(1).default('HEAD'),
+  paths: z.array(z.string().min(1)).min(1),
+};
+const gitDirectories = z
+  .strictObject({ ...gitGenerator, exclude: z.array(z.string().min(1)).default([]) })
+  .refine(oneSource.check, { message: oneSource.message });
+const gitFiles = z.strictObject(gitGenerator).refine(oneSource.check, { message: oneSource.message });
+const listGenerator = z.strictObject({
+  elements: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+
+const GENERATORS = ['git_directories', 'git_files', 'list', 'matrix'] as const;
+/** A block holding generators (an app set, a matrix) names how many it has. */
+const countGenerators = (block: Record<string, unknown>) =>
+  GENERATORS.reduce((n, kind) => n + (Array.isArray(block[kind]) ? block[kind].length : block[kind] ? 1 : 0), 0);
+
+/** One generator block, or (inside a matrix, where a kind may repeat) a list of them. */
+const many = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(schema).min(1)).optional();
+
+type MatrixFile = {
+  git_directories?: Array<z.output<typeof gitDirectories>>;
+  git_files?: Array<z.output<typeof gitFiles>>;
+  list?: Array<z.output<typeof listGenerator>>;
+  matrix?: MatrixFile[];
+};
+
+const matrixGenerator: z.ZodType<MatrixFile> = z.lazy(() =>
+  z
+    .strictObject({
+      git_directories: many(gitDirectories),
+      git_files: many(gitFiles),
+      list: many(listGenerator),
+      matrix: many(matrixGenerator),
+    })
+    .refine((m) => countGenerators(m) === 2, { message: 'a matrix combines exactly two generators' }),
+);
+
+export const appSetSchema = z
   .strictObject({
-    repository: z.string().optional(),
-    url: z.string().optional(),
-    revision: z.string().min(1).default('HEAD'),
-    path: z.string().default('.'),
-    require_signed_commits: z.boolean().default(false),
-    cluster: z.string().default('default'),
-    namespace: z.string().default('default'),
-    region: z.string().optional(),
-    /** local: the built-in renderer; server: Nomad's /v1/jobs/parse; auto: server when reachable, else local. */
-    render: z.enum(['local', 'server', 'auto']).default('local'),
-    /** Job variables, as `-var name=value`: strings as written, other values as their HCL/JSON text. */
-    vars: z
-      .record(
-        z.string(),
-        z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown())]),
-      )
-      .default({})
-      .transform((vars) =>
-        Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
-      ),
-    /** Var-files, relative to the app's path, lowest precedence first. */
-    var_files: z.array(z.string().min(1)).default([]),
-    /** Globs relative to `path` choosing the job files; `exclude` wins. Defaults: see docs/render.md. */
-    include: z.array(jobGlob).default([]),
-    exclude: z.array(jobGlob).default([]),
-    sync: z
-      .strictObject({
-        automated: z.boolean().default(true),
-        prune: z.boolean().default(false),
-        self_heal: z.boolean().default(false),
-        allow_empty: z.boolean().default(false),
-        adopt: z.boolean().default(false),
-        purge: z.boolean().default(false),
-        /** Most jobs one automated sync may prune: a count, or a share of the app's owned jobs ("50%"). */
-        max_prune: z
-          .union([
-            z.number().int().min(0),
-            z.string().regex(/^(100|[1-9]?[0-9])%$/, 'must be a whole percentage from "0%" to "100%"'),
-          ])
-          .default('50%'),
-        allow_mass_prune: z.boolean().default(false),
-        retry: retrySchema.prefault({}),
-      })
-      .prefault({}),
-    ignore_differences: z
-      .array(
-        z.strictObject({
-          job: z.string().optional(),
-          paths: z.array(z.string().min(1)).min(1),
-        }),
-      )
-      .default([]),
-    history_limit: z.number().int().min(1).max(10_000).optional(),
+    git_directories: gitDirectories.optional(),
+    git_files: gitFiles.optional(),
+    list: listGenerator.optional(),
+    matrix: matrixGenerator.optional(),
+    template: templateSchema,
+    project: z.string().optional(),
+    sync: z.strictObject({ prune_on_delete: z.boolean().default(false) }).prefault({}),
   })
-  .refine((app) => (app.repository === undefined) !== (app.url === undefined), {
-    message: 'set exactly one of "repository" or "url"',
+  .refine((set) => countGenerators(set) === 1, {
+    message: 'set exactly one generator: git_directories, git_files, list or matrix (a matrix combines two)',
   });
+
+/** What a project allows; a rule left out allows everything of its kind, an empty list nothing. */
+export const projectSchema = z.strictObject({
+  description: z.string().optional(),
+  /** Repository block names, or URL globs. */
+  repositories: z.array(z.string().min(1)).optional(),
+  destinations: z
+    .array(z.strictObject({ cluster: z.string().min(1).default('*'), namespace: z.string().min(1).default('*') }))
+    .optional(),
+  /** Job ID globs. */
+  jobs: z.array(z.string().min(1)).optional(),
+});
 
 const role = z.enum(['viewer', 'operator', 'admin']);
 
@@ -160,7 +244,15 @@ export const authSchema = z
       .optional(),
     /** Maps an OIDC group to a role, optionally on some apps only (globs). */
     role_binding: z
-      .array(z.strictObject({ group: z.string().min(1), role, apps: z.array(z.string().min(1)).default([]) }))
+      .array(
+        z.strictObject({
+          group: z.string().min(1),
+          role,
+          apps: z.array(z.string().min(1)).default([]),
+          /** Projects whose apps the group may see, besides `apps`. */
+          projects: z.array(z.string().min(1)).default([]),
+        }),
+      )
       .default([]),
   })
   .refine((auth) => auth.role_binding.length === 0 || auth.oidc !== undefined, {
@@ -219,9 +311,17 @@ export const fileSchema = z.strictObject({
   cluster: z.record(name, clusterSchema).default({}),
   repository: z.record(name, repositorySchema).default({}),
   app: z.record(name, appSchema).default({}),
+  app_set: z.record(name, appSetSchema).default({}),
+  project: z.record(name, projectSchema).default({}),
   ha: haSchema.prefault({}),
   store: storeSchema.prefault({}),
+  sync_window: z.array(syncWindowSchema).default([]),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;
 export type ClusterFile = z.input<typeof clusterSchema>;
+export type AppFile = ConfigFile['app'][string];
+export type AppSetFile = ConfigFile['app_set'][string];
+export type TemplateFile = AppSetFile['template'];
+export type ProjectFile = ConfigFile['project'][string];
+export type { MatrixFile };

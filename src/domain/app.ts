@@ -13,9 +13,24 @@ export type RetryPolicy = {
   maxBackoffMs: number;
 };
 
+/**
+ * What a project allows its apps: repositories (normalized URL globs), destinations (cluster and
+ * namespace globs) and job IDs (globs). A rule left undefined allows everything of its kind.
+ */
+export type ProjectSpec = {
+  name: string;
+  repositories?: string[];
+  destinations?: Array<{ cluster: string; namespace: string }>;
+  jobs?: string[];
+};
+
 /** An application as configured: what to deploy from where, to where, and how. */
 export type AppSpec = {
   name: string;
+  /** The app set that generated this app (absent for apps written as `app` blocks). */
+  appSet?: string;
+  /** The project whose rules the app keeps; absent: the built-in `default` project, which allows everything. */
+  project?: ProjectSpec;
   source: {
     /** Repository URL as written by the user (never carries credentials). */
     repoURL: string;
@@ -60,6 +75,10 @@ export type AppSpec = {
   include?: string[];
   /** Globs relative to `source.path` of files that are never jobs. */
   exclude?: string[];
+  /** Apps that must be Synced and Healthy at their current revision before this one syncs. */
+  dependsOn?: string[];
+  /** Job ID -> sync wave, over the job's `drover.wave` meta; lower waves sync first. */
+  waves?: Record<string, number>;
 };
 
 /** local: Drover's renderer; server: Nomad's /v1/jobs/parse; auto: server, falling back to local. */
@@ -91,6 +110,8 @@ export type JobStatus = {
   health?: Health;
   /** Number of differing fields; the full list is at /api/v1/apps/NAME/diff. */
   diffCount?: number;
+  /** The job's sync wave, when the app has more than one. */
+  wave?: number;
 };
 
 export type Condition = {
@@ -162,3 +183,8 @@ export type PlanSummary = {
   /** The plan call itself failed (the write was still only planned). */
   error?: string;
 };
+
+/** The project an app keeps, as scopes and role bindings name it. */
+export function appProject(spec: AppSpec): string {
+  return spec.project?.name ?? 'default';
+}

@@ -43,11 +43,33 @@ export const ERRORS = {
     kind: 'transient',
     summary: 'The Nomad API answered with an error or could not be reached.',
   },
+  DROVER_ERR_APPSET: {
+    status: 422,
+    kind: 'stalled',
+    summary:
+      "An app set's generator or template failed at a commit (a file that is not a JSON object, a placeholder the " +
+      'generator does not give, two apps with one name); the set keeps the apps it had.',
+  },
+  DROVER_ERR_PROJECT: {
+    status: 403,
+    kind: 'stalled',
+    summary: "An app's repository, destination or job IDs are outside its project; nothing is written.",
+  },
   DROVER_ERR_NOT_FOUND: { status: 404, kind: 'stalled', summary: 'The named resource does not exist.' },
   DROVER_ERR_OWNERSHIP: { status: 409, kind: 'stalled', summary: 'A job exists in Nomad that this app does not own.' },
   DROVER_ERR_TIMEOUT: { status: 504, kind: 'transient', summary: 'A reconcile step did not finish in time.' },
   DROVER_ERR_BAD_REQUEST: { status: 400, kind: 'stalled', summary: 'The request is malformed.' },
   DROVER_ERR_CONFLICT: { status: 409, kind: 'stalled', summary: "The request conflicts with the app's state." },
+  DROVER_ERR_SYNC_WINDOW: {
+    status: 409,
+    kind: 'stalled',
+    summary: 'A sync window holds the app now and does not allow manual syncs (manual_sync = false).',
+  },
+  DROVER_ERR_DEPENDENCY_NOT_READY: {
+    status: 409,
+    kind: 'stalled',
+    summary: "The app's depends_on apps are not all Synced and Healthy at their current revision yet.",
+  },
   DROVER_ERR_UNAUTHENTICATED: {
     status: 401,
     kind: 'stalled',

@@ -16,6 +16,8 @@ export interface Telemetry {
   synced(app: string, result: 'Succeeded' | 'Failed', seconds: number): void;
   /** An app's current sync and health status. */
   appStatus(app: string, sync: SyncStatusCode, health: HealthCode): void;
+  /** An app left the registry (its app set no longer generates it): its status series go. */
+  appRemoved(app: string): void;
   /** One fetch of a repository mirror (`repo`: the URL without credentials). */
   gitFetched(repo: string, outcome: Outcome, seconds: number, error?: string): void;
   /** One HTTP request to a Nomad cluster; blocking queries are flagged, their latency is the wait. */
@@ -32,6 +34,7 @@ export const noTelemetry: Telemetry = {
   reconciled: () => undefined,
   synced: () => undefined,
   appStatus: () => undefined,
+  appRemoved: () => undefined,
   gitFetched: () => undefined,
   nomadRequest: () => undefined,
   webhookDelivered: () => undefined,
@@ -48,6 +51,7 @@ export function combineTelemetry(...parts: Array<Partial<Telemetry>>): Telemetry
     reconciled: forward('reconciled'),
     synced: forward('synced'),
     appStatus: forward('appStatus'),
+    appRemoved: forward('appRemoved'),
     gitFetched: forward('gitFetched'),
     nomadRequest: forward('nomadRequest'),
     webhookDelivered: forward('webhookDelivered'),

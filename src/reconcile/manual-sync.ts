@@ -1,5 +1,4 @@
-import type { DB } from '../store/db.js';
-import { getPin, setPin } from '../store/pins.js';
+import type { Store } from '../store/store.js';
 import type { Controller } from './controller.js';
 import type { ReconcileOutcome, ReconcileRequest } from './reconcile-app.js';
 import type { SyncSelection } from './sync.js';
@@ -21,20 +20,23 @@ export type ManualSyncResult = { outcome: ReconcileOutcome; warnings: string[]; 
  */
 export async function manualSync(
   controller: Controller,
-  db: DB,
+  store: Store,
   app: string,
   options: ManualSyncOptions,
   requestedBy?: ReconcileRequest['requestedBy'],
 ): Promise<ManualSyncResult> {
   const { pin, ...sync } = options;
   const spec = controller.spec(app)!;
-  const pinned = getPin(db, app);
+  // Refused by a sync window or a dependency before anything, a pin included, is changed.
+  if (!sync.dryRun) controller.checkManualSync(app);
+  const pinned = await store.getPin(app);
   const warnings: string[] = [];
   if (sync.revision !== undefined || pin) {
     const revision = await controller.resolveRevision(app, sync.revision ?? pinned?.revision ?? spec.source.revision);
     sync.revision = revision;
     if (pin && !sync.dryRun) {
-      setPin(db, app, { revision, reason: `pinned by a manual sync of ${revision}`, at: new Date().toISOString() });
+      const reason = `pinned by a manual sync of ${revision}`;
+      await store.setPin(app, { revision, reason, at: new Date().toISOString() });
     } else if (!pinned) {
       const head = await controller.resolveRevision(app, spec.source.revision);
       const warning = undoWarning(spec, revision, head, false);

@@ -10,10 +10,10 @@ const ADVANCE_SLICE = 50;
 export type PushDispatchDeps = {
   mirrors: MirrorSet;
   spec(name: string): AppSpec | undefined;
-  status(name: string): AppStatus | undefined;
+  status(name: string): Promise<AppStatus | undefined>;
   trigger(name: string, request: ReconcileRequest): Promise<ReconcileOutcome>;
   /** Moves an app's status to a revision that left its files untouched; false when it could not. */
-  advance(name: string, from: string, to: string): boolean;
+  advance(name: string, from: string, to: string): Promise<boolean>;
   logger: Logger;
 };
 
@@ -89,15 +89,17 @@ export class PushDispatch {
     let advanced = 0;
     for (let i = 0; i < moves.length; i += ADVANCE_SLICE) {
       await new Promise((resolve) => setImmediate(resolve));
-      for (const { spec, move } of moves.slice(i, i + ADVANCE_SLICE)) {
-        if (!move) continue;
-        // An app the push did not touch only records the new revision; its drift is the inventory's business.
-        if (this.deps.advance(spec.name, move.from, move.to)) advanced++;
-        else {
-          running.push(reconcile(spec));
-          changed.push(spec);
-        }
-      }
+      await Promise.all(
+        moves.slice(i, i + ADVANCE_SLICE).map(async ({ spec, move }) => {
+          if (!move) return;
+          // An app the push did not touch only records the new revision; its drift is the inventory's business.
+          if (await this.deps.advance(spec.name, move.from, move.to)) advanced++;
+          else {
+            running.push(reconcile(spec));
+            changed.push(spec);
+          }
+        }),
+      );
     }
     await Promise.all(running);
     this.deps.logger.debug({ reconciled: changed.map((s) => s.name), advanced }, 'git change dispatched');
@@ -108,7 +110,7 @@ export class PushDispatch {
    * directory has the same tree at both (so nothing about the app changed); else undefined.
    */
   private async untouched(spec: AppSpec): Promise<{ from: string; to: string } | undefined> {
-    const status = this.deps.status(spec.name);
+    const status = await this.deps.status(spec.name).catch(() => undefined);
     const from = status?.sync.targetRevision;
     // Pinned apps, and apps whose last reconcile failed, are always reconciled.
     if (!from || status.pin || status.sync.status === 'Unknown') return undefined;

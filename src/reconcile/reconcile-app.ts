@@ -6,28 +6,29 @@ import { noTelemetry, type Telemetry } from '../domain/telemetry.js';
 import type { DesiredJob } from '../domain/job.js';
 import type { MirrorSet } from '../git/mirror.js';
 import type { JobListStub, NomadClient } from '../nomad/index.js';
-import type { DB } from '../store/db.js';
-import type { StoreHealth } from '../store/health.js';
-import { getAppStatus, saveAppStatus } from '../store/app-status.js';
-import { getPin } from '../store/pins.js';
-import {
-  appendRunAction,
-  finishSyncRun,
-  getSyncRun,
-  startSyncRun,
-  trimSyncRuns,
-  type JobAction,
-  type SyncRun,
-} from '../store/sync-runs.js';
+import type { StoreHealthView } from '../store/health.js';
+import type { Store } from '../store/store.js';
+import type { JobAction, SyncRun } from '../store/sync-runs.js';
 import type { WriteGate } from '../domain/write-gate.js';
 import { compare, type ComparisonResult } from './compare.js';
 import { HealthTracker, type HealthReading } from './health-step.js';
 import type { JobInventory } from './inventory.js';
-import { contentDigest, loadSource, observe, rememberApplied, renderDesired, withDeadline } from './steps.js';
+import { checkProjectJobs, checkProjectSource } from '../appsets/projects.js';
+import {
+  contentDigest,
+  loadSource,
+  observe,
+  rememberApplied,
+  renderDesired,
+  retiredSource,
+  withDeadline,
+} from './steps.js';
 import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
 import { noEvents, type EventSink } from './events.js';
 import { unknownJobs, unknownJobsError } from './targets.js';
 import { applyComparison, type SyncOutcome, type SyncSelection } from './sync.js';
+import { automatedHold, checkManualSync, withHold, type OrderingDeps, type SyncHold } from './ordering.js';
+import { jobWaves, planWaves, withWaves, type WavePlan } from './waves.js';
 
 export type ReconcileDeps = {
   mirrors: MirrorSet;
@@ -36,9 +37,10 @@ export type ReconcileDeps = {
   inventory?: JobInventory;
   /** Remembers settled job health between reconciles; without it health is read every time. */
   health?: HealthTracker;
-  db: DB;
+  /** Status, applied jobs, pins and history: the embedded SQLite file or the shared PostgreSQL. */
+  store: Store;
   /** The store's health: while it is failed, reconciles stop before they touch the store or Nomad. */
-  store?: { health(): StoreHealth; noteError(error: unknown): boolean };
+  storeHealth?: StoreHealthView;
   logger: Logger;
   now?: () => Date;
   /** Asked before every Nomad write; HA passes the leader's gate. Open when absent (a single instance). */
@@ -49,6 +51,8 @@ export type ReconcileDeps = {
   telemetry?: Telemetry;
   /** Hard deadlines per step, in ms. */
   deadlines?: Partial<Record<'source' | 'observe' | 'sync', number>>;
+  /** Sync windows and depends_on; without it no sync waits for them. */
+  ordering?: OrderingDeps;
 };
 
 /**
@@ -81,6 +85,13 @@ export type ReconcileRequest = {
   local?: Snapshot;
   /** When it was asked for (ms since the epoch): a git fetch started since then serves it. Default: when it runs. */
   requestedAt?: number;
+  /**
+   * The app's set no longer generates it and says `prune_on_delete`: compare with no jobs (git's
+   * files are not read) so the jobs it owns are pruned, under the usual guards.
+   */
+  retire?: boolean;
+  /** A manual sync going on to its next job wave (the controller sets it): it writes only once a wave is due. */
+  resume?: boolean;
 };
 
 export type ReconcileOutcome = {
@@ -96,6 +107,10 @@ export type ReconcileOutcome = {
    * (a drift event or refresh found nothing new): the controller keeps its retry backoff going.
    */
   retryPending?: boolean;
+  /** When a sync window opens for a held automated sync (ms since the epoch): the controller reconciles then. */
+  wakeAt?: number;
+  /** A manual sync left later job waves waiting: the controller goes on with them when the app is next woken. */
+  wavesPending?: boolean;
 };
 
 const DEFAULT_DEADLINES = { source: 300_000, observe: 60_000, sync: 300_000 };
@@ -122,6 +137,8 @@ type Loaded = {
   comparison: ComparisonResult;
   revision: string;
   digest: string;
+  /** Each desired job's sync wave (namespace/id). */
+  waves: Map<string, number>;
 };
 
 /** What a sync wrote, and the run that records it. */
@@ -138,7 +155,9 @@ export async function reconcileApp(
 ): Promise<ReconcileOutcome> {
   const closed = storeClosed(deps);
   if (closed) return closed;
-  const cycle = beginCycle(deps, app, request);
+  // A manual sync that a window or a dependency forbids is refused before anything is read.
+  if (isManual(request) && !request.sync?.dryRun) checkManualSync(deps.ordering, app);
+  const cycle = await beginCycle(deps, app, request);
   let loaded: Loaded;
   try {
     loaded = await loadAndCompare(cycle);
@@ -153,25 +172,38 @@ export async function reconcileApp(
   if (unknown.length > 0) throw unknownJobsError(app, unknown, comparison);
   const { previous, pin, now } = cycle;
   const lastRun =
-    previous?.lastSync?.id !== undefined ? getSyncRun(deps.db, app.name, previous.lastSync.id) : undefined;
+    previous?.lastSync?.id !== undefined ? await deps.store.getSyncRun(app.name, previous.lastSync.id) : undefined;
   const health = await assessHealth(cycle, comparison, loaded.stubs, lastRun);
   const held = holdsFor(cycle, loaded, health);
+  const waves = planWaves(comparison, loaded.waves, health, held);
+  const holds = new Map([...held, ...waves.hold]);
 
   // A dry-run writes nothing anywhere: it plans every write with Nomad and reports.
   if (request.sync?.dryRun) {
-    const selection = { ...request.sync, hold: held, manual: isManual(request), gate: deps.writeGate };
-    const outcome = await applyComparison(cycle.nomad, app, comparison, selection);
+    const selection = { ...waveSelection(request, waves, loaded), hold: holds, manual: isManual(request) };
+    const outcome = await applyComparison(cycle.nomad, app, comparison, { ...selection, gate: deps.writeGate });
     const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
-    return { status, comparison, actions: outcome.actions };
+    return { status: withOrdering(status, waves, undefined, loaded), comparison, actions: outcome.actions };
   }
-  if (!shouldSync(app, request, comparison, previous, digest, pin !== undefined, held)) {
-    rememberApplied(deps.db, app, revision, comparison);
-    const status = summarize(app, comparison, { revision, digest, previous, pin, now, health, held });
-    saveAppStatus(deps.db, app.name, status);
+  const wanted = shouldSync(app, request, comparison, previous, digest, pin !== undefined, holds);
+  const hold = wanted && !isManual(request) ? automatedHold(deps.ordering, app) : undefined;
+  if (!wanted || hold) {
+    await rememberApplied(deps.store, app, revision, comparison);
+    // A commit that waits is not acted on yet: keeping the previous digest lets the next reconcile sync it.
+    const kept = hold || waves.hold.size > 0 ? previous?.sync.contentDigest : digest;
+    const summary = summarize(app, comparison, { revision, digest: kept, previous, pin, now, health, held });
+    const status = withOrdering(summary, waves, hold, loaded);
+    await deps.store.saveAppStatus(app.name, status);
     const retryPending = status.lastSync?.result === 'Failed' && status.sync.status !== 'Synced';
-    return { status, comparison, ...(retryPending ? { retryPending } : {}) };
+    return {
+      status,
+      comparison,
+      ...(retryPending ? { retryPending } : {}),
+      ...(hold?.wakeAt ? { wakeAt: hold.wakeAt } : {}),
+      ...(request.resume && waves.hold.size > 0 ? { wavesPending: true } : {}),
+    };
   }
-  const written = await syncAndRecord(cycle, loaded, held);
+  const written = await syncAndRecord(cycle, loaded, holds, waves);
   return lookAgainAndSummarize(cycle, loaded, written);
 }
 
@@ -180,7 +212,7 @@ export async function reconcileApp(
  * Nomad (it could not record what it wrote) and nothing to the store; the app is Unknown.
  */
 function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
-  const health = deps.store?.health();
+  const health = deps.storeHealth?.health();
   if (!health || health.ok) return undefined;
   const message = `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
   const status: AppStatus = {
@@ -192,7 +224,8 @@ function storeClosed(deps: ReconcileDeps): ReconcileOutcome | undefined {
   return { status, error: { kind: 'stalled', message } };
 }
 
-function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Cycle {
+async function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest): Promise<Cycle> {
+  const [previous, pin] = await Promise.all([deps.store.getAppStatus(app.name), deps.store.getPin(app.name)]);
   return {
     deps,
     app,
@@ -200,8 +233,8 @@ function beginCycle(deps: ReconcileDeps, app: AppSpec, request: ReconcileRequest
     now: deps.now ?? (() => new Date()),
     deadlines: { ...DEFAULT_DEADLINES, ...deps.deadlines },
     log: deps.logger.child({ app: app.name }),
-    previous: getAppStatus(deps.db, app.name),
-    pin: getPin(deps.db, app.name),
+    previous,
+    pin,
     nomad: deps.nomadFor(app.destination.cluster),
     tracker: deps.health ?? new HealthTracker(),
   };
@@ -212,18 +245,18 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const { deps, app, request, deadlines, nomad } = cycle;
   const wanted = request.sync?.revision ?? cycle.pin?.revision ?? app.source.revision;
   if (request.local && !request.sync?.dryRun) throw new Error('local files can only be compared (dry-run)');
-  const snapshot =
-    request.local ??
-    (await withDeadline(
-      'git fetch and snapshot',
-      deadlines.source,
-      loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request), notBefore: request.requestedAt }),
-    ));
+  // A project's rules are checked before anything is read, and again on the rendered jobs.
+  checkProjectSource(app);
+  const source = request.retire
+    ? retiredSource(deps.mirrors, app, wanted)
+    : loadSource(deps.mirrors, app, wanted, { fetch: needsFetch(request), notBefore: request.requestedAt });
+  const snapshot = request.local ?? (await withDeadline('git fetch and snapshot', deadlines.source, source));
   const desired = await renderDesired(app, snapshot, nomad);
+  checkProjectJobs(app, desired);
   const observation = await withDeadline(
     'observing Nomad',
     deadlines.observe,
-    observe(nomad, deps.inventory, deps.db, app, desired, {
+    observe(nomad, deps.inventory, deps.store, app, desired, {
       cachedReads: true,
       cachedList: !ASKED_BY_USER.has(request.trigger),
     }),
@@ -238,7 +271,8 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   });
   const revision = snapshot.revision;
   cycle.log.debug({ revision, sync: comparison.status }, 'compared');
-  return { snapshot, desired, stubs: observation.stubs, comparison, revision, digest: contentDigest(desired) };
+  const waves = jobWaves(app, desired);
+  return { snapshot, desired, stubs: observation.stubs, comparison, revision, digest: contentDigest(desired), waves };
 }
 
 /** Step: each job's health, tying the run's writes to the deployments they started. */
@@ -249,7 +283,7 @@ async function assessHealth(
   run: SyncRun | undefined,
 ): Promise<Map<string, HealthReading>> {
   const readings = await cycle.tracker.assess(cycle.nomad, cycle.app.destination.cluster, result, stubs, writesOf(run));
-  if (run) recordDeployments(cycle.deps.db, run, readings);
+  if (run) await recordDeployments(cycle.deps.store, run, readings);
   return readings;
 }
 
@@ -264,11 +298,16 @@ function holdsFor(cycle: Cycle, loaded: Loaded, health: Map<string, HealthReadin
 }
 
 /** Step: write to Nomad under a sync run that history keeps. */
-async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, string>): Promise<Written> {
+async function syncAndRecord(
+  cycle: Cycle,
+  loaded: Loaded,
+  held: Map<string, string>,
+  waves: WavePlan,
+): Promise<Written> {
   const { deps, app, request, now, log } = cycle;
   const { snapshot, revision } = loaded;
   const started = now();
-  const runId = startSyncRun(deps.db, {
+  const runId = await deps.store.startSyncRun({
     app: app.name,
     trigger: request.trigger,
     requestedBy: request.requestedBy,
@@ -283,31 +322,27 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
   const events = deps.events ?? noEvents;
   events.emit({ type: 'sync.started', app: app.name, run: runId, revision, trigger: request.trigger });
   let outcome: Written['outcome'];
+  const { onAction, appended } = actionRecorder(deps, app.name, runId);
   try {
-    // Each action is stored as it happens (a crash mid-sync leaves every write made so far in
-    // history), then published on the live event stream.
-    const onAction = (action: JobAction) => {
-      appendRunAction(deps.db, runId, action);
-      events.emit({ type: 'sync.job', app: app.name, run: runId, action });
-    };
-    const selection = { ...request.sync, hold: held, manual: isManual(request), onAction, gate: deps.writeGate };
-    const work = applyComparison(cycle.nomad, app, loaded.comparison, selection);
+    const selection = { ...waveSelection(request, waves, loaded), hold: held, manual: isManual(request), onAction };
+    const work = applyComparison(cycle.nomad, app, loaded.comparison, { ...selection, gate: deps.writeGate });
     outcome = await withDeadline('sync', cycle.deadlines.sync, work);
   } catch (error) {
-    deps.store?.noteError(error);
+    deps.storeHealth?.noteError(error);
     outcome = { actions: [], failed: true, message: (error as Error).message };
   }
+  await appended();
   const finished = now();
   const message = outcome.failed ? (outcome.message ?? failureMessage(outcome.actions)) : undefined;
   const result = outcome.failed ? 'Failed' : 'Succeeded';
-  finishSyncRun(deps.db, runId, {
+  await deps.store.finishSyncRun(runId, {
     result,
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
     message,
     jobs: outcome.actions,
   });
-  trimSyncRuns(deps.db, app.name, app.historyLimit);
+  await deps.store.trimSyncRuns(app.name, app.historyLimit);
   events.emit({ type: 'sync.finished', app: app.name, run: runId, result, ...(message ? { message } : {}) });
   (deps.telemetry ?? noTelemetry).synced(app.name, result, (finished.getTime() - started.getTime()) / 1000);
   const lastSync: LastSync = {
@@ -326,6 +361,22 @@ async function syncAndRecord(cycle: Cycle, loaded: Loaded, held: Map<string, str
 }
 
 /**
+ * Stores each action of a run as it happens (a crash mid-sync leaves every write made so far in
+ * history), in order, then publishes it on the live event stream. The run is finished only after
+ * `appended()`, so the final list is never overwritten by a late append.
+ */
+function actionRecorder(deps: ReconcileDeps, app: string, runId: number) {
+  let chain = Promise.resolve();
+  const onAction = (action: JobAction) => {
+    chain = chain
+      .then(() => deps.store.appendRunAction(runId, action))
+      .catch((error: unknown) => void deps.storeHealth?.noteError(error));
+    (deps.events ?? noEvents).emit({ type: 'sync.job', app, run: runId, action });
+  };
+  return { onAction, appended: () => chain };
+}
+
+/**
  * Step: look again, reading every job, with a list that includes Drover's own writes, so the
  * status reflects what Nomad now holds; then summarize.
  */
@@ -339,7 +390,7 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
     const seen = await withDeadline(
       'observing Nomad',
       cycle.deadlines.observe,
-      observe(cycle.nomad, deps.inventory, deps.db, app, loaded.desired, {
+      observe(cycle.nomad, deps.inventory, deps.store, app, loaded.desired, {
         cachedReads: false,
         cachedList: { atLeast },
       }),
@@ -351,23 +402,39 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
       ignoreDifferences: app.ignoreDifferences,
       adopt: app.syncPolicy.adopt,
     });
-    healthAfter = await assessHealth(cycle, after, seen.stubs, getSyncRun(deps.db, app.name, runId));
+    healthAfter = await assessHealth(cycle, after, seen.stubs, await deps.store.getSyncRun(app.name, runId));
   } catch (error) {
     const base = { ...(previous ?? baseStatus()), lastSync };
-    return { ...failed(deps, app, base, pin, now, error), runId, actions: outcome.actions };
+    return { ...(await failed(deps, app, base, pin, now, error)), runId, actions: outcome.actions };
   }
-  rememberApplied(deps.db, app, loaded.revision, after);
-  const { revision, digest } = loaded;
+  await rememberApplied(deps.store, app, loaded.revision, after);
+  const { revision } = loaded;
   const health = healthAfter;
-  const status = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
-  saveAppStatus(deps.db, app.name, status);
+  // Later waves still to write: the commit is not fully acted on, so the next reconcile syncs on.
+  const waves = planWaves(after, loaded.waves, health);
+  const digest = waves.hold.size > 0 ? previous?.sync.contentDigest : loaded.digest;
+  const summary = summarize(app, after, { revision, digest, previous, pin, now, lastSync, health, held: new Map() });
+  const status = withOrdering(summary, waves, undefined, loaded);
+  await deps.store.saveAppStatus(app.name, status);
   return {
     status,
     comparison: after,
     runId,
     actions: outcome.actions,
+    ...(isManual(cycle.request) && waves.hold.size > 0 ? { wavesPending: true } : {}),
     error: outcome.failed ? { kind: 'transient', message: message ?? 'sync failed' } : undefined,
   };
+}
+
+/** The request's selection with each job's wave; pruning waits until no wave is held back. */
+function waveSelection(request: ReconcileRequest, waves: WavePlan, loaded: Loaded): SyncSelection {
+  return { ...request.sync, waves: loaded.waves, ...(waves.hold.size > 0 ? { prune: false } : {}) };
+}
+
+/** The status with what ordering adds: the waves' and the hold's conditions, and each job's wave. */
+function withOrdering(status: AppStatus, waves: WavePlan, hold: SyncHold | undefined, loaded: Loaded): AppStatus {
+  const waiting = waves.condition ? { ...status, conditions: [...status.conditions, waves.condition] } : status;
+  return withWaves(withHold(waiting, hold), loaded.waves);
 }
 
 /** A sync a person asked for (a sync or a rollback), as opposed to an automated one. */
@@ -385,14 +452,16 @@ function shouldSync(
   pinned: boolean,
   held: Map<string, string>,
 ): boolean {
-  if (isManual(request)) return true;
-  if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
   const pending = comparison.jobs.filter(
     (j) =>
       j.ownership !== 'foreign' &&
       (j.status === 'OutOfSync' || j.status === 'Missing' || (j.status === 'Extra' && app.syncPolicy.prune)),
   );
-  if (pending.every((j) => held.has(`${j.namespace}/${j.id}`))) return false;
+  const due = pending.some((j) => !held.has(`${j.namespace}/${j.id}`));
+  // A manual sync going on through its waves writes only when the next wave is due.
+  if (isManual(request)) return !request.resume || due;
+  if (comparison.status !== 'OutOfSync' || !app.syncPolicy.automated || pinned) return false;
+  if (!due) return false;
   // A failed sync is retried whatever else it did; a refresh asked for by a person retries it at once.
   if (request.trigger === 'retry') return true;
   if (request.trigger === 'refresh' && previous?.lastSync?.result === 'Failed') return true;

@@ -1,7 +1,5 @@
 import { DroverError } from '../domain/errors.js';
-import type { DB } from '../store/db.js';
-import { clearPin, setPin } from '../store/pins.js';
-import { getSyncRun } from '../store/sync-runs.js';
+import type { Store } from '../store/store.js';
 import type { Controller } from './controller.js';
 import type { ReconcileOutcome } from './reconcile-app.js';
 
@@ -11,14 +9,14 @@ import type { ReconcileOutcome } from './reconcile-app.js';
  */
 export async function rollback(
   controller: Controller,
-  db: DB,
+  store: Store,
   app: string,
   target: { runId?: number; revision?: string; requestedBy?: string },
 ): Promise<ReconcileOutcome> {
   let revision = target.revision;
   let reason = `rollback to ${revision ?? ''}`;
   if (target.runId !== undefined) {
-    const run = getSyncRun(db, app, target.runId);
+    const run = await store.getSyncRun(app, target.runId);
     if (!run) throw new DroverError('DROVER_ERR_NOT_FOUND', `app "${app}" has no sync run #${target.runId} in history`);
     revision = run.revision;
     reason = `rollback to sync run #${target.runId}`;
@@ -31,7 +29,9 @@ export async function rollback(
   }
   // Git must have the revision before anything is pinned: 404 DROVER_ERR_GIT_REVISION otherwise.
   const resolved = await controller.resolveRevision(app, revision);
-  setPin(db, app, { revision: resolved, reason, at: new Date().toISOString() });
+  // A sync window or a dependency that refuses the sync refuses it before the pin is set: nothing half-applied.
+  controller.checkManualSync(app);
+  await store.setPin(app, { revision: resolved, reason, at: new Date().toISOString() });
   return controller.trigger(app, {
     trigger: 'rollback',
     sync: { revision: resolved },
@@ -42,10 +42,10 @@ export async function rollback(
 /** Removes an app's pin and reconciles it, so automated sync resumes from the configured revision. */
 export async function unpin(
   controller: Controller,
-  db: DB,
+  store: Store,
   app: string,
   requestedBy?: string,
 ): Promise<ReconcileOutcome> {
-  if (!clearPin(db, app)) throw new DroverError('DROVER_ERR_CONFLICT', `app "${app}" is not pinned`);
+  if (!(await store.clearPin(app))) throw new DroverError('DROVER_ERR_CONFLICT', `app "${app}" is not pinned`);
   return controller.trigger(app, { trigger: 'refresh', requestedBy });
 }

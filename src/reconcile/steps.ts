@@ -8,8 +8,7 @@ import type { MirrorSet } from '../git/mirror.js';
 import type { NomadClient } from '../nomad/index.js';
 import { formatIssue } from '../render/errors.js';
 import { renderApp } from '../render/app-render.js';
-import type { DB } from '../store/db.js';
-import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob } from '../store/applied-jobs.js';
+import type { Store } from '../store/store.js';
 import type { ComparisonResult } from './compare.js';
 import type { JobInventory } from './inventory.js';
 import { observeLive, type Observation } from './observe.js';
@@ -45,6 +44,17 @@ export async function loadSource(
   if (options.fetch) await mirror.fetch(options.notBefore);
   const sha = await mirror.resolve(revision);
   return mirror.snapshot(sha, app.source.path, { requireSignedCommits: app.source.requireSignedCommits });
+}
+
+/**
+ * Step, for an app its set no longer generates (and prunes on delete): the commit where it went,
+ * with no files, so every job the app owns compares as removed. Git is still read: if the
+ * revision cannot be resolved the reconcile fails and nothing is pruned.
+ */
+export async function retiredSource(mirrors: MirrorSet, app: AppSpec, revision: string): Promise<Snapshot> {
+  const mirror = mirrors.get(app.source.repoURL);
+  const sha = await mirror.resolve(revision);
+  return { repoURL: mirror.url, revision: sha, commit: await mirror.commitInfo(sha), files: new Map() };
 }
 
 /**
@@ -104,16 +114,16 @@ export type ObserveFreshness = {
 };
 
 /** Step: observe the cluster, relying on cached knowledge as far as `freshness` allows. */
-export function observe(
+export async function observe(
   nomad: NomadClient,
   inventory: JobInventory | undefined,
-  db: DB,
+  store: Store,
   app: AppSpec,
   desired: DesiredJob[],
   freshness: ObserveFreshness,
 ): Promise<Observation> {
   const hashes = new Map(desired.map((job) => [`${job.namespace}/${job.id}`, contentHash(job)]));
-  const applied = new Map(listAppliedJobs(db, app.name).map((a) => [`${a.namespace}/${a.jobId}`, a]));
+  const applied = new Map((await store.listAppliedJobs(app.name)).map((a) => [`${a.namespace}/${a.jobId}`, a]));
   const isUnchanged = freshness.cachedReads
     ? (stub: { ID: string; Namespace: string; JobModifyIndex: number; Stop: boolean }) => {
         const key = `${stub.Namespace}/${stub.ID}`;
@@ -146,8 +156,13 @@ export function observe(
 }
 
 /** Step: remember, for each owned job now in sync, what was applied and its JobModifyIndex. */
-export function rememberApplied(db: DB, app: AppSpec, revision: string, comparison: ComparisonResult): void {
-  const applied = new Map(listAppliedJobs(db, app.name).map((a) => [`${a.namespace}/${a.jobId}`, a]));
+export async function rememberApplied(
+  store: Store,
+  app: AppSpec,
+  revision: string,
+  comparison: ComparisonResult,
+): Promise<void> {
+  const applied = new Map((await store.listAppliedJobs(app.name)).map((a) => [`${a.namespace}/${a.jobId}`, a]));
   const keep: Array<{ namespace: string; jobId: string }> = [];
   for (const job of comparison.jobs) {
     if (job.status !== 'Synced' || job.ownership !== 'owned' || !job.desired || !job.live) continue;
@@ -155,7 +170,7 @@ export function rememberApplied(db: DB, app: AppSpec, revision: string, comparis
     const hash = contentHash(job.desired);
     const previous = applied.get(`${job.namespace}/${job.id}`);
     if (previous?.contentHash === hash && previous.jobModifyIndex === job.live.jobModifyIndex) continue;
-    recordAppliedJob(db, {
+    await store.recordAppliedJob({
       app: app.name,
       namespace: job.namespace,
       jobId: job.id,
@@ -164,5 +179,5 @@ export function rememberApplied(db: DB, app: AppSpec, revision: string, comparis
       jobModifyIndex: job.live.jobModifyIndex,
     });
   }
-  if (applied.size > keep.length) forgetAppliedJobs(db, app.name, keep);
+  if (applied.size > keep.length) await store.forgetAppliedJobs(app.name, keep);
 }

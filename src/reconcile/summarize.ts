@@ -2,9 +2,8 @@
 import type { AppSpec, AppStatus, Condition, Health, LastSync } from '../domain/app.js';
 import { worseHealth } from '../domain/app.js';
 import { DroverError, type ErrorKind } from '../domain/errors.js';
-import type { DB } from '../store/db.js';
-import { saveAppStatus } from '../store/app-status.js';
-import { attachDeployments, type JobAction, type SyncRun } from '../store/sync-runs.js';
+import type { Store } from '../store/store.js';
+import type { JobAction, SyncRun } from '../store/sync-runs.js';
 import type { ComparisonResult } from './compare.js';
 import type { HealthReading } from './health-step.js';
 import type { ReconcileDeps, ReconcileOutcome } from './reconcile-app.js';
@@ -12,7 +11,8 @@ import { pruneBlocked } from './sync.js';
 
 export type SummaryContext = {
   revision: string;
-  digest: string;
+  /** The digest the app is known to have acted on; absent while a commit waits (windows, dependencies, waves). */
+  digest: string | undefined;
   previous: AppStatus | undefined;
   pin: AppStatus['pin'];
   now: () => Date;
@@ -136,7 +136,11 @@ function appHealth(jobs: Array<{ id: string; health?: Health }>): Health {
 }
 
 /** Ties the run's writes to the deployments Nomad created for them (once; later reconciles find them recorded). */
-export function recordDeployments(db: DB, run: SyncRun, readings: Map<string, HealthReading>): void {
+export async function recordDeployments(
+  store: Store,
+  run: SyncRun,
+  readings: Map<string, HealthReading>,
+): Promise<void> {
   const recorded = new Set(run.jobs.filter((a) => a.deploymentId).map((a) => `${a.namespace}/${a.id}`));
   const deployments = [...readings].flatMap(([key, reading]) => {
     // The deployment the write started, which after an auto-revert is no longer the latest.
@@ -151,7 +155,7 @@ export function recordDeployments(db: DB, run: SyncRun, readings: Map<string, He
       },
     ];
   });
-  if (deployments.length > 0 && run.id !== undefined) attachDeployments(db, run.id, deployments);
+  if (deployments.length > 0 && run.id !== undefined) await store.attachDeployments(run.id, deployments);
 }
 
 export function failureMessage(actions: JobAction[]): string {
@@ -161,11 +165,15 @@ export function failureMessage(actions: JobAction[]): string {
     .join('; ');
 }
 
-/** The condition a failed reconcile shows: a missing app path has its own, the rest are comparison errors. */
+/** Failures with a condition of their own; the rest are comparison errors. */
+const CONDITIONS: Partial<Record<string, string>> = {
+  DROVER_ERR_SOURCE_PATH_MISSING: 'SourcePathMissing',
+  DROVER_ERR_PROJECT: 'ProjectViolation',
+};
+
+/** The condition a failed reconcile shows. */
 function conditionFor(error: unknown): string {
-  return error instanceof DroverError && error.code === 'DROVER_ERR_SOURCE_PATH_MISSING'
-    ? 'SourcePathMissing'
-    : 'ComparisonError';
+  return (error instanceof DroverError && CONDITIONS[error.code]) || 'ComparisonError';
 }
 
 export function baseStatus(): AppStatus {
@@ -173,14 +181,14 @@ export function baseStatus(): AppStatus {
 }
 
 /** Nothing was changed: the app is Unknown with the reason, and the controller decides on retries. */
-export function failed(
+export async function failed(
   deps: ReconcileDeps,
   app: AppSpec,
   previous: AppStatus | undefined,
   pin: AppStatus['pin'],
   now: () => Date,
   error: unknown,
-): ReconcileOutcome {
+): Promise<ReconcileOutcome> {
   const kind: ErrorKind = error instanceof DroverError ? error.kind : 'transient';
   const message = (error as Error).message;
   const status: AppStatus = {
@@ -197,7 +205,7 @@ export function failed(
     ...(pin ? { pin } : {}),
     observedAt: now().toISOString(),
   };
-  saveAppStatus(deps.db, app.name, status);
+  await deps.store.saveAppStatus(app.name, status);
   deps.logger.warn({ app: app.name, err: message }, 'reconcile failed; nothing was changed');
   return { status, error: { kind, message } };
 }

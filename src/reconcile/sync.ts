@@ -27,6 +27,8 @@ export type SyncSelection = {
   manual?: boolean;
   /** Called with each job's action as soon as it is known, so history keeps it even if the process dies. */
   onAction?: (action: JobAction) => void;
+  /** Each job's sync wave (namespace/id), recorded on its action when the app has more than one. */
+  waves?: Map<string, number>;
 };
 
 export type SyncOutcome = { actions: JobAction[]; failed: boolean };
@@ -99,7 +101,10 @@ export async function applyComparison(
   const writes = comparison.jobs.filter((job) => selected(job) && job.status !== 'Extra');
   // History that cannot be recorded stops the sync: no write Drover could not account for.
   let halted: unknown;
-  const known = (action: JobAction): JobAction => {
+  const multiWave = new Set(selection.waves?.values()).size > 1;
+  const known = (untagged: JobAction): JobAction => {
+    const wave = multiWave ? selection.waves?.get(`${untagged.namespace}/${untagged.id}`) : undefined;
+    const action = wave === undefined ? untagged : { ...untagged, wave };
     try {
       selection.onAction?.(action);
     } catch (error) {

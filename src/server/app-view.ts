@@ -1,11 +1,15 @@
 import type { AppSpec, AppStatus } from '../domain/app.js';
-import { unknownStatus } from '../domain/app.js';
+import { appProject, unknownStatus } from '../domain/app.js';
 import { redactURL } from '../git/url.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 
 /** The API's JSON form of an app (design.md, "Config and command sketch"). */
 export type AppView = {
   name: string;
+  /** The project whose rules the app keeps (`default` when none is named). */
+  project: string;
+  /** The app set that generated the app; absent for apps written as `app` blocks. */
+  appSet?: string;
   source: { repoURL: string; revision: string; path: string };
   destination: AppSpec['destination'];
   syncPolicy: AppSpec['syncPolicy'];
@@ -16,6 +20,8 @@ export type AppView = {
 export function toAppView(spec: AppSpec, status: AppStatus | undefined): AppView {
   return {
     name: spec.name,
+    project: appProject(spec),
+    ...(spec.appSet ? { appSet: spec.appSet } : {}),
     source: { ...spec.source, repoURL: redactURL(spec.source.repoURL) },
     destination: { ...spec.destination },
     syncPolicy: { ...spec.syncPolicy },

@@ -56,7 +56,12 @@ export class EventHub implements EventSink {
   }
 }
 
-export type EventsOptions = { hub: EventHub; heartbeatMs?: number };
+export type EventsOptions = {
+  hub: EventHub;
+  heartbeatMs?: number;
+  /** The project of an app (for project scopes); undefined for an app Drover no longer has. */
+  projectOf?: (app: string) => string | undefined;
+};
 
 /**
  * `GET /api/v1/events`: server-sent events for the apps in the caller's scope. `Last-Event-ID`
@@ -69,7 +74,8 @@ export function registerEvents(api: Hono<AuthEnv>, options: EventsOptions): void
     const principal = c.get('principal');
     const last = c.req.header('last-event-id') ?? c.req.query('lastEventId');
     return streamSSE(c, async (stream) => {
-      const visible = (stored: StoredEvent) => inScope(principal, stored.event.app);
+      const visible = (stored: StoredEvent) =>
+        inScope(principal, stored.event.app, options.projectOf?.(stored.event.app));
       const send = (stored: StoredEvent) =>
         stream.writeSSE({ id: String(stored.id), event: stored.event.type, data: JSON.stringify(stored.event) });
       const queue: StoredEvent[] = [];

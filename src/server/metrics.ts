@@ -125,6 +125,10 @@ export class Metrics {
       for (const status of SYNC_STATUSES) this.syncStatus.set({ app, status }, status === sync ? 1 : 0);
       for (const status of HEALTH_ORDER) this.healthStatus.set({ app, status }, status === health ? 1 : 0);
     },
+    appRemoved: (app) => {
+      for (const status of SYNC_STATUSES) this.syncStatus.remove({ app, status });
+      for (const status of HEALTH_ORDER) this.healthStatus.remove({ app, status });
+    },
     gitFetched: (repo, outcome, seconds) => {
       this.fetches.inc({ repo, outcome });
       this.fetchSeconds.observe({ repo, outcome }, seconds);

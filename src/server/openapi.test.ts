@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { systemClock } from '../domain/clock.js';
 import pino from 'pino';
 import { MirrorSet } from '../git/mirror.js';
 import { NomadClient } from '../nomad/index.js';
 import { Controller } from '../reconcile/controller.js';
-import { openDatabase } from '../store/db.js';
+import { SqliteStore } from '../store/sqlite/adapter.js';
 import { createApi } from './api.js';
 import { OriginGuard } from './auth/origin.js';
 import { EventHub } from './events.js';
@@ -18,26 +19,26 @@ import { Reachability } from './reachability.js';
 
 /** The real API with every optional part on, over an empty controller. */
 function fullApi(dir: string) {
-  const db = openDatabase(join(dir, 'drover.db'));
+  const store = SqliteStore.open(join(dir, 'drover.db'));
   const guard = new OriginGuard('127.0.0.1', undefined);
   const logger = pino({ level: 'silent' });
   const nomad = new NomadClient({ address: 'http://127.0.0.1:1' });
   const controller = new Controller({
     apps: [],
     mirrors: new MirrorSet(join(dir, 'git')),
-    db,
+    store,
     logger,
     nomadFor: () => nomad,
     intervalFor: () => 60_000,
   });
   const api = createApi({
     controller,
-    db,
+    store,
     logger,
     webhooks: { maxBodyBytes: 1024, repositories: [], apps: () => [], trigger: () => undefined, logger },
     auth: {
       config: { disabled: false, sessionTtlMs: 60_000, roleBindings: [] },
-      db,
+      store,
       guard,
       sessions: { ttlMs: 60_000, secure: false },
       logger,
@@ -47,8 +48,10 @@ function fullApi(dir: string) {
     metrics: { metrics: new Metrics(() => controller.load()) },
     readiness: [],
     sources: { clusters: [], repositories: [], apps: () => [], reachability: new Reachability() },
+    appSets: { sets: [], states: () => [] },
+    syncWindows: { windows: [], clock: systemClock, apps: () => [] },
   });
-  return { api, guard, close: () => db.close() };
+  return { api, guard, close: () => store.close() };
 }
 
 test('every route the server serves is in the OpenAPI document, and every documented route is served', () => {

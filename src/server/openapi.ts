@@ -51,6 +51,8 @@ const COMPONENTS = {
   WebhookResult: s.webhookResult,
   ClusterList: s.clusterList,
   RepositoryList: s.repositoryList,
+  AppSetList: s.appSetList,
+  SyncWindowList: s.syncWindowList,
   Readiness: s.readiness,
   LiveEvent: s.liveEvent,
   SyncResponse: s.syncResponse,
@@ -75,6 +77,8 @@ const COMPONENTS = {
 const json = (description: string, schema: z.ZodType): ResponseDoc => ({ description, schema });
 const text = (description: string, mediaType = 'text/plain'): ResponseDoc => ({ description, mediaType });
 const APP_ERRORS: ErrorCode[] = ['DROVER_ERR_NOT_FOUND'];
+/** A manual sync refused by a sync window or by depends_on (docs/appsets.md). */
+const ORDERING_ERRORS: ErrorCode[] = ['DROVER_ERR_SYNC_WINDOW', 'DROVER_ERR_DEPENDENCY_NOT_READY'];
 const WRITE_ERRORS: ErrorCode[] = ['DROVER_ERR_NOT_FOUND', 'DROVER_ERR_BAD_REQUEST', 'DROVER_ERR_PAYLOAD_TOO_LARGE'];
 
 /** Every route Drover serves. A test fails when the server has a route this list lacks. */
@@ -145,7 +149,7 @@ export const ROUTES: RouteDoc[] = [
       200: json('The app and its run; with dryRun, the planned differences', s.syncResponse),
       202: json('With async: the sync was accepted and runs on', s.syncAccepted),
     },
-    errors: [...WRITE_ERRORS, 'DROVER_ERR_GIT_REVISION'],
+    errors: [...WRITE_ERRORS, 'DROVER_ERR_GIT_REVISION', ...ORDERING_ERRORS],
   },
   {
     method: 'post',
@@ -177,7 +181,7 @@ export const ROUTES: RouteDoc[] = [
     role: 'operator',
     body: s.rollbackBody,
     responses: { 200: json('The app and its run', s.appWithRun) },
-    errors: [...WRITE_ERRORS, 'DROVER_ERR_GIT_REVISION'],
+    errors: [...WRITE_ERRORS, 'DROVER_ERR_GIT_REVISION', ...ORDERING_ERRORS],
   },
   {
     method: 'post',
@@ -209,10 +213,24 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/sync-windows',
+    summary: 'Sync windows: whether each is active now, until when, and the apps it names',
+    role: 'viewer',
+    responses: { 200: json('The windows', s.syncWindowList) },
+  },
+  {
+    method: 'get',
     path: '/api/v1/repositories',
     summary: 'Repositories, their last fetch and errors',
     role: 'viewer',
     responses: { 200: json('The repositories', s.repositoryList) },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/appsets',
+    summary: 'App sets, the apps each generates, and their last failure',
+    role: 'viewer',
+    responses: { 200: json('The app sets', s.appSetList) },
   },
   {
     method: 'post',

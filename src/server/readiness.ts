@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { ERRORS } from '../domain/errors.js';
-import type { DB } from '../store/db.js';
-import { probeStore } from '../store/probe.js';
+import type { Store } from '../store/store.js';
 import type { AuthEnv } from './auth/principal.js';
 
 /** One named readiness check: resolves with nothing when fine, or with why not. */
@@ -36,12 +35,12 @@ export function registerHealth(api: Hono<AuthEnv>, checks: readonly ReadinessChe
   });
 }
 
-/** The store is readable and writable: one row written and read back. */
-export function storeCheck(db: DB): ReadinessCheck {
+/** The store is readable and writable: one row written and read back (the SQLite file or PostgreSQL). */
+export function storeCheck(store: Store): ReadinessCheck {
   return {
     name: 'store',
-    check: () => {
-      probeStore(db, new Date().toISOString());
+    check: async () => {
+      await store.probe(new Date().toISOString());
       return undefined;
     },
   };

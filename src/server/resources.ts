@@ -26,7 +26,7 @@ export function registerResources(api: Hono<AuthEnv>, deps: ResourcesDeps): void
   api.get('/api/v1/apps/:name/resources', deps.guard, async (c) => {
     const spec = deps.appFor(c);
     const nomad = deps.nomadFor(spec.destination.cluster);
-    const status = deps.controller.status(spec.name);
+    const status = await deps.controller.status(spec.name);
     const jobs = await Promise.all((status?.jobs ?? []).map((job) => jobNode(nomad, job, spec.destination.region)));
     return c.json({ app: spec.name, jobs } satisfies ResourceTree);
   });

@@ -50,6 +50,7 @@ const jobStatus = z.object({
   status: z.enum(['Synced', 'OutOfSync', 'Missing', 'Extra']),
   health: health.optional(),
   diffCount: z.number().int().optional(),
+  wave: z.number().int().optional().describe("The job's sync wave, when the app has more than one"),
 });
 const lastSync = z.object({
   id: z.number().int().optional(),
@@ -78,6 +79,8 @@ export const appStatus = z.object({
 
 export const appView = z.object({
   name: z.string(),
+  project: z.string().describe('The project whose rules the app keeps ("default" when none is named)'),
+  appSet: z.string().optional().describe('The app set that generated this app; absent for apps written as app blocks'),
   source: z.object({ repoURL: z.string(), revision: z.string(), path: z.string() }),
   destination: z.object({ cluster: z.string(), namespace: z.string(), region: z.string().optional() }),
   syncPolicy: z.object({
@@ -115,6 +118,7 @@ export const jobAction = z.object({
   deploymentId: z.string().optional(),
   plan: plan.optional(),
   message: z.string().optional(),
+  wave: z.number().int().optional().describe("The job's sync wave, when the app has more than one"),
 });
 
 export const syncRun = z.object({
@@ -204,6 +208,23 @@ export const clusterList = z.object({
     }),
   ),
 });
+export const syncWindowList = z.object({
+  now: time.describe('The time the windows were evaluated at'),
+  windows: z.array(
+    z.object({
+      kind: z.enum(['allow', 'deny']),
+      schedule: z.string().describe('Cron: minute hour day-of-month month day-of-week'),
+      duration: z.string(),
+      timeZone: z.string(),
+      apps: z.array(z.string()).describe('App name globs'),
+      manualSync: z.boolean().describe('Whether manual syncs may run while this window holds an app'),
+      active: z.boolean(),
+      activeUntil: time.optional().describe('While active: when this occurrence ends'),
+      nextStart: time,
+      matchedApps: z.array(z.string()).describe('Configured apps the window names (within the caller scope)'),
+    }),
+  ),
+});
 export const repositoryList = z.object({
   repositories: z.array(
     z.object({
@@ -215,6 +236,21 @@ export const repositoryList = z.object({
       apps: z.array(z.string()),
       lastFetch: time.optional().describe('When a fetch last succeeded'),
       ...contact,
+    }),
+  ),
+});
+export const appSetList = z.object({
+  appSets: z.array(
+    z.object({
+      name: z.string(),
+      generator: z.enum(['git_directories', 'git_files', 'list', 'matrix']),
+      project: z.string(),
+      pruneOnDelete: z.boolean().describe("Whether a removed app's jobs are pruned (sync.prune_on_delete)"),
+      apps: z.array(z.string()).describe('The apps the set generates now'),
+      commits: z
+        .array(z.object({ repoURL: z.string(), revision: z.string() }))
+        .describe('The commit of each repository the last successful run read'),
+      error: z.string().optional().describe("The last run's failure; the set kept the apps it had"),
     }),
   ),
 });
@@ -255,13 +291,15 @@ export const principal = z.object({
   name: z.string().optional(),
   email: z.string().optional(),
   role,
-  apps: z.array(z.string()).describe('App-name globs; empty means every app'),
+  apps: z.array(z.string()).describe('App-name globs; empty (with no projects) means every app'),
+  projects: z.array(z.string()).optional().describe('Projects whose apps the principal may see, besides apps'),
 });
 export const tokenView = z.object({
   id: z.string(),
   name: z.string(),
   role,
   apps: z.array(z.string()),
+  projects: z.array(z.string()).optional(),
   status: z.enum(['active', 'expired', 'revoked']),
   createdAt: time,
   createdBy: z.string().optional(),
@@ -272,6 +310,7 @@ export const tokenView = z.object({
 export const tokenRequest = z.strictObject({
   role,
   apps: z.array(z.string().min(1)).optional(),
+  projects: z.array(z.string().min(1)).optional().describe('Projects whose apps the token may see, besides apps'),
   name: z.string().max(64).optional(),
   expires: z.string().optional().describe('A lifetime such as "30d", "12h" or "90m"'),
 });

@@ -20,7 +20,8 @@ export type AuditEntry = {
 
 export type AuditQuery = { app?: string; actor?: string; limit?: number; before?: number };
 
-type Row = Record<string, string | number | null>;
+export type AuditRow = Record<string, string | number | null>;
+type Row = AuditRow;
 
 /** Appends an entry. */
 export function recordAudit(db: DB, entry: AuditEntry): number {
@@ -65,24 +66,27 @@ export function listAudit(db: DB, query: AuditQuery = {}): AuditEntry[] {
   }
   const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
   const rows = db.prepare(sql).all(...params, query.limit ?? 100) as Row[];
-  return rows.map((row) => {
-    const opt = (v: string | number | null) => (v === null ? undefined : String(v));
-    return {
-      id: Number(row.id),
-      at: String(row.at),
-      actor: {
-        kind: String(row.actor_kind),
-        id: opt(row.actor_id!),
-        name: opt(row.actor_name!),
-        email: opt(row.actor_email!),
-      },
-      action: String(row.action),
-      app: opt(row.app!),
-      target: opt(row.target!),
-      address: opt(row.address!),
-      outcome: row.outcome as AuditEntry['outcome'],
-      status: Number(row.status),
-      message: opt(row.message!),
-    };
-  });
+  return rows.map(auditFromRow);
+}
+
+/** An audit row (SQLite or PostgreSQL, same columns) as an entry. */
+export function auditFromRow(row: Row): AuditEntry {
+  const opt = (v: string | number | null) => (v === null ? undefined : String(v));
+  return {
+    id: Number(row.id),
+    at: String(row.at),
+    actor: {
+      kind: String(row.actor_kind),
+      id: opt(row.actor_id!),
+      name: opt(row.actor_name!),
+      email: opt(row.actor_email!),
+    },
+    action: String(row.action),
+    app: opt(row.app!),
+    target: opt(row.target!),
+    address: opt(row.address!),
+    outcome: row.outcome as AuditEntry['outcome'],
+    status: Number(row.status),
+    message: opt(row.message!),
+  };
 }

@@ -109,6 +109,159 @@ function storeContract(opener: () => Opener): void {
     );
   });
 
+  test('actions appended to a running run are kept, and the requester is recorded', async () => {
+    const store = await open();
+    const id = await store.startSyncRun({
+      app: 'web',
+      trigger: 'sync',
+      requestedBy: 'token a1 (ci)',
+      revision: 'r',
+      startedAt: 't',
+    });
+    await store.appendRunAction(id, {
+      id: 'a',
+      namespace: 'default',
+      action: 'create',
+      result: 'ok',
+      jobModifyIndex: 3,
+    });
+    await store.appendRunAction(id, {
+      id: 'b',
+      namespace: 'default',
+      action: 'prune',
+      result: 'failed',
+      message: 'no',
+    });
+    const run = await (await open(true)).getSyncRun('web', id);
+    assert.equal(run?.requestedBy, 'token a1 (ci)');
+    assert.deepEqual(
+      run?.jobs.map((j) => [j.id, j.action, j.result, j.jobModifyIndex]),
+      [
+        ['a', 'create', 'ok', 3],
+        ['b', 'prune', 'failed', undefined],
+      ],
+    );
+    await store.finishSyncRun(id, { result: 'Succeeded', finishedAt: 'f', durationMs: 1, jobs: [] });
+    await store.appendRunAction(id, { id: 'c', namespace: 'default', action: 'create', result: 'ok' });
+    assert.deepEqual((await store.getSyncRun('web', id))?.jobs, [], 'a finished run takes no more actions');
+  });
+
+  test('tokens: stored by hash, listed newest first, revoked once, revocation ends their sessions', async () => {
+    const store = await open();
+    const token = (id: string, createdAt: string) => ({
+      id,
+      name: `n-${id}`,
+      role: 'operator',
+      apps: ['web-*'],
+      secretHash: `h-${id}`,
+      createdAt,
+    });
+    await store.insertToken(token('a', '2026-01-01T00:00:00.000Z'));
+    await store.insertToken({ ...token('b', '2026-01-02T00:00:00.000Z'), createdBy: 'ci', expiresAt: '2027-01-01' });
+    const other = await open(true);
+    assert.deepEqual(
+      (await other.listTokens()).map((t) => t.id),
+      ['b', 'a'],
+    );
+    assert.deepEqual(await other.getToken('a'), {
+      ...token('a', '2026-01-01T00:00:00.000Z'),
+      ...{ createdBy: undefined, expiresAt: undefined, revokedAt: undefined, lastUsedAt: undefined },
+    });
+    assert.equal((await other.getToken('b'))?.createdBy, 'ci');
+    assert.equal(await other.getToken('none'), undefined);
+    await store.touchToken('a', 'used');
+    assert.equal((await other.getToken('a'))?.lastUsedAt, 'used');
+
+    const session = { idHash: 's1', csrfToken: 'c', principal: { kind: 'token', id: 'a' }, tokenId: 'a' };
+    await store.insertSession({ ...session, createdAt: '2026-01-01', expiresAt: '2026-01-03' });
+    await store.insertSession({
+      idHash: 's2',
+      csrfToken: 'd',
+      principal: { kind: 'oidc' },
+      createdAt: '2026-01-01',
+      expiresAt: '2026-01-03',
+    });
+    assert.deepEqual(await other.getSession('s1', '2026-01-02'), {
+      ...session,
+      createdAt: '2026-01-01',
+      expiresAt: '2026-01-03',
+    });
+    assert.equal(await other.getSession('s1', '2026-01-03'), undefined, 'expired');
+    assert.equal(await other.revokeToken('a', 'revoked-at'), true);
+    assert.equal(await other.revokeToken('a', 'again'), false, 'revoked once');
+    assert.equal(await other.revokeToken('none', 'x'), false);
+    assert.equal((await store.getToken('a'))?.revokedAt, 'revoked-at');
+    assert.equal(await store.getSession('s1', '2026-01-02'), undefined, "the token's session ended");
+    assert.equal((await store.getSession('s2', '2026-01-02'))?.csrfToken, 'd');
+    assert.equal(await store.deleteSession('s2'), true);
+    assert.equal(await store.deleteSession('s2'), false);
+    await store.insertSession({
+      idHash: 's4',
+      csrfToken: 'f',
+      principal: {},
+      createdAt: '2026-01-01',
+      expiresAt: '2026-01-15',
+    });
+    await store.insertSession({
+      idHash: 's3',
+      csrfToken: 'e',
+      principal: {},
+      createdAt: '2026-02-01',
+      expiresAt: '2026-02-02',
+    });
+    assert.equal(await store.getSession('s4', '2026-01-10'), undefined, 'expired sessions are dropped on insert');
+  });
+
+  test('audit: one sequence across handles, newest first, filtered and paged', async () => {
+    const a = await open();
+    const b = await open(true);
+    const entry = (n: number, app?: string) => ({
+      at: `t${n}`,
+      actor: { kind: 'token', id: n % 2 ? 'x' : 'y', name: 'ci' },
+      action: 'app.sync',
+      ...(app ? { app } : {}),
+      address: '127.0.0.1',
+      outcome: 'success' as const,
+      status: 202,
+    });
+    const ids = [
+      await a.recordAudit(entry(1, 'web')),
+      await b.recordAudit(entry(2)),
+      await a.recordAudit(entry(3, 'web')),
+    ];
+    assert.ok(ids[0]! < ids[1]! && ids[1]! < ids[2]!);
+    const all = await b.listAudit();
+    assert.deepEqual(
+      all.map((e) => e.at),
+      ['t3', 't2', 't1'],
+    );
+    assert.deepEqual(all[2], {
+      id: ids[0],
+      ...entry(1, 'web'),
+      actor: { ...entry(1).actor, email: undefined },
+      target: undefined,
+      message: undefined,
+    });
+    assert.deepEqual(
+      (await a.listAudit({ app: 'web' })).map((e) => e.at),
+      ['t3', 't1'],
+    );
+    assert.deepEqual(
+      (await a.listAudit({ actor: 'y' })).map((e) => e.at),
+      ['t2'],
+    );
+    assert.deepEqual(
+      (await a.listAudit({ before: ids[2], limit: 1 })).map((e) => e.at),
+      ['t2'],
+    );
+  });
+
+  test('the readiness probe writes and reads back', async () => {
+    const store = await open();
+    await store.probe('2026-01-01T00:00:00.000Z');
+    await (await open(true)).probe('2026-01-01T00:00:01.000Z');
+  });
+
   test('applied jobs and pins', async () => {
     const store = await open();
     const job = { app: 'web', namespace: 'default', revision: 'r1', contentHash: 'h1' };
@@ -168,4 +321,18 @@ describe('store contract: PostgreSQL', async () => {
       reopen: async () => PostgresStore.open(url),
     }));
   });
+  test(
+    'three instances starting at once on a fresh database migrate it once (an advisory lock)',
+    { skip },
+    async () => {
+      const fresh = await pgServer!.newDatabase();
+      const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(fresh)));
+      try {
+        const id = await stores[0]!.startSyncRun({ app: 'web', trigger: 'poll', revision: 'r', startedAt: 't' });
+        assert.equal((await stores[2]!.getSyncRun('web', id))?.revision, 'r');
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    },
+  );
 });

@@ -4,6 +4,9 @@ import { DroverError } from '../domain/errors.js';
 /** Whether the store can be trusted: when it cannot, Drover stops writing to Nomad. */
 export type StoreHealth = { ok: true } | { ok: false; file: string; reason: string; recovery: string };
 
+/** What callers read of a store's health (a StoreMonitor on the SQLite file). */
+export type StoreHealthView = { health(): StoreHealth; noteError(error: unknown): boolean };
+
 /** SQLite result codes that mean the file is damaged or unreadable, not a passing conflict. */
 const BROKEN = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|FULL)/;
 

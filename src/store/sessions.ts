@@ -12,7 +12,7 @@ export type SessionRecord = {
   expiresAt: string;
 };
 
-type Row = { id_hash: string; csrf_token: string; principal_json: string; token_id: string | null } & {
+export type SessionRow = { id_hash: string; csrf_token: string; principal_json: string; token_id: string | null } & {
   created_at: string;
   expires_at: string;
 };
@@ -36,8 +36,12 @@ export function insertSession(db: DB, session: SessionRecord): void {
 /** A session that has not expired at `now`. */
 export function getSession(db: DB, idHash: string, now: string): SessionRecord | undefined {
   const row = db.prepare('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as
-    Row | undefined;
-  if (!row) return undefined;
+    SessionRow | undefined;
+  return row ? sessionFromRow(row) : undefined;
+}
+
+/** A sessions row (SQLite or PostgreSQL, same columns) as a record. */
+export function sessionFromRow(row: SessionRow): SessionRecord {
   return {
     idHash: row.id_hash,
     csrfToken: row.csrf_token,

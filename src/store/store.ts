@@ -1,6 +1,9 @@
 import type { AppStatus, Pin } from '../domain/app.js';
 import type { AppliedJob } from './applied-jobs.js';
+import type { AuditEntry, AuditQuery } from './audit.js';
+import type { SessionRecord } from './sessions.js';
 import type { JobAction, SyncResult, SyncRun } from './sync-runs.js';
+import type { TokenRecord } from './tokens.js';
 
 /** How a sync run ended. */
 export type SyncRunEnd = {
@@ -35,6 +38,8 @@ export interface Store {
   /** Whether there was a pin to clear. */
   clearPin(app: string): Promise<boolean>;
 
+  /** Appends one action to a run still Running, so a run cut short still lists every write it made. */
+  appendRunAction(id: number, action: JobAction): Promise<void>;
   /** Records a run as Running and returns its id (unique across every instance sharing the store). */
   startSyncRun(run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): Promise<number>;
   finishSyncRun(id: number, end: SyncRunEnd): Promise<void>;
@@ -47,6 +52,32 @@ export interface Store {
   /** Newest first. */
   listSyncRuns(app: string, limit?: number): Promise<SyncRun[]>;
   getSyncRun(app: string, id: number): Promise<SyncRun | undefined>;
+
+  /** Adds an API token (only the secret's hash). */
+  insertToken(token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void>;
+  /** One token by public ID, revoked or not. */
+  getToken(id: string): Promise<TokenRecord | undefined>;
+  /** Every token, newest first. */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Marks a token revoked and ends its sessions; false when there is none or it was already revoked. */
+  revokeToken(id: string, at: string): Promise<boolean>;
+  /** Records when a token was last used (the caller limits how often). */
+  touchToken(id: string, at: string): Promise<void>;
+
+  /** Adds a session, dropping expired ones on the way. */
+  insertSession(session: SessionRecord): Promise<void>;
+  /** A session that has not expired at `now`. */
+  getSession(idHash: string, now: string): Promise<SessionRecord | undefined>;
+  /** Ends a session; whether there was one. */
+  deleteSession(idHash: string): Promise<boolean>;
+
+  /** Appends an audit entry; returns its ID (one sequence across instances). */
+  recordAudit(entry: AuditEntry): Promise<number>;
+  /** Audit entries newest first, filtered and paged by ID. */
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+
+  /** Writes and reads back one row; rejects when the store cannot do either (readiness). */
+  probe(at: string): Promise<void>;
 
   close(): Promise<void>;
 }

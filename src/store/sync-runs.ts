@@ -14,6 +14,8 @@ export type JobAction = {
   /** For planned writes of a dry-run: what Nomad's plan says. */
   plan?: PlanSummary;
   message?: string;
+  /** The job's sync wave, when its app has more than one. */
+  wave?: number;
 };
 
 export type SyncResult = 'Running' | 'Succeeded' | 'Failed' | 'Interrupted';

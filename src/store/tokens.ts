@@ -14,7 +14,8 @@ export type TokenRecord = {
   lastUsedAt?: string;
 };
 
-type Row = Record<string, string | null>;
+export type TokenRow = Record<string, string | null>;
+type Row = TokenRow;
 
 /** Adds a token. */
 export function insertToken(db: DB, token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): void {
@@ -36,12 +37,12 @@ export function insertToken(db: DB, token: Omit<TokenRecord, 'revokedAt' | 'last
 /** One token by public ID, revoked or not. */
 export function getToken(db: DB, id: string): TokenRecord | undefined {
   const row = db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as Row | undefined;
-  return row ? toToken(row) : undefined;
+  return row ? tokenFromRow(row) : undefined;
 }
 
 /** Every token, newest first. */
 export function listTokens(db: DB): TokenRecord[] {
-  return (db.prepare('SELECT * FROM api_tokens ORDER BY created_at DESC, id').all() as Row[]).map(toToken);
+  return (db.prepare('SELECT * FROM api_tokens ORDER BY created_at DESC, id').all() as Row[]).map(tokenFromRow);
 }
 
 /** Marks a token revoked and ends its sessions; returns false when there is no such token or it was already revoked. */
@@ -58,7 +59,8 @@ export function touchToken(db: DB, id: string, at: string): void {
   db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
 }
 
-function toToken(row: Row): TokenRecord {
+/** An api_tokens row (SQLite or PostgreSQL, same columns) as a record. */
+export function tokenFromRow(row: Row): TokenRecord {
   const opt = (v: string | null) => v ?? undefined;
   return {
     id: String(row.id),

@@ -6,7 +6,7 @@ import type { Controller } from '../../src/reconcile/controller.js';
 import { createApi } from '../../src/server/api.js';
 import { OriginGuard } from '../../src/server/auth/origin.js';
 import { createApiToken, revokeApiToken } from '../../src/server/auth/tokens.js';
-import { openDatabase } from '../../src/store/db.js';
+import { SqliteStore } from '../../src/store/sqlite/adapter.js';
 import { Stack, serviceJob } from '../helpers/stack.js';
 
 type Need = 'viewer' | 'operator' | 'admin';
@@ -40,6 +40,8 @@ const ROUTES: Array<{ method: string; path: string; need: Need; app?: boolean; j
   { method: 'DELETE', path: '/api/v1/session', need: 'viewer' },
   { method: 'GET', path: '/api/v1/clusters', need: 'viewer' },
   { method: 'GET', path: '/api/v1/repositories', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/appsets', need: 'viewer' },
+  { method: 'GET', path: '/api/v1/sync-windows', need: 'viewer' },
 ];
 /**
  * Routes that need no token: sign-in, the webhook (which checks its own signature), and the UI's
@@ -74,12 +76,13 @@ describe('access control: every route against every role', () => {
     }
     // Scoped to other apps: `web` must not exist for it, even as an admin.
     secrets.scoped = (await stack.api('/api/v1/tokens', { json: { role: 'admin', apps: ['other-*'] } })).body.secret;
-    const db = openDatabase(join(stack.dir.path, 'data', 'drover.db'));
-    secrets.expired = createApiToken(db, { role: 'admin', expiresInMs: 1000 }, new Date(Date.now() - 60_000)).secret;
-    const revoked = createApiToken(db, { role: 'admin', name: 'to-revoke' });
-    revokeApiToken(db, revoked.token.id);
+    const store = SqliteStore.open(join(stack.dir.path, 'data', 'drover.db'));
+    const expired = await createApiToken(store, { role: 'admin', expiresInMs: 1000 }, new Date(Date.now() - 60_000));
+    secrets.expired = expired.secret;
+    const revoked = await createApiToken(store, { role: 'admin', name: 'to-revoke' });
+    await revokeApiToken(store, revoked.token.id);
     secrets.revoked = revoked.secret;
-    db.close();
+    await store.close();
     secrets.forged = secrets.admin!.slice(0, -4) + 'AAAA';
   });
   after(() => stack.stop());
@@ -94,7 +97,7 @@ describe('access control: every route against every role', () => {
   test('given the API, then every route it serves is in this matrix or is public', () => {
     const api = createApi({
       controller: {} as Controller,
-      db: openDatabase(':memory:'),
+      store: SqliteStore.open(':memory:'),
       logger: pino({ level: 'silent' }),
       webhooks: { maxBodyBytes: 1, repositories: [], apps: () => [], trigger: () => undefined, logger: pino() },
       nomadFor: () => {
@@ -102,7 +105,7 @@ describe('access control: every route against every role', () => {
       },
       auth: {
         config: { disabled: false, sessionTtlMs: 1000, roleBindings: [] },
-        db: openDatabase(':memory:'),
+        store: SqliteStore.open(':memory:'),
         guard: new OriginGuard('127.0.0.1', undefined),
         sessions: { ttlMs: 1000, secure: false },
         logger: pino({ level: 'silent' }),

@@ -37,7 +37,7 @@ test('given a fresh folder, when `drover demo` runs, then the example apps reach
   // Auth is on: the token printed on its own line is a working admin token.
   const token = out.match(/^DROVER_TOKEN=(drv_\S+)$/m)![1]!;
   assert.equal((await fetch(`${ui}/api/v1/apps`)).status, 401, 'the API needs the token');
-  const apps = await getJSON<{ apps: Array<{ name: string }> }>(`${ui}/api/v1/apps`, {
+  const apps = await getJSON<{ apps: Array<{ name: string; appSet?: string }> }>(`${ui}/api/v1/apps`, {
     headers: { authorization: `Bearer ${token}` },
   });
   assert.deepEqual(apps.body.apps.map((a) => a.name).sort(), [
@@ -48,6 +48,14 @@ test('given a fresh folder, when `drover demo` runs, then the example apps reach
     'reports',
     'storefront',
   ]);
+  // The shop's folders are an app set: storefront, node-agent and reports are generated from git.
+  assert.deepEqual(
+    apps.body.apps
+      .filter((a) => a.appSet === 'shop')
+      .map((a) => a.name)
+      .sort(),
+    ['node-agent', 'reports', 'storefront'],
+  );
   const me = await getJSON<{ principal: { role: string } }>(`${ui}/api/v1/session`, {
     headers: { authorization: `Bearer ${token}` },
   });

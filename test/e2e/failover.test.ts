@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../sim/server.js';
 import { TestRepo, tempDir } from '../helpers/git.js';
 import { NomadProxy } from '../helpers/nomad-proxy.js';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { createAdminToken, getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
 import { serviceJob } from '../helpers/stack.js';
 
@@ -16,6 +17,7 @@ const TAKEOVER_BOUND_MS = (TTL_MS + LOCK_DELAY_MS + TTL_MS / 5) * 4 + 5000;
 
 type Instance = { name: string; proxy: NomadProxy; child: Child; url: string };
 type LeaderView = { leader: boolean; url: string; leaderURL?: string };
+type Run = { id: number; revision: string; result: string; trigger: string };
 
 /** Job writes (register, deregister) that went through one instance's proxy. */
 const jobWrites = (instance: Instance) =>
@@ -24,25 +26,36 @@ const image = async (sim: RunningSim) =>
   (await getJSON<{ TaskGroups?: Array<{ Tasks: Array<{ Config: { image: string } }> }> }>(`${sim.url}/v1/job/web`)).body
     ?.TaskGroups?.[0]?.Tasks[0]?.Config.image;
 
-describe('failover: three drover servers on one simulator', () => {
+describe('failover: three drover servers on one simulator and one PostgreSQL', async () => {
+  const server = await startTestPostgres();
+  const skip = 'skip' in server ? server.skip : false;
+  describe('with the shared store', { skip }, () => failover(server as TestPostgres));
+});
+
+function failover(pg: TestPostgres): void {
   const dir = tempDir('drover-failover-');
   const repo = new TestRepo(join(dir.path, 'repo'));
   const instances: Instance[] = [];
   let sim: RunningSim;
+  /** Every instance's store: one database, named through the environment as in production. */
+  const env: NodeJS.ProcessEnv = {};
 
   before(async () => {
+    env.DROVER_DATABASE_URL = await pg.newDatabase();
     sim = await startSim({ port: 0, minLockTtlMs: 1000, allocDelayMs: 20 });
     repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' })).commit('web 1.27');
     for (const name of ['a', 'b', 'c']) proxies.set(name, await NomadProxy.start(sim.url));
-    // Tokens first: making one blocks this process (and the simulator and proxies in it) for a moment,
-    // which would starve an elected leader's renewals.
-    const tokens = ['a', 'b', 'c'].map((name) => createAdminToken(writeConfig(name)));
-    for (const [n, name] of ['a', 'b', 'c'].entries()) instances.push(await startInstance(name, tokens[n]!));
+    for (const name of ['a', 'b', 'c']) writeConfig(name);
+    // One token for all three: it is made offline in the shared store, before any instance starts
+    // (making it blocks this process, and the simulator in it, which would starve a leader's renewals).
+    const token = createAdminToken(configFile('a'), env);
+    for (const name of ['a', 'b', 'c']) instances.push(await startInstance(name, token));
   });
   after(async () => {
     await Promise.all(instances.map((i) => i.child.stop()));
     await Promise.all(instances.map((i) => i.proxy.close()));
     await sim?.close();
+    await pg.stop();
     dir.cleanup();
   });
 
@@ -60,6 +73,7 @@ describe('failover: three drover servers on one simulator', () => {
         repository: { jobs: { url: repo.path, poll_interval: '300ms' } },
         app: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true } } },
         ha: { enabled: true, ttl: `${TTL_MS / 1000}s`, lock_delay: `${LOCK_DELAY_MS / 1000}s` },
+        store: { postgres_url_env: 'DROVER_DATABASE_URL' },
       }),
     );
     return configFile(name);
@@ -67,14 +81,21 @@ describe('failover: three drover servers on one simulator', () => {
 
   async function startInstance(name: string, token: string): Promise<Instance> {
     const proxy = proxies.get(name)!;
-    const child = await startDrover(
-      ['server', '--config', configFile(name)],
-      /Drover listening on (http:\S+)/,
-      {},
-      { token },
-    );
+    const child = await startDrover(['server', '--config', configFile(name)], /Drover listening on (http:\S+)/, env, {
+      token,
+    });
     return { name, proxy, child, url: child.match[1]! };
   }
+
+  const history = async (i: Instance) =>
+    (await getJSON<{ history: Run[] }>(`${i.url}/api/v1/apps/web/history`)).body.history;
+  /** The images Nomad holds versions of, oldest first: a job written by two leaders would interleave them. */
+  const versions = async () =>
+    (
+      await getJSON<{ Versions: Array<{ TaskGroups: Array<{ Tasks: Array<{ Config: { image: string } }> }> }> }>(
+        `${sim.url}/v1/job/web/versions`,
+      )
+    ).body.Versions.map((v) => v.TaskGroups[0]!.Tasks[0]!.Config.image).reverse();
 
   const alive = () => instances.filter((i) => i.child.process.exitCode === null && i.child.process.signalCode === null);
   const view = async (i: Instance) => (await getJSON<LeaderView>(`${i.url}/api/v1/leader`)).body;
@@ -93,7 +114,7 @@ describe('failover: three drover servers on one simulator', () => {
       timeoutMs,
     );
 
-  test('one leader syncs; followers refuse writes naming it; after kill -9 another takes over and syncs the next commit', async () => {
+  test('one leader syncs; followers refuse writes naming it; after kill -9 mid-sync another takes over, marks the run Interrupted and syncs the next commit', async () => {
     const first = await agreedLeader(15_000);
     await waitFor('the leader to sync nginx:1.27', async () =>
       (await image(sim)) === 'nginx:1.27' ? true : undefined,
@@ -109,9 +130,14 @@ describe('failover: three drover servers on one simulator', () => {
     assert.deepEqual([refused.body.error.code, refused.body.error.leader], ['DROVER_ERR_NOT_LEADER', first.url]);
     assert.equal((await getJSON(`${follower.url}/api/v1/apps/web`)).status, 200, 'followers serve reads');
 
+    // The leader's next register never reaches Nomad: it dies while its sync of 1.28 is Running.
+    first.proxy.hold(['PUT', 'POST'], /^\/v1\/job\/web$/);
+    const r128 = repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.28' })).commit('web 1.28');
+    const running = await waitFor('a follower to see the leader run 1.28 in the shared store', async () =>
+      (await history(follower)).find((r) => r.revision === r128 && r.result === 'Running'),
+    );
     first.child.process.kill('SIGKILL');
     const killedAt = Date.now();
-    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.28' })).commit('web 1.28');
     const second = await agreedLeader(TAKEOVER_BOUND_MS);
     const takeoverMs = Date.now() - killedAt;
     await waitFor('the new leader to sync nginx:1.28', async () =>
@@ -122,11 +148,32 @@ describe('failover: three drover servers on one simulator', () => {
     );
     assert.ok(takeoverMs < TAKEOVER_BOUND_MS);
 
-    // No job was written by two leaders: the first wrote only before it died, the second only after.
+    // No job was written by two leaders: the first wrote only before it died, the second only after,
+    // and Nomad holds one version per commit, in commit order.
     assert.ok(jobWrites(first).length > 0 && jobWrites(first).every((c) => c.at < killedAt));
     assert.ok(jobWrites(second).length > 0 && jobWrites(second).every((c) => c.at >= killedAt));
     for (const other of instances.filter((i) => i !== first && i !== second))
       assert.equal(jobWrites(other).length, 0, `${other.name} never led and never wrote`);
+    assert.deepEqual(await versions(), ['nginx:1.27', 'nginx:1.28']);
+
+    // History is one record across leaders, the same on every instance: the first leader's runs, its
+    // interrupted one, then the new leader's, in one id sequence.
+    const seen = await waitFor('the new leader to record its sync of 1.28', async () => {
+      const runs = await history(second);
+      return runs.some((r) => r.revision === r128 && r.result === 'Succeeded') ? runs : undefined;
+    });
+    const interrupted = seen.find((r) => r.id === running.id)!;
+    assert.equal(interrupted.result, 'Interrupted', 'the run the killed leader left Running');
+    const synced = seen.find((r) => r.revision === r128 && r.result === 'Succeeded')!;
+    assert.ok(synced.id > interrupted.id);
+    assert.ok(
+      seen.some((r) => r.id < interrupted.id && r.result === 'Succeeded'),
+      "the first leader's sync of 1.27",
+    );
+    // (Compared by run, revision and result: the leader goes on attaching deployments to its run meanwhile.)
+    const outline = (runs: Run[]) => runs.map((r) => [r.id, r.revision, r.result]);
+    for (const other of alive())
+      assert.deepEqual(outline(await history(other)), outline(seen), `${other.name} shows the same history`);
   });
 
   test('a leader cut off from renewals stops writing and exits; the last instance takes over and syncs', async () => {
@@ -140,7 +187,7 @@ describe('failover: three drover servers on one simulator', () => {
     assert.equal(code, 3, 'a deposed leader exits so its scheduler restarts it as a follower');
     assert.match(leader.child.output(), /leadership lost/);
     const stoppedAt = Date.now();
-    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.29' })).commit('web 1.29');
+    const r129 = repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.29' })).commit('web 1.29');
     const last = await agreedLeader(TAKEOVER_BOUND_MS);
     assert.notEqual(last, leader);
     await waitFor('the last leader to sync nginx:1.29', async () =>
@@ -154,5 +201,12 @@ describe('failover: three drover servers on one simulator', () => {
       jobWrites(last).every((c) => c.at > cutAt),
       'the new leader wrote only after the cut',
     );
+    assert.deepEqual(await versions(), ['nginx:1.27', 'nginx:1.28', 'nginx:1.29']);
+    const runs = await waitFor('the last leader to record its sync of 1.29', async () => {
+      const seen = await history(last);
+      return seen.some((r) => r.revision === r129 && r.result === 'Succeeded') ? seen : undefined;
+    });
+    assert.equal(runs.filter((r) => r.result === 'Running').length, 0, 'no run is left Running');
+    assert.equal(runs.filter((r) => r.result === 'Interrupted').length, 1, 'only the kill -9 interrupted a run');
   });
-});
+}

@@ -19,6 +19,8 @@ export class NomadProxy {
   /** Bytes of answer bodies sent back to the client (what the client read from Nomad), by path; reset() clears it. */
   readonly bytesRead = new Map<string, number>();
   private readonly faults: Fault[] = [];
+  private holds: Array<{ methods: string[]; path: RegExp }> = [];
+  private readonly held = new Set<() => void>();
   private delayMs = 0;
   private delayQuery: RegExp | undefined;
   private server!: Server;
@@ -65,6 +67,21 @@ export class NomadProxy {
     this.delayQuery = query;
   }
 
+  /**
+   * Holds requests matching (method, path) without forwarding them, until release(). A held request
+   * whose client goes away (a killed process) is dropped, never forwarded: it reached no Nomad.
+   */
+  hold(methods: string[], path: RegExp): void {
+    this.holds.push({ methods, path });
+  }
+
+  /** Forwards the held requests whose clients are still there, and holds no more. */
+  release(): void {
+    this.holds = [];
+    for (const resume of this.held) resume();
+    this.held.clear();
+  }
+
   reset(): void {
     this.calls.length = 0;
     this.bytesRead.clear();
@@ -84,6 +101,16 @@ export class NomadProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [path = '/', query = ''] = (req.url ?? '/').split('?');
     this.calls.push({ method: req.method ?? 'GET', path, query, at: Date.now() });
+    if (this.holds.some((h) => h.methods.includes(req.method ?? '') && h.path.test(path))) {
+      await new Promise<void>((resume) => {
+        this.held.add(resume);
+        req.socket.once('close', () => {
+          this.held.delete(resume);
+          resume();
+        });
+      });
+      if (req.socket.destroyed) return;
+    }
     if (this.delayMs > 0 && (!this.delayQuery || this.delayQuery.test(query)))
       await new Promise((r) => setTimeout(r, this.delayMs));
     const fault = this.faults.find(

@@ -10,10 +10,10 @@ const SOURCES = ['--import', 'tsx', fileURLToPath(new URL('../../src/cli/dev.ts'
 const tokens = new Map<string, string>();
 
 /** Creates an admin token offline with `drover token create`, as an operator does before the first start. */
-export function createAdminToken(config: string): string {
+export function createAdminToken(config: string, env: NodeJS.ProcessEnv = {}): string {
   const result = spawnSync(process.execPath, [...SOURCES, 'token', 'create', '--config', config, '--role', 'admin'], {
     encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' },
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', ...env },
   });
   if (result.status !== 0) throw new Error(`drover token create failed: ${result.stderr}`);
   return result.stdout.trim().split('\n').pop()!;

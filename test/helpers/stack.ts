@@ -4,7 +4,7 @@ import { startSim, type RunningSim } from '../../sim/server.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startDrover, type RunningDrover, type StartOptions } from '../../src/main.js';
 import { createApiToken } from '../../src/server/auth/tokens.js';
-import { openDatabase } from '../../src/store/db.js';
+import { SqliteStore } from '../../src/store/sqlite/adapter.js';
 import { TestRepo, tempDir } from './git.js';
 import { checkResponse } from './openapi-check.js';
 
@@ -61,9 +61,9 @@ export class Stack {
       { env: {} },
     );
     // A fresh token on every start: a test may have deleted the database in between.
-    const db = openDatabase(join(config.dataDir, 'drover.db'));
-    this.adminToken = createApiToken(db, { role: 'admin', name: 'test-stack' }).secret;
-    db.close();
+    const store = SqliteStore.open(join(config.dataDir, 'drover.db'));
+    this.adminToken = (await createApiToken(store, { role: 'admin', name: 'test-stack' })).secret;
+    await store.close();
     this.drover = await startDrover(config, pino({ level: 'silent' }), this.options.start);
   }
 

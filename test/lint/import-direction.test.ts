@@ -54,3 +54,27 @@ test('imports that follow the design are allowed', async () => {
     [],
   );
 });
+
+test('reconcile/ and server/ use the Store they are given: types from store/, never its functions', async () => {
+  const storeRule = async (file: string, source: string) => {
+    const [result] = await eslint.lintText(source, { filePath: `${root}/${file}` });
+    return result!.messages
+      .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+      .map((m) => m.message);
+  };
+  assert.match(
+    (await storeRule('src/reconcile/x.ts', "import { getPin } from '../store/pins.js';\nexport { getPin };\n"))[0] ??
+      '',
+    /use the Store interface/,
+  );
+  assert.match(
+    (
+      await storeRule('src/server/x.ts', "import { openDatabase } from '../store/db.js';\nexport { openDatabase };\n")
+    )[0] ?? '',
+    /use the Store interface/,
+  );
+  assert.deepEqual(
+    await storeRule('src/reconcile/x.ts', "import type { Store } from '../store/store.js';\nexport type { Store };\n"),
+    [],
+  );
+});

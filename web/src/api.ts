@@ -60,6 +60,11 @@ export async function loadSession(): Promise<Principal | null> {
   }
 }
 
+/** Which sign-in methods the server offers (public: the sign-in page asks before anyone is signed in). */
+export function signInProviders(): Promise<{ token: boolean; oidc: boolean }> {
+  return request<{ token: boolean; oidc: boolean }>('/api/v1/session/providers');
+}
+
 export async function signIn(token: string): Promise<Principal> {
   const session = await request<{ principal: Principal; csrfToken: string }>('/api/v1/session', { json: { token } });
   csrfToken = session.csrfToken;

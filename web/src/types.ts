@@ -17,6 +17,10 @@ export type {
 
 export type App = {
   name: string;
+  /** The project whose rules the app keeps. */
+  project: string;
+  /** The app set that generated the app, if one did. */
+  appSet?: string;
   source: { repoURL: string; revision: string; path: string };
   destination: AppSpec['destination'];
   syncPolicy: AppSpec['syncPolicy'];

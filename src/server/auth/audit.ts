@@ -1,8 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
-import type { DB } from '../../store/db.js';
-import { recordAudit, type AuditEntry } from '../../store/audit.js';
+import type { AuditEntry } from '../../store/audit.js';
+import type { Store } from '../../store/store.js';
 import { isSafeMethod } from './authenticate.js';
 import type { AuthEnv, Principal } from './principal.js';
 
@@ -45,7 +45,7 @@ export function clientAddress(c: Context): string | undefined {
  * Records every state-changing request (and the OIDC sign-in) once it is answered: who, what,
  * which app, from where and the outcome. Webhooks are left to their own log lines.
  */
-export function auditWrites(db: DB, logger: Logger): MiddlewareHandler<AuthEnv> {
+export function auditWrites(store: Store, logger: Logger): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const { method, path } = c.req;
     const audited =
@@ -66,7 +66,7 @@ export function auditWrites(db: DB, logger: Logger): MiddlewareHandler<AuthEnv> 
       ...(c.error ? { message: c.error.message } : {}),
     };
     try {
-      recordAudit(db, entry);
+      await store.recordAudit(entry);
     } catch (error) {
       logger.error({ err: (error as Error).message, action: entry.action }, 'could not write the audit entry');
     }

@@ -2,8 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { AuthConfig } from '../../config/config.js';
 import { DroverError } from '../../domain/errors.js';
-import type { DB } from '../../store/db.js';
-import { touchToken } from '../../store/tokens.js';
+import type { Store } from '../../store/store.js';
 import type { OriginGuard } from './origin.js';
 import type { AuthEnv, Principal } from './principal.js';
 import { csrfMatches, readSession, type SessionOptions } from './sessions.js';
@@ -12,7 +11,7 @@ import { verifyApiToken } from './tokens.js';
 /** What the auth middleware and routes need; built once in the composition root. */
 export type AuthOptions = {
   config: AuthConfig;
-  db: DB;
+  store: Store;
   guard: OriginGuard;
   sessions: SessionOptions;
   logger: Logger;
@@ -77,18 +76,18 @@ export function authenticate(options: AuthOptions): MiddlewareHandler<AuthEnv> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!match)
         throw new DroverError('DROVER_ERR_UNAUTHENTICATED', 'the Authorization header must be "Bearer drv_..."');
-      const check = verifyApiToken(options.db, match[1]!);
+      const check = await verifyApiToken(options.store, match[1]!);
       if ('refused' in check) throw new DroverError('DROVER_ERR_UNAUTHENTICATED', check.refused);
       // Last use is kept to the minute, so reads do not each cost a write.
       const now = Date.now();
       if ((touched.get(check.principal.id) ?? 0) < now - 60_000) {
         touched.set(check.principal.id, now);
-        touchToken(options.db, check.principal.id, new Date(now).toISOString());
+        await options.store.touchToken(check.principal.id, new Date(now).toISOString());
       }
       c.set('principal', check.principal);
       return next();
     }
-    const session = readSession(c, options.db);
+    const session = await readSession(c, options.store);
     if (session && 'refused' in session) throw new DroverError('DROVER_ERR_UNAUTHENTICATED', session.refused);
     if (!session) {
       throw new DroverError(

@@ -22,3 +22,16 @@ test('a user with no bound group, or no groups claim, is refused', () => {
   assert.throws(() => login.principalFor({ sub: 'u3', roles: ['strangers'] }), /none of your groups/);
   assert.throws(() => login.principalFor({ sub: 'u4', groups: ['everyone'] }), /none of your groups/);
 });
+
+test('a role binding can name projects: the session sees those projects’ apps besides its app globs', () => {
+  const teams = new OidcLogin(
+    { issuer: 'https://sso.example.com', clientId: 'drover', scopes: ['openid'], groupsClaim: 'roles' },
+    [
+      { group: 'team-a', role: 'operator', apps: [], projects: ['team-a'] },
+      { group: 'web', role: 'operator', apps: ['web'] },
+    ],
+    { secure: true },
+  );
+  const p = teams.principalFor({ sub: 'u5', roles: ['team-a', 'web'] });
+  assert.deepEqual([p.apps, p.projects], [['web'], ['team-a']]);
+});

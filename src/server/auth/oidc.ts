@@ -99,7 +99,9 @@ export class OidcLogin {
     const role = matched.reduce((best, b) => (roleAtLeast(b.role, best) ? b.role : best), matched[0]!.role);
     // Only the top role's bindings count: mixing a wider scope from a lower role in would over-grant.
     const top = matched.filter((b) => b.role === role);
-    const apps = top.some((b) => b.apps.length === 0) ? [] : [...new Set(top.flatMap((b) => b.apps))];
+    const unscoped = top.some((b) => b.apps.length === 0 && (b.projects?.length ?? 0) === 0);
+    const apps = unscoped ? [] : [...new Set(top.flatMap((b) => b.apps))];
+    const projects = unscoped ? [] : [...new Set(top.flatMap((b) => b.projects ?? []))];
     return {
       kind: 'session',
       id: String(claims.sub),
@@ -107,6 +109,7 @@ export class OidcLogin {
       ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
       role,
       apps,
+      ...(projects.length > 0 ? { projects } : {}),
     };
   }
 

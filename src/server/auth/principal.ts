@@ -13,8 +13,10 @@ export type Principal = {
   name?: string;
   email?: string;
   role: Role;
-  /** App-name globs this principal may see; empty means every app. */
+  /** App-name globs this principal may see; with `projects` empty too, every app. */
   apps: string[];
+  /** Projects whose apps this principal may see, besides the apps `apps` names (absent: none). */
+  projects?: string[];
 };
 
 /** Hono's typed context variables for routes behind authentication. */
@@ -24,10 +26,21 @@ export function roleAtLeast(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);
 }
 
-/** Whether an app name matches one of the principal's scope globs (`*` matches any run of characters). */
-export function inScope(principal: Principal, app: string): boolean {
-  if (principal.apps.length === 0) return true;
-  return principal.apps.some((glob) => globToRegExp(glob).test(app));
+/** Whether the principal is limited to some apps or projects. */
+export function isScoped(principal: Principal): boolean {
+  return principal.apps.length > 0 || (principal.projects?.length ?? 0) > 0;
+}
+
+/**
+ * Whether an app is in the principal's scope: its name matches one of the scope's app globs
+ * (`*` matches any run of characters), or its project (undefined: not known) is one of the scope's projects.
+ */
+export function inScope(principal: Principal, app: string, project: string | undefined): boolean {
+  if (!isScoped(principal)) return true;
+  return (
+    principal.apps.some((glob) => globToRegExp(glob).test(app)) ||
+    (project !== undefined && (principal.projects ?? []).some((glob) => globToRegExp(glob).test(project)))
+  );
 }
 
 function globToRegExp(glob: string): RegExp {

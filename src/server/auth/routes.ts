@@ -3,13 +3,12 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { parseLifetimeMs } from '../../domain/duration.js';
 import { DroverError } from '../../domain/errors.js';
-import { listAudit } from '../../store/audit.js';
 import { body } from '../json-body.js';
 import { cliTokenRequest } from '../schemas.js';
 import type { AuthOptions } from './authenticate.js';
 import { describePrincipal } from './audit.js';
 import type { CliLogin, OidcLogin } from './oidc.js';
-import { ROLES, requireRole, type AuthEnv, type Principal } from './principal.js';
+import { ROLES, isScoped, requireRole, type AuthEnv, type Principal } from './principal.js';
 import { endSession, readSession, startSession } from './sessions.js';
 import { createApiToken, listApiTokens, revokeApiToken, verifyApiToken } from './tokens.js';
 
@@ -27,6 +26,7 @@ const lifetime = z.string().refine(
 const tokenBody = z.strictObject({
   role: z.enum(ROLES),
   apps: z.array(z.string().min(1)).optional(),
+  projects: z.array(z.string().min(1)).optional(),
   name: z.string().max(64).optional(),
   expires: lifetime.optional(),
 });
@@ -36,61 +36,62 @@ const signInBody = z.strictObject({ token: z.string().min(1) });
 /** Token management and the audit log need an admin who sees every app: a scoped admin could widen its own scope. */
 const requireFullAdmin = requireRole('admin');
 function assertUnscoped(principal: Principal): void {
-  if (principal.apps.length > 0) {
+  if (isScoped(principal)) {
     throw new DroverError('DROVER_ERR_FORBIDDEN', 'this action needs an admin whose scope is every app');
   }
 }
 
 /** /api/v1/tokens and /api/v1/audit: admins only. */
 export function mountAdminRoutes(api: Hono<AuthEnv>, options: AuthOptions): void {
-  const { db } = options;
-  api.get('/api/v1/tokens', requireFullAdmin, (c) => {
+  const { store } = options;
+  api.get('/api/v1/tokens', requireFullAdmin, async (c) => {
     assertUnscoped(c.get('principal'));
-    return c.json({ tokens: listApiTokens(db) });
+    return c.json({ tokens: await listApiTokens(store) });
   });
   api.post('/api/v1/tokens', requireFullAdmin, async (c) => {
     assertUnscoped(c.get('principal'));
     const input = await body(c, tokenBody);
-    const created = createApiToken(db, {
+    const created = await createApiToken(store, {
       role: input.role,
       apps: input.apps,
+      projects: input.projects,
       name: input.name,
       expiresInMs: input.expires ? parseLifetimeMs(input.expires) : undefined,
       createdBy: describePrincipal(c.get('principal')),
     });
     return c.json(created, 201);
   });
-  api.delete('/api/v1/tokens/:id', requireFullAdmin, (c) => {
+  api.delete('/api/v1/tokens/:id', requireFullAdmin, async (c) => {
     assertUnscoped(c.get('principal'));
-    return c.json({ token: revokeApiToken(db, c.req.param('id')) });
+    return c.json({ token: await revokeApiToken(store, c.req.param('id')) });
   });
-  api.get('/api/v1/audit', requireFullAdmin, (c) => {
+  api.get('/api/v1/audit', requireFullAdmin, async (c) => {
     assertUnscoped(c.get('principal'));
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
     const before = c.req.query('before') ? Number(c.req.query('before')) : undefined;
-    const entries = listAudit(db, { app: c.req.query('app'), actor: c.req.query('actor'), limit, before });
+    const entries = await store.listAudit({ app: c.req.query('app'), actor: c.req.query('actor'), limit, before });
     return c.json({ entries });
   });
 }
 
 /** /api/v1/session: sign in with a token or OIDC, see who you are, sign out. */
 export function mountSessionRoutes(api: Hono<AuthEnv>, options: AuthOptions, oidc?: OidcLogin): void {
-  const { db, sessions } = options;
+  const { store, sessions } = options;
   api.post('/api/v1/session', async (c) => {
     const { token } = await body(c, signInBody);
-    const check = verifyApiToken(db, token);
+    const check = await verifyApiToken(store, token);
     if ('refused' in check) throw new DroverError('DROVER_ERR_UNAUTHENTICATED', check.refused);
     c.set('principal', check.principal);
-    return c.json(startSession(c, db, check.principal, sessions), 201);
+    return c.json(await startSession(c, store, check.principal, sessions), 201);
   });
-  api.get('/api/v1/session', requireRole('viewer'), (c) => {
-    const session = readSession(c, db);
+  api.get('/api/v1/session', requireRole('viewer'), async (c) => {
+    const session = await readSession(c, store);
     const principal = c.get('principal');
     const csrf = session && 'session' in session && !c.req.header('authorization') ? session.session : undefined;
     return c.json({ principal, ...(csrf ? { csrfToken: csrf.csrfToken, expiresAt: csrf.expiresAt } : {}) });
   });
-  api.delete('/api/v1/session', requireRole('viewer'), (c) => {
-    endSession(c, db, sessions.secure);
+  api.delete('/api/v1/session', requireRole('viewer'), async (c) => {
+    await endSession(c, store, sessions.secure);
     return c.body(null, 204);
   });
   // Public: the sign-in page and `drover login` ask which ways of signing in exist.
@@ -104,7 +105,7 @@ export function mountSessionRoutes(api: Hono<AuthEnv>, options: AuthOptions, oid
  * as long as a session would, so the token itself never appears in a URL or the browser's history.
  */
 function mountOidcRoutes(api: Hono<AuthEnv>, options: AuthOptions, oidc: OidcLogin): void {
-  const { db, sessions } = options;
+  const { store, sessions } = options;
   const codes = new CliCodes();
   api.get('/api/v1/session/oidc', async (c) => {
     const cli = cliLogin(c.req.query('cli_port'), c.req.query('cli_state'));
@@ -119,14 +120,14 @@ function mountOidcRoutes(api: Hono<AuthEnv>, options: AuthOptions, oidc: OidcLog
       target.searchParams.set('state', cli.state);
       return c.redirect(target.href, 302);
     }
-    startSession(c, db, principal, sessions);
+    await startSession(c, store, principal, sessions);
     return c.redirect('/', 302);
   });
   api.post('/api/v1/session/cli-token', async (c) => {
     const { code } = await body(c, cliTokenRequest);
     const principal = codes.redeem(code);
     c.set('principal', principal);
-    const created = createApiToken(db, {
+    const created = await createApiToken(store, {
       role: principal.role,
       apps: principal.apps,
       name: `login ${principal.email ?? principal.id}`.slice(0, 64),

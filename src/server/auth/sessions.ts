@@ -1,9 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { DB } from '../../store/db.js';
-import { deleteSession, getSession, insertSession } from '../../store/sessions.js';
-import { getToken } from '../../store/tokens.js';
+import type { Store } from '../../store/store.js';
 import type { Principal } from './principal.js';
 import { checkTokenRecord, sha256 } from './tokens.js';
 
@@ -15,15 +13,20 @@ export type SessionOptions = { ttlMs: number; secure: boolean };
 export type SessionView = { principal: Principal; csrfToken: string; expiresAt: string };
 
 /** Starts a session for a principal and sets its cookie (HttpOnly, SameSite=Strict, Secure with TLS). */
-export function startSession(c: Context, db: DB, principal: Principal, options: SessionOptions): SessionView {
+export async function startSession(
+  c: Context,
+  store: Store,
+  principal: Principal,
+  options: SessionOptions,
+): Promise<SessionView> {
   // Signing in again replaces the browser's previous session rather than leaving it alive.
   const previous = getCookie(c, SESSION_COOKIE);
-  if (previous) deleteSession(db, sha256(previous));
+  if (previous) await store.deleteSession(sha256(previous));
   const id = randomBytes(32).toString('base64url');
   const now = new Date();
   const expiresAt = new Date(now.getTime() + options.ttlMs).toISOString();
   const csrfToken = randomBytes(32).toString('base64url');
-  insertSession(db, {
+  await store.insertSession({
     idHash: sha256(id),
     csrfToken,
     principal,
@@ -44,15 +47,15 @@ export function startSession(c: Context, db: DB, principal: Principal, options: 
 export type SessionCheck = { session: SessionView } | { refused: string } | undefined;
 
 /** The session named by the request's cookie, if any; a token session lasts only while its token is valid. */
-export function readSession(c: Context, db: DB): SessionCheck {
+export async function readSession(c: Context, store: Store): Promise<SessionCheck> {
   const id = getCookie(c, SESSION_COOKIE);
   if (!id) return undefined;
   const now = new Date();
-  const row = getSession(db, sha256(id), now.toISOString());
+  const row = await store.getSession(sha256(id), now.toISOString());
   if (!row) return { refused: 'the session has expired or was signed out; sign in again' };
   let principal = row.principal as Principal;
   if (row.tokenId) {
-    const token = getToken(db, row.tokenId);
+    const token = await store.getToken(row.tokenId);
     const check = token ? checkTokenRecord(token, now) : { refused: 'the token of this session is gone' };
     if ('refused' in check) return check;
     principal = check.principal;
@@ -61,9 +64,9 @@ export function readSession(c: Context, db: DB): SessionCheck {
 }
 
 /** Ends the request's session and clears its cookie. */
-export function endSession(c: Context, db: DB, secure: boolean): void {
+export async function endSession(c: Context, store: Store, secure: boolean): Promise<void> {
   const id = getCookie(c, SESSION_COOKIE);
-  if (id) deleteSession(db, sha256(id));
+  if (id) await store.deleteSession(sha256(id));
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Strict' });
 }
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DroverError } from '../../domain/errors.js';
-import type { DB } from '../../store/db.js';
-import { getToken, insertToken, listTokens, revokeToken, type TokenRecord } from '../../store/tokens.js';
+import type { Store } from '../../store/store.js';
+import type { TokenRecord } from '../../store/tokens.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 /** Every secret starts with this, so secret scanners can find leaked tokens. */
@@ -14,6 +14,8 @@ export type TokenView = {
   name: string;
   role: Role;
   apps: string[];
+  /** Projects whose apps the token may see (absent when it names none). */
+  projects?: string[];
   status: 'active' | 'expired' | 'revoked';
   createdAt: string;
   createdBy?: string;
@@ -22,12 +24,48 @@ export type TokenView = {
   lastUsedAt?: string;
 };
 
-export type NewToken = { role: Role; apps?: string[]; name?: string; expiresInMs?: number; createdBy?: string };
+export type NewToken = {
+  role: Role;
+  apps?: string[];
+  projects?: string[];
+  name?: string;
+  expiresInMs?: number;
+  createdBy?: string;
+};
+
+/**
+ * Project scopes are kept in the token's stored scope list as `project:NAME`: no app name holds a
+ * ":", so they can never match an app by name, and a Drover that does not know projects reads
+ * them as globs that match nothing (the token sees less, never more).
+ */
+const PROJECT_SCOPE = 'project:';
+
+function encodeScope(apps: string[], projects: string[]): string[] {
+  const bad = apps.find((glob) => glob.includes(':'));
+  if (bad)
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', `apps: "${bad}": an app glob has no ":" (app names never do)`);
+  const badProject = projects.find((p) => !/^[a-zA-Z0-9*?][a-zA-Z0-9_.*?-]{0,62}$/.test(p));
+  if (badProject !== undefined)
+    throw new DroverError('DROVER_ERR_BAD_REQUEST', `projects: "${badProject}" is not a project name or glob`);
+  return [...apps, ...projects.map((p) => `${PROJECT_SCOPE}${p}`)];
+}
+
+/** A stored scope list, split into app globs and projects. */
+export function decodeScope(stored: string[]): { apps: string[]; projects: string[] } {
+  return {
+    apps: stored.filter((s) => !s.startsWith(PROJECT_SCOPE)),
+    projects: stored.filter((s) => s.startsWith(PROJECT_SCOPE)).map((s) => s.slice(PROJECT_SCOPE.length)),
+  };
+}
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Creates a token and returns the secret, which is shown this once and never stored. */
-export function createApiToken(db: DB, input: NewToken, now = new Date()): { token: TokenView; secret: string } {
+export async function createApiToken(
+  store: Store,
+  input: NewToken,
+  now = new Date(),
+): Promise<{ token: TokenView; secret: string }> {
   if (!ROLES.includes(input.role)) {
     throw new DroverError('DROVER_ERR_BAD_REQUEST', `role: must be one of ${ROLES.join(', ')}, not "${input.role}"`);
   }
@@ -42,26 +80,26 @@ export function createApiToken(db: DB, input: NewToken, now = new Date()): { tok
     id,
     name: name || `token-${id}`,
     role: input.role,
-    apps: input.apps ?? [],
+    apps: encodeScope(input.apps ?? [], input.projects ?? []),
     secretHash: sha256(secret),
     createdAt: now.toISOString(),
     ...(input.createdBy ? { createdBy: input.createdBy } : {}),
     ...(input.expiresInMs ? { expiresAt: new Date(now.getTime() + input.expiresInMs).toISOString() } : {}),
   };
-  insertToken(db, record);
+  await store.insertToken(record);
   return { token: toView(record, now), secret };
 }
 
 /** Every token, newest first. */
-export function listApiTokens(db: DB, now = new Date()): TokenView[] {
-  return listTokens(db).map((t) => toView(t, now));
+export async function listApiTokens(store: Store, now = new Date()): Promise<TokenView[]> {
+  return (await store.listTokens()).map((t) => toView(t, now));
 }
 
 /** Revokes a token by public ID; 404 when there is none, 409 when it was already revoked. */
-export function revokeApiToken(db: DB, id: string, now = new Date()): TokenView {
-  const token = getToken(db, id);
+export async function revokeApiToken(store: Store, id: string, now = new Date()): Promise<TokenView> {
+  const token = await store.getToken(id);
   if (!token) throw new DroverError('DROVER_ERR_NOT_FOUND', `no token with ID "${id}"`);
-  if (!revokeToken(db, id, now.toISOString())) {
+  if (!(await store.revokeToken(id, now.toISOString()))) {
     throw new DroverError('DROVER_ERR_CONFLICT', `token "${id}" is already revoked`);
   }
   return toView({ ...token, revokedAt: now.toISOString() }, now);
@@ -70,9 +108,9 @@ export function revokeApiToken(db: DB, id: string, now = new Date()): TokenView 
 export type TokenCheck = { principal: Principal } | { refused: string };
 
 /** Checks a bearer secret: the ID it carries finds the row, the hash is compared in constant time. */
-export function verifyApiToken(db: DB, secret: string, now = new Date()): TokenCheck {
+export async function verifyApiToken(store: Store, secret: string, now = new Date()): Promise<TokenCheck> {
   const match = SECRET_RE.exec(secret);
-  const token = match ? getToken(db, match[1]!) : undefined;
+  const token = match ? await store.getToken(match[1]!) : undefined;
   const presented = Buffer.from(sha256(secret), 'hex');
   const stored = Buffer.from(token?.secretHash ?? '0'.repeat(64), 'hex');
   if (!token || !timingSafeEqual(presented, stored)) return { refused: 'the token is not valid' };
@@ -87,7 +125,15 @@ export function checkTokenRecord(token: TokenRecord, now = new Date()): TokenChe
 }
 
 export function tokenPrincipal(token: TokenRecord): Principal {
-  return { kind: 'token', id: token.id, name: token.name, role: token.role as Role, apps: token.apps };
+  const { apps, projects } = decodeScope(token.apps);
+  return {
+    kind: 'token',
+    id: token.id,
+    name: token.name,
+    role: token.role as Role,
+    apps,
+    ...(projects.length > 0 ? { projects } : {}),
+  };
 }
 
 function toView(token: TokenRecord, now: Date): TokenView {
@@ -100,7 +146,7 @@ function toView(token: TokenRecord, now: Date): TokenView {
     id: token.id,
     name: token.name,
     role: token.role as Role,
-    apps: token.apps,
+    ...scopeView(token.apps),
     status,
     createdAt: token.createdAt,
     ...(token.createdBy ? { createdBy: token.createdBy } : {}),
@@ -108,4 +154,9 @@ function toView(token: TokenRecord, now: Date): TokenView {
     ...(token.revokedAt ? { revokedAt: token.revokedAt } : {}),
     ...(token.lastUsedAt ? { lastUsedAt: token.lastUsedAt } : {}),
   };
+}
+
+function scopeView(stored: string[]): { apps: string[]; projects?: string[] } {
+  const { apps, projects } = decodeScope(stored);
+  return { apps, ...(projects.length > 0 ? { projects } : {}) };
 }

@@ -17,6 +17,8 @@ export type GitWebhookDeps = {
   apps(): ReadonlyArray<Pick<AppSpec, 'name' | 'source'>>;
   /** Asks for a refresh of one app; must not wait for it. */
   trigger(app: string): void;
+  /** Told of each verified repository a push named (app sets reading it run again); must not wait. */
+  pushed?(url: string): void;
   /** Told each delivery's provider and result (for metrics). */
   onDelivery?(provider: string, result: string): void;
   logger: Logger;
@@ -87,6 +89,7 @@ function deliver(deps: GitWebhookDeps): (c: Context) => Promise<WebhookResult> {
     if (candidates.length === 0 || !isPush(delivery)) return result;
 
     const repos = new Set(verified.map((r) => normalizeRepoURL(r.url)));
+    for (const repo of verified) deps.pushed?.(repo.url);
     for (const app of deps.apps()) {
       if (repos.has(normalizeRepoURL(app.source.repoURL)) && revisionPushed(app.source.revision, push)) {
         result.triggered.push(app.name);

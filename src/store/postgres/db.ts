@@ -13,7 +13,13 @@ const MIGRATION_LOCK = 0x64726f76;
  * its own transaction. The URL is a secret: it is never logged, and errors do not repeat it.
  */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 5 });
+  // A bounded connect: a store that cannot be reached fails a probe or a reconcile, it does not hang it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: 10_000,
+    query_timeout: 30_000,
+  });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {

@@ -1,6 +1,10 @@
 import type pg from 'pg';
 import type { AppStatus, Pin } from '../../domain/app.js';
 import type { AppliedJob } from '../applied-jobs.js';
+import type { AuditEntry, AuditQuery } from '../audit.js';
+import type { SessionRecord } from '../sessions.js';
+import type { TokenRecord } from '../tokens.js';
+import * as auth from './auth.js';
 import type { DeploymentLink, Store, SyncRunEnd } from '../store.js';
 import { syncRunFromRow, type JobAction, type SyncRun } from '../sync-runs.js';
 import { openPostgres } from './db.js';
@@ -96,13 +100,28 @@ export class PostgresStore implements Store {
   async startSyncRun(run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): Promise<number> {
     const { rows } = await this.pool.query<{ id: string }>(
       `INSERT INTO sync_runs (app, trigger, revision, author, committer, subject, commit_date,
-        started_at, finished_at, result, message, jobs_json)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'Running', NULL, '[]') RETURNING id`,
-      [run.app, run.trigger, run.revision, run.author, run.committer, run.subject, run.commitDate, run.startedAt].map(
-        (v) => v ?? null,
-      ),
+        started_at, finished_at, result, message, jobs_json, requested_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'Running', NULL, '[]', $9) RETURNING id`,
+      [
+        run.app,
+        run.trigger,
+        run.revision,
+        run.author,
+        run.committer,
+        run.subject,
+        run.commitDate,
+        run.startedAt,
+        run.requestedBy,
+      ].map((v) => v ?? null),
     );
     return Number(rows[0]!.id);
+  }
+
+  async appendRunAction(id: number, action: JobAction): Promise<void> {
+    await this.pool.query(
+      "UPDATE sync_runs SET jobs_json = jobs_json || jsonb_build_array($1::jsonb) WHERE id = $2 AND result = 'Running'",
+      [JSON.stringify(action), id],
+    );
   }
 
   async finishSyncRun(id: number, end: SyncRunEnd): Promise<void> {
@@ -159,13 +178,64 @@ export class PostgresStore implements Store {
     return rows[0] ? toRun(rows[0]) : undefined;
   }
 
+  insertToken(token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void> {
+    return auth.insertToken(this.pool, token);
+  }
+  getToken(id: string): Promise<TokenRecord | undefined> {
+    return auth.getToken(this.pool, id);
+  }
+  listTokens(): Promise<TokenRecord[]> {
+    return auth.listTokens(this.pool);
+  }
+  revokeToken(id: string, at: string): Promise<boolean> {
+    return auth.revokeToken(this.pool, id, at);
+  }
+  touchToken(id: string, at: string): Promise<void> {
+    return auth.touchToken(this.pool, id, at);
+  }
+  insertSession(session: SessionRecord): Promise<void> {
+    return auth.insertSession(this.pool, session);
+  }
+  getSession(idHash: string, now: string): Promise<SessionRecord | undefined> {
+    return auth.getSession(this.pool, idHash, now);
+  }
+  deleteSession(idHash: string): Promise<boolean> {
+    return auth.deleteSession(this.pool, idHash);
+  }
+  recordAudit(entry: AuditEntry): Promise<number> {
+    return auth.recordAudit(this.pool, entry);
+  }
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
+    return auth.listAudit(this.pool, query);
+  }
+
+  /** A round trip through the shared database: the probe row written and read back in one transaction. */
+  async probe(at: string): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'INSERT INTO readiness_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at',
+        [at],
+      );
+      const { rows } = await client.query<{ at: string }>('SELECT at FROM readiness_probe WHERE id = 1');
+      await client.query('COMMIT');
+      if (rows[0]?.at !== at) throw new Error('the probe row did not read back');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 }
 
-const SELECT_RUN = `SELECT id, app, trigger, revision, author, committer, subject, commit_date, started_at,
-  finished_at, duration_ms, result, message, jobs_json::text AS jobs FROM sync_runs`;
+const SELECT_RUN = `SELECT id, app, trigger, requested_by, revision, author, committer, subject, commit_date,
+  started_at, finished_at, duration_ms, result, message, jobs_json::text AS jobs FROM sync_runs`;
 
 type Row = Record<string, string | number | null>;
 

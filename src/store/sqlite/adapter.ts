@@ -2,9 +2,14 @@ import type { AppStatus, Pin } from '../../domain/app.js';
 import { getAppStatus, saveAppStatus } from '../app-status.js';
 import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob, type AppliedJob } from '../applied-jobs.js';
 import { openDatabase, type DB } from '../db.js';
+import { listAudit, recordAudit, type AuditEntry, type AuditQuery } from '../audit.js';
 import { clearPin, getPin, setPin } from '../pins.js';
+import { probeStore } from '../probe.js';
+import { deleteSession, getSession, insertSession, type SessionRecord } from '../sessions.js';
+import { getToken, insertToken, listTokens, revokeToken, touchToken, type TokenRecord } from '../tokens.js';
 import type { DeploymentLink, Store, SyncRunEnd } from '../store.js';
 import {
+  appendRunAction,
   attachDeployments,
   finishSyncRun,
   getSyncRun,
@@ -12,12 +17,13 @@ import {
   markInterruptedRuns,
   startSyncRun,
   trimSyncRuns,
+  type JobAction,
   type SyncRun,
 } from '../sync-runs.js';
 
 /**
- * Today's synchronous SQLite operations presented through the async Store interface, so both stores
- * pass one contract suite. The callers still use the functions directly until they move to Store.
+ * The synchronous SQLite operations (one function per operation, each tested on its own) presented
+ * through the async Store interface, so both stores pass one contract suite and callers see only Store.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -52,6 +58,9 @@ export class SqliteStore implements Store {
   async clearPin(app: string): Promise<boolean> {
     return clearPin(this.db, app);
   }
+  async appendRunAction(id: number, action: JobAction): Promise<void> {
+    appendRunAction(this.db, id, action);
+  }
   async startSyncRun(run: Omit<SyncRun, 'result' | 'jobs' | 'id'>): Promise<number> {
     return startSyncRun(this.db, run);
   }
@@ -72,6 +81,39 @@ export class SqliteStore implements Store {
   }
   async getSyncRun(app: string, id: number): Promise<SyncRun | undefined> {
     return getSyncRun(this.db, app, id);
+  }
+  async insertToken(token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void> {
+    insertToken(this.db, token);
+  }
+  async getToken(id: string): Promise<TokenRecord | undefined> {
+    return getToken(this.db, id);
+  }
+  async listTokens(): Promise<TokenRecord[]> {
+    return listTokens(this.db);
+  }
+  async revokeToken(id: string, at: string): Promise<boolean> {
+    return revokeToken(this.db, id, at);
+  }
+  async touchToken(id: string, at: string): Promise<void> {
+    touchToken(this.db, id, at);
+  }
+  async insertSession(session: SessionRecord): Promise<void> {
+    insertSession(this.db, session);
+  }
+  async getSession(idHash: string, now: string): Promise<SessionRecord | undefined> {
+    return getSession(this.db, idHash, now);
+  }
+  async deleteSession(idHash: string): Promise<boolean> {
+    return deleteSession(this.db, idHash);
+  }
+  async recordAudit(entry: AuditEntry): Promise<number> {
+    return recordAudit(this.db, entry);
+  }
+  async listAudit(query?: AuditQuery): Promise<AuditEntry[]> {
+    return listAudit(this.db, query);
+  }
+  async probe(at: string): Promise<void> {
+    probeStore(this.db, at);
   }
   async close(): Promise<void> {
     this.db.close();

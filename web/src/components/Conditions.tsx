@@ -7,7 +7,13 @@ const PLAIN: Record<string, string> = {
   OrphanedJob: 'A job in the cluster is no longer in git',
   SharedJob: 'A job is owned by another app',
   Pinned: 'Pinned: automated sync waits',
+  SyncWindow: 'A sync window holds automated syncs',
+  WaitingForDependency: 'Waiting for the apps this one depends on',
+  WaitingForWave: 'Later job waves wait for earlier ones',
 };
+
+/** Conditions that say Drover is waiting on purpose, not that something is wrong. */
+const WAITING = new Set(['Pinned', 'OrphanedJob', 'SyncWindow', 'WaitingForDependency', 'WaitingForWave']);
 
 /** Conditions in plain words; render errors show their file:line:col apart from the message. */
 export function Conditions({ conditions }: { conditions: Condition[] }) {
@@ -18,7 +24,7 @@ export function Conditions({ conditions }: { conditions: Condition[] }) {
       <ul>
         {conditions.map((c, i) => {
           const at = errorPosition(c.message);
-          const warn = c.type === 'Pinned' || c.type === 'OrphanedJob';
+          const warn = WAITING.has(c.type);
           return (
             <li key={i} className={warn ? 'condition warn' : 'condition error'}>
               <strong>{PLAIN[c.type] ?? c.type}</strong> <span className="muted small">({c.type})</span>

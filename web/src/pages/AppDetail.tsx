@@ -103,6 +103,14 @@ function AppFacts({ app }: { app: App }) {
       <dd>
         {app.destination.cluster} / {app.destination.namespace}
       </dd>
+      <dt>Project</dt>
+      <dd>{app.project}</dd>
+      {app.appSet && (
+        <>
+          <dt>App set</dt>
+          <dd>{app.appSet}</dd>
+        </>
+      )}
       <dt>Sync policy</dt>
       <dd>
         {app.syncPolicy.automated ? 'automated' : 'manual'}

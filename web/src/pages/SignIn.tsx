@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { signIn } from '../api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { signInProviders, signIn } from '../api.ts';
 import type { Principal } from '../types.ts';
 
 /** Sign-in with an API token (kept in a HttpOnly cookie by the server, never in the page's storage) or SSO. */
@@ -7,6 +7,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // undefined until the server says which sign-in methods it offers; SSO shows only where OIDC is configured.
+  const [sso, setSso] = useState<boolean>();
+  useEffect(() => {
+    signInProviders()
+      .then((p) => setSso(p.oidc))
+      .catch(() => setSso(false));
+  }, []);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -19,7 +26,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
     }
   };
   return (
-    <main className="signin" id="main">
+    <main className="signin" id="main" aria-busy={sso === undefined}>
       <h1>Sign in to Drover</h1>
       <form onSubmit={submit}>
         <label htmlFor="token">API token</label>
@@ -47,10 +54,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
-      <p>
-        <a href="/api/v1/session/oidc">Sign in with single sign-on</a>{' '}
-        <span className="small muted">(when the server has OIDC configured)</span>
-      </p>
+      {sso && (
+        <p>
+          <a href="/api/v1/session/oidc">Sign in with single sign-on</a>
+        </p>
+      )}
     </main>
   );
 }
