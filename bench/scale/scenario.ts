@@ -8,11 +8,13 @@ import { tempDir } from '../../test/helpers/git.js';
 import { NomadProxy } from '../../test/helpers/nomad-proxy.js';
 import { createAdminToken, startDrover as spawnCli, waitFor, type Child } from '../../test/helpers/process.js';
 import { ciPipeline, plainGitFetch, rawRoundTrip, renderThroughput } from './baselines.js';
-import { DroverChild, FetchCounter } from './drover.js';
+import { cpuSeconds, DroverChild, FetchCounter } from './drover.js';
 import { appName, JOBS_PER_APP, jobHcl, jobId, SECRET, World, type Scenario } from './fixture.js';
 import { row, type Row, type ScenarioResult } from './report.js';
 
 export type Rounds = { noChange: number; webhook: number; polling: number; drift: number; api: number };
+/** `initialOnly`: measure the initial sync (and its baseline), nothing after it. */
+export type Plan = Rounds & { initialOnly?: boolean };
 
 const POLL_MS = 2000;
 // A loaded 2-core machine needed more than 10 minutes for 10,000 jobs.
@@ -24,7 +26,7 @@ type NomadJobBody = { TaskGroups: Array<{ Tasks: Array<{ Config: { image: string
 const startSim = () => spawnCli(['sim', '--port', '0'], /listening on (http:\/\/\S+)/, {}, { dist: true });
 
 /** Runs one scenario and returns its rows; `goals` marks the rows the issue sets goals for. */
-export async function runScenario(scenario: Scenario, rounds: Rounds, goals: boolean): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, rounds: Plan, goals: boolean): Promise<ScenarioResult> {
   const dir = tempDir(`drover-bench-${scenario.apps}x${scenario.repos}-`);
   const children: Array<Child | DroverChild> = [];
   let proxy: NomadProxy | undefined;
@@ -68,7 +70,7 @@ type Context = {
   proxy: NomadProxy;
   simURL: string;
   fetches: FetchCounter;
-  rounds: Rounds;
+  rounds: Plan;
   goals: boolean;
 };
 
@@ -125,7 +127,24 @@ async function measureDrover(ctx: Context, started: number): Promise<Row[]> {
     row('initial sync: start to every app Synced', 's', [initialMs / 1000], goal(ctx, '< 60 s')),
     row('initial sync: start to every app Healthy', 's', [healthyMs / 1000]),
     row('initial sync: Nomad writes', 'count', [initialWrites]),
+    row('initial sync: Nomad requests', 'count', [proxy.calls.filter((c) => c.path !== '/v1/event/stream').length]),
+    row('initial sync: Drover CPU', 's', [cpuSeconds(drover.process.pid!)]),
   ];
+  if (ctx.rounds.initialOnly) {
+    // What the initial sync asked Nomad, by kind: where its requests go, for profiling.
+    const kinds = new Map<string, number>();
+    for (const c of proxy.calls) {
+      const k = `${c.method} ${c.path.replace(/\/v1\/job\/[^/]+/, '/v1/job/:id')}`;
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    process.stdout.write(
+      `${[...kinds]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${n}\t${k}`)
+        .join('\n')}\n`,
+    );
+    return rows;
+  }
   rows.push(...(await noChange(ctx)));
   rows.push(...(await apiLatency(ctx)));
   rows.push(...(await commits(ctx, 'webhook')));
