@@ -118,6 +118,6 @@ for (const scenario of scenarios) {
 save(true, rest);
 process.stdout.write(
   `machine: ${machine.cores} cores, ${machine.memoryMb} MB, ${machine.node}; ` +
-    `load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}; wrote bench/results/latest.json\n`,
+    `load ${loadBefore.map((l) => l.toFixed(1)).join(' ')}; wrote bench/results/${initialOnly ? 'initial-only' : 'latest'}.json\n`,
 );
 process.exit(0);
