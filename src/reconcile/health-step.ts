@@ -26,6 +26,9 @@ export type HealthReading = {
 
 type Entry = { key: string; at: number; reading: HealthReading };
 
+/** What health reads of a job's spec; all of it moves only with the JobModifyIndex. */
+type HealthSpec = NomadJob & { TaskGroups: Array<{ Count: number }> };
+
 const READ_CONCURRENCY = 8;
 
 /**
@@ -37,6 +40,12 @@ const READ_CONCURRENCY = 8;
  */
 export class HealthTracker {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Each job's spec as health reads it, by JobModifyIndex: an allocation moving re-reads the
+   * job's health, and without this a job proven unchanged (only its list entry at hand) was
+   * read in full every time just for its groups' counts.
+   */
+  private readonly specs = new Map<string, { jobModifyIndex: number; spec: HealthSpec }>();
 
   constructor(private readonly options: { maxAgeMs?: number; now?: () => number } = {}) {}
 
@@ -64,13 +73,55 @@ export class HealthTracker {
       const version = `${stub.ModifyIndex}:${stub.JobSummary?.ModifyIndex ?? 0}:${write ?? ''}`;
       const cached = this.entries.get(cacheKey);
       if (cached && cached.key === version && now() - cached.at < maxAge) return [key, cached.reading];
-      const reading = await readHealth(nomad, job.live.job, stub, write);
+      const reading = await this.specOf(nomad, cacheKey, job.live, stub).then(
+        (spec) => (spec ? readHealth(nomad, spec, stub, write) : MISSING),
+        (error: unknown) => unreadable(error),
+      );
       if (settled(reading.health, stub)) this.entries.set(cacheKey, { key: version, at: now(), reading });
       else this.entries.delete(cacheKey);
       return [key, reading];
     });
     return new Map(readings);
   }
+
+  /** The job's spec: from the full job when observe read it, else remembered, else read (undefined: gone). */
+  private async specOf(
+    nomad: NomadClient,
+    cacheKey: string,
+    live: { job: NomadJob; jobModifyIndex: number },
+    stub: JobListStub,
+  ): Promise<HealthSpec | undefined> {
+    const known = this.specs.get(cacheKey);
+    if (known && known.jobModifyIndex === live.jobModifyIndex && !Array.isArray(live.job.TaskGroups)) return known.spec;
+    // A job proven unchanged by the cache is only a list entry: read it in full when health needs its groups.
+    const job = Array.isArray(live.job.TaskGroups)
+      ? live.job
+      : (await nomad.jobs.read(stub.ID, { namespace: stub.Namespace })).job;
+    if (!job) return undefined;
+    const spec = healthSpec(job);
+    this.specs.set(cacheKey, { jobModifyIndex: Number(job.JobModifyIndex ?? live.jobModifyIndex), spec });
+    return spec;
+  }
+}
+
+const MISSING: HealthReading = { health: { status: 'Missing', message: 'job is not registered in Nomad' } };
+
+/** A failed read gives Unknown for that job, with the reason; it never fails the reconcile. */
+function unreadable(error: unknown): HealthReading {
+  return { health: { status: 'Unknown', message: `health could not be read: ${(error as Error).message}` } };
+}
+
+function healthSpec(job: NomadJob): HealthSpec {
+  return {
+    ID: job.ID,
+    Type: job.Type,
+    Stop: job.Stop,
+    CreateIndex: job.CreateIndex,
+    Version: job.Version,
+    ...(job.Periodic ? { Periodic: true } : {}),
+    ...(job.ParameterizedJob ? { ParameterizedJob: true } : {}),
+    TaskGroups: (job.TaskGroups ?? []).map((g) => ({ Count: Number(g.Count ?? 1) })),
+  };
 }
 
 function ref(d: Deployment): DeploymentRef {
@@ -89,15 +140,12 @@ function settled(health: Health, stub: JobListStub): boolean {
 
 async function readHealth(
   nomad: NomadClient,
-  live: NomadJob,
+  job: HealthSpec,
   stub: JobListStub,
   write: number | undefined,
 ): Promise<HealthReading> {
   const namespace = stub.Namespace;
   try {
-    // A job proven unchanged by the cache is only a list entry: read it in full when health needs its groups.
-    const job = Array.isArray(live.TaskGroups) ? live : (await nomad.jobs.read(stub.ID, { namespace })).job;
-    if (!job) return { health: { status: 'Missing', message: 'job is not registered in Nomad' } };
     const type = String(job.Type ?? 'service');
     const parent = Boolean(job.Periodic || job.ParameterizedJob);
     const wantsDeployment = type === 'service' && !parent && !job.Stop;
@@ -115,6 +163,6 @@ async function readHealth(
     const written = write === undefined ? undefined : deployments.find((d) => d.JobSpecModifyIndex === write);
     return { health, ...(latest ? { deployment: ref(latest) } : {}), ...(written ? { write: ref(written) } : {}) };
   } catch (error) {
-    return { health: { status: 'Unknown', message: `health could not be read: ${(error as Error).message}` } };
+    return unreadable(error);
   }
 }
