@@ -67,3 +67,19 @@ test('a job known only by its list entry is read in full once per JobModifyIndex
   await tracker.assess(nomad, 'c', entry, new Map([[key, moved]]));
   assert.equal(proxy.count('GET', /^\/v1\/job\/web$/), 1, 'a new JobModifyIndex is read');
 });
+
+test('while a deployment runs, its health is read from the deployment without listing allocations', async () => {
+  await register('api', 2);
+  const stub = await stubOf('api');
+  const { job } = await nomad.jobs.read('api', { namespace: 'default' });
+  proxy.reset();
+  const readings = await new HealthTracker().assess(
+    nomad,
+    'c',
+    comparisonOf('api', job!, stub.JobModifyIndex),
+    new Map([['default/api', stub]]),
+  );
+  assert.match(readings.get('default/api')?.health.message ?? '', /^deployment of version \d+ running/);
+  assert.equal(proxy.count('GET', /^\/v1\/job\/api\/deployments$/), 1);
+  assert.equal(proxy.count('GET', /^\/v1\/job\/api\/allocations$/), 0);
+});

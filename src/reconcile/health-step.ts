@@ -4,7 +4,7 @@ import type { NomadClient } from '../nomad/index.js';
 import type { JobListStub } from '../nomad/jobs.js';
 import type { Deployment } from '../nomad/types.js';
 import type { ComparisonResult } from './compare.js';
-import { jobHealth } from './health.js';
+import { deploymentDecides, jobHealth } from './health.js';
 import { mapLimit } from './limit.js';
 
 /** A deployment as health reports it. */
@@ -152,13 +152,14 @@ async function readHealth(
     const wantsAllocations = (type === 'service' || type === 'system') && !parent && !job.Stop;
     // All deployments, not only the latest: after an auto-revert the latest is the revert's, and
     // the one Drover's write started is what history and the DeploymentFailed condition need.
-    const [deployments, allocations] = await Promise.all([
-      wantsDeployment ? nomad.jobs.deployments(stub.ID, { namespace }).then((r) => r.deployments) : Promise.resolve([]),
-      wantsAllocations
-        ? nomad.jobs.allocations(stub.ID, { namespace }).then((r) => r.allocations)
-        : Promise.resolve([]),
-    ]);
+    const deployments = wantsDeployment ? (await nomad.jobs.deployments(stub.ID, { namespace })).deployments : [];
     const latest = [...deployments].sort((a, b) => b.CreateIndex - a.CreateIndex)[0];
+    // While a deployment runs (most of an initial sync) it alone says Progressing, and every
+    // allocation moving re-reads health: the allocations would be read for nothing.
+    const allocations =
+      wantsAllocations && !deploymentDecides(job, latest)
+        ? (await nomad.jobs.allocations(stub.ID, { namespace })).allocations
+        : [];
     const health = jobHealth({ job, deployment: latest ?? null, allocations, summary: stub.JobSummary });
     const written = write === undefined ? undefined : deployments.find((d) => d.JobSpecModifyIndex === write);
     return { health, ...(latest ? { deployment: ref(latest) } : {}), ...(written ? { write: ref(written) } : {}) };

@@ -101,6 +101,14 @@ function batchHealth(summary: JobSummaryInfo | null | undefined, type: string): 
   return { status: 'Progressing', message: `${type} job has not started yet` };
 }
 
+/**
+ * True when the deployment alone gives a service job's health (running, paused or failed), so
+ * its allocations need not be read: jobHealth would not look at them.
+ */
+export function deploymentDecides(job: NomadJob, deployment: DeploymentInfo | undefined): boolean {
+  return String(job.Type ?? 'service') === 'service' && deploymentHealth(job, deployment) !== undefined;
+}
+
 /** Health from the latest deployment of the job's current life, or undefined when there is none. */
 function deploymentHealth(job: NomadJob, deployment: DeploymentInfo | null | undefined): Health | undefined {
   if (!deployment || deployment.JobCreateIndex !== job.CreateIndex) return undefined;
