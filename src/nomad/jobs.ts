@@ -24,6 +24,12 @@ export type JobListStub = {
   JobModifyIndex: number;
   SubmitTime: number;
   Meta?: Record<string, string> | null;
+  /**
+   * Drover's own, never in Nomad's answers: the Raft index of the latest Deployment event the
+   * inventory's event stream delivered for this job. Present only while the stream follows the
+   * job, so that health can tell a deployment that moved from one that did not.
+   */
+  DeploymentIndex?: number;
 };
 
 /** The original source of a job (Nomad 1.6+), sent with register and read back per version. */

@@ -83,3 +83,28 @@ test('while a deployment runs, its health is read from the deployment without li
   assert.equal(proxy.count('GET', /^\/v1\/job\/api\/deployments$/), 1);
   assert.equal(proxy.count('GET', /^\/v1\/job\/api\/allocations$/), 0);
 });
+
+test('a Progressing reading is kept while the event stream marks no deployment change, and only then', async () => {
+  await register('db', 2);
+  const { job } = await nomad.jobs.read('db', { namespace: 'default' });
+  const listed = await stubOf('db');
+  const tracker = new HealthTracker();
+  const assess = async (stub: JobListStub) => {
+    const entry = comparisonOf('db', job!, stub.JobModifyIndex);
+    return (await tracker.assess(nomad, 'c', entry, new Map([['default/db', stub]]))).get('default/db')!;
+  };
+  const deploymentReads = () => proxy.count('GET', /^\/v1\/job\/db\/deployments$/);
+
+  proxy.reset();
+  // From a blocking list (no mark), a deployment could move unseen: read at every reconcile.
+  await assess(listed);
+  await assess(listed);
+  assert.equal(deploymentReads(), 2);
+
+  const marked = { ...listed, DeploymentIndex: 100 };
+  assert.equal((await assess(marked)).health.status, 'Progressing');
+  await assess(marked);
+  assert.equal(deploymentReads(), 3, 'kept while the mark stands');
+  await assess({ ...marked, DeploymentIndex: 101 });
+  assert.equal(deploymentReads(), 4, 'read again once a deployment event moved it');
+});

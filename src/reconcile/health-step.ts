@@ -36,7 +36,8 @@ const READ_CONCURRENCY = 8;
  * A reading is reused while the job's list entry (ModifyIndex, and the summary's ModifyIndex,
  * which moves with every allocation status) is unchanged and the health is settled (Healthy,
  * Degraded, or stopped). Progressing and Suspended jobs are read again at every reconcile,
- * since a deployment can finish or fail without the job or its summary changing.
+ * since a deployment can finish or fail without the job or its summary changing, unless the
+ * event stream marks the entry with each deployment change (Progressing only).
  */
 export class HealthTracker {
   private readonly entries = new Map<string, Entry>();
@@ -70,14 +71,15 @@ export class HealthTracker {
         return [key, { health: { status: 'Missing', message: 'job is not registered in Nomad' } }];
       const cacheKey = `${cluster}\u0000${key}`;
       const write = writes.get(key);
-      const version = `${stub.ModifyIndex}:${stub.JobSummary?.ModifyIndex ?? 0}:${write ?? ''}`;
+      const version = `${stub.ModifyIndex}:${stub.JobSummary?.ModifyIndex ?? 0}:${write ?? ''}:${stub.DeploymentIndex ?? ''}`;
       const cached = this.entries.get(cacheKey);
       if (cached && cached.key === version && now() - cached.at < maxAge) return [key, cached.reading];
       const reading = await this.specOf(nomad, cacheKey, job.live, stub).then(
         (spec) => (spec ? readHealth(nomad, spec, stub, write) : MISSING),
         (error: unknown) => unreadable(error),
       );
-      if (settled(reading.health, stub)) this.entries.set(cacheKey, { key: version, at: now(), reading });
+      if (settled(reading.health, stub) || followed(reading.health, stub))
+        this.entries.set(cacheKey, { key: version, at: now(), reading });
       else this.entries.delete(cacheKey);
       return [key, reading];
     });
@@ -136,6 +138,16 @@ function ref(d: Deployment): DeploymentRef {
 
 function settled(health: Health, stub: JobListStub): boolean {
   return health.status === 'Healthy' || health.status === 'Degraded' || stub.Stop;
+}
+
+/**
+ * A Progressing job whose deployments the event stream follows (its entry carries the index of
+ * the last Deployment event): everything its health reads moves its entry (job, summary, or
+ * deployment index), so the reading holds until then. Without that mark (blocking lists, or
+ * right after a relist) a deployment can move unseen, and it is read at every reconcile.
+ */
+function followed(health: Health, stub: JobListStub): boolean {
+  return health.status === 'Progressing' && stub.DeploymentIndex !== undefined;
 }
 
 async function readHealth(

@@ -166,3 +166,20 @@ test('given ACLs that forbid the stream (403), then the inventory falls back to 
   const asked = proxy.calls.filter((c) => c.path === '/v1/event/stream' && /namespace=fallback/.test(c.query));
   assert.equal(asked.length, 1, 'the stream was asked once, then left alone');
 });
+
+test("given the event stream, when a job's deployment moves, then its entry carries the event's index", async () => {
+  const inventory = newInventory();
+  await inventory.list('default', 'default');
+  await waitFor('the stream to open', async () => (streams() === 1 ? true : undefined));
+  await register('d1', 2);
+  // The deployment runs, its allocations turn healthy and it succeeds: each a Deployment event.
+  const marked = await waitFor('the entry marked', async () => {
+    const stub = (await inventory.list('default', 'default')).find((s) => s.ID === 'd1');
+    return stub?.DeploymentIndex !== undefined ? stub : undefined;
+  });
+  const later = await waitFor('a later deployment event', async () => {
+    const stub = (await inventory.list('default', 'default')).find((s) => s.ID === 'd1');
+    return (stub?.DeploymentIndex ?? 0) > marked.DeploymentIndex! ? stub : undefined;
+  });
+  assert.ok(later.DeploymentIndex! > marked.DeploymentIndex!);
+});

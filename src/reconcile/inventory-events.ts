@@ -129,16 +129,28 @@ function applyJobEvent(watch: EventWatch, event: NomadEvent, change: ViewChange,
     return;
   }
   if (current && Number(job.ModifyIndex ?? 0) < current.ModifyIndex) return;
-  const stub = stubFromJob(job, current?.JobSummary ?? null);
+  const stub = withDeploymentIndex(stubFromJob(job, current?.JobSummary ?? null), current?.DeploymentIndex);
   if (watch.state.view.upsert(stub)) change.changed.push(stub);
   // Before Nomad 2.0 a purge of a stopped job looks like a stop: the summary read tells them apart.
   summaries.add(id);
 }
 
-/** A deployment changing (started, paused, failed, successful) wakes its job's owner without any read. */
+/**
+ * A deployment changing (started, paused, failed, successful, an allocation's health) wakes
+ * its job's owner without any read, and marks the entry with the event's index: health keeps
+ * a Progressing reading only until that index moves.
+ */
 function wakeOwner(watch: EventWatch, event: NomadEvent): void {
-  const stub = watch.state.view.get(watch.state.namespace, jobIdOf(event));
-  if (stub) watch.hooks.report({ changed: [stub], gone: [] });
+  const { view, namespace } = watch.state;
+  const stub = view.get(namespace, jobIdOf(event));
+  if (!stub) return;
+  const next = withDeploymentIndex(stub, Math.max(event.Index, stub.DeploymentIndex ?? 0));
+  view.upsert(next);
+  watch.hooks.report({ changed: [next], gone: [] });
+}
+
+function withDeploymentIndex(stub: JobListStub, index: number | undefined): JobListStub {
+  return index === undefined ? stub : { ...stub, DeploymentIndex: index };
 }
 
 function jobIdOf(event: NomadEvent): string {

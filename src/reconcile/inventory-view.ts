@@ -157,7 +157,11 @@ export function viewOf(list: JobListStub[]): NamespaceView | undefined {
   return views.get(list);
 }
 
-/** True when an entry is new, or its job or its summary has moved on. */
+/** True when an entry is new, or its job, its summary or (by the event stream) its deployment has moved on. */
 function moved(before: JobListStub | undefined, after: JobListStub): boolean {
-  return before?.ModifyIndex !== after.ModifyIndex || before.JobSummary?.ModifyIndex !== after.JobSummary?.ModifyIndex;
+  return (
+    before?.ModifyIndex !== after.ModifyIndex ||
+    before.JobSummary?.ModifyIndex !== after.JobSummary?.ModifyIndex ||
+    (after.DeploymentIndex !== undefined && before.DeploymentIndex !== after.DeploymentIndex)
+  );
 }
