@@ -16,7 +16,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
-import { AppSetRunner, appSetSources } from './reconcile/app-sets.js';
+import { AppSetRunner, appSetSources, followAppSets } from './reconcile/app-sets.js';
 import type { AppSpec } from './domain/app.js';
 import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
@@ -212,7 +212,15 @@ async function startLocked(
     intervalFor: () => config.refreshIntervalMs,
   });
   // Apps that app sets generate come and go with git: the sets run again after each fetch of a repository they read.
-  const appSets = new AppSetRunner({ sets: config.appSets, mirrors, registry: controller, logger });
+  let led = false;
+  // Followers keep generated apps in their registry (for the API and UI) but only the leader reconciles them.
+  const appSets = new AppSetRunner({
+    sets: config.appSets,
+    mirrors,
+    registry: controller,
+    logger,
+    reconciles: () => led,
+  });
   // Git changes (webhook or poll): one fetch per repository; only the apps whose directory changed reconcile.
   const pushes = new PushDispatch({
     mirrors,
@@ -321,13 +329,16 @@ async function startLocked(
   selfURL = config.ha.advertiseURL ?? server.url;
   // Only the leader reconciles, polls git and watches job lists; the API serves on every instance.
   // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
-  let led = false;
   let stopping: Promise<void> | undefined;
   let setsRan!: () => void;
   const appSetsReady = new Promise<void>((resolve) => (setsRan = resolve));
+  const following = followAppSets(config.ha.enabled && config.appSets.length > 0, sources.polls, () => {
+    void appSets.refresh(undefined, { fetch: true });
+  });
   const lead = () => {
     if (led || stopping) return;
     led = true;
+    following.stop();
     void controller.start();
     poller.start();
     void appSets.refresh(undefined, { fetch: true }).finally(setsRan);
@@ -350,6 +361,7 @@ async function startLocked(
     // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
     stop: () =>
       (stopping ??= (async () => {
+        following.stop();
         events.close();
         await server.close();
         inventory.stop();

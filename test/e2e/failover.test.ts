@@ -43,7 +43,10 @@ function failover(pg: TestPostgres): void {
   before(async () => {
     env.DROVER_DATABASE_URL = await pg.newDatabase();
     sim = await startSim({ port: 0, minLockTtlMs: 1000, allocDelayMs: 20 });
-    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' })).commit('web 1.27');
+    repo
+      .write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' }))
+      .write('services/api/api.json', serviceJob('api'))
+      .commit('web 1.27, and api from the app set');
     for (const name of ['a', 'b', 'c']) proxies.set(name, await NomadProxy.start(sim.url));
     for (const name of ['a', 'b', 'c']) writeConfig(name);
     // One token for all three: it is made offline in the shared store, before any instance starts
@@ -72,6 +75,12 @@ function failover(pg: TestPostgres): void {
         cluster: { default: { address: proxy.url } },
         repository: { jobs: { url: repo.path, poll_interval: '300ms' } },
         app: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true } } },
+        app_set: {
+          svc: {
+            git_directories: { repository: 'jobs', revision: 'main', paths: ['services/*'] },
+            template: { name: '${path.basename}', repository: 'jobs', revision: 'main', path: '${path}' },
+          },
+        },
         ha: { enabled: true, ttl: `${TTL_MS / 1000}s`, lock_delay: `${LOCK_DELAY_MS / 1000}s` },
         store: { postgres_url_env: 'DROVER_DATABASE_URL' },
       }),
@@ -129,6 +138,19 @@ function failover(pg: TestPostgres): void {
     assert.equal(refused.status, 503);
     assert.deepEqual([refused.body.error.code, refused.body.error.leader], ['DROVER_ERR_NOT_LEADER', first.url]);
     assert.equal((await getJSON(`${follower.url}/api/v1/apps/web`)).status, 200, 'followers serve reads');
+    // A generated app is listed by every instance, and only the leader wrote its job.
+    const generated = await waitFor('the follower to list the generated app', async () => {
+      const res = await getJSON<{ appSet?: string; status: { sync: { status: string } } }>(
+        `${follower.url}/api/v1/apps/api`,
+      );
+      return res.status === 200 && res.body.status.sync.status === 'Synced' ? res.body : undefined;
+    });
+    assert.equal(generated.appSet, 'svc');
+    const apiWrites = (i: Instance) => i.proxy.calls.filter((c) => c.method !== 'GET' && c.path === '/v1/job/api');
+    assert.deepEqual(
+      instances.map((i) => apiWrites(i).length),
+      instances.map((i) => (i === first ? 1 : 0)),
+    );
 
     // The leader's next register never reaches Nomad: it dies while its sync of 1.28 is Running.
     first.proxy.hold(['PUT', 'POST'], /^\/v1\/job\/web$/);
