@@ -17,6 +17,7 @@ import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
 import { AppSetRunner, appSetSources, followAppSets } from './reconcile/app-sets.js';
+import { StatusRelay } from './reconcile/status-relay.js';
 import type { AppSpec } from './domain/app.js';
 import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
@@ -335,10 +336,14 @@ async function startLocked(
   const following = followAppSets(config.ha.enabled && config.appSets.length > 0, sources.polls, () => {
     void appSets.refresh(undefined, { fetch: true });
   });
+  // A follower relays the statuses the leader saves, so its event stream (and a UI on it) is live too.
+  const relay = config.ha.enabled ? new StatusRelay({ store, events, intervalMs: 2000, logger }) : undefined;
+  relay?.start();
   const lead = () => {
     if (led || stopping) return;
     led = true;
     following.stop();
+    relay?.stop();
     void controller.start();
     poller.start();
     void appSets.refresh(undefined, { fetch: true }).finally(setsRan);
@@ -362,6 +367,7 @@ async function startLocked(
     stop: () =>
       (stopping ??= (async () => {
         following.stop();
+        relay?.stop();
         events.close();
         await server.close();
         inventory.stop();

@@ -7,6 +7,7 @@ import { TestRepo, tempDir } from '../helpers/git.js';
 import { NomadProxy } from '../helpers/nomad-proxy.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { createAdminToken, getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
+import { SSEClient } from '../helpers/sse.js';
 import { serviceJob } from '../helpers/stack.js';
 
 // Short locks on a simulator whose floor is lowered (Nomad's is 10 s); every bound derives from these.
@@ -39,6 +40,7 @@ function failover(pg: TestPostgres): void {
   let sim: RunningSim;
   /** Every instance's store: one database, named through the environment as in production. */
   const env: NodeJS.ProcessEnv = {};
+  let token = '';
 
   before(async () => {
     env.DROVER_DATABASE_URL = await pg.newDatabase();
@@ -51,7 +53,7 @@ function failover(pg: TestPostgres): void {
     for (const name of ['a', 'b', 'c']) writeConfig(name);
     // One token for all three: it is made offline in the shared store, before any instance starts
     // (making it blocks this process, and the simulator in it, which would starve a leader's renewals).
-    const token = createAdminToken(configFile('a'), env);
+    token = createAdminToken(configFile('a'), env);
     for (const name of ['a', 'b', 'c']) instances.push(await startInstance(name, token));
   });
   after(async () => {
@@ -158,6 +160,15 @@ function failover(pg: TestPostgres): void {
     const running = await waitFor('a follower to see the leader run 1.28 in the shared store', async () =>
       (await history(follower)).find((r) => r.revision === r128 && r.result === 'Running'),
     );
+    // Both followers' event streams are open: whichever does not take over relays the new leader's statuses.
+    const streams = await Promise.all(
+      alive()
+        .filter((i) => i !== first)
+        .map(async (i) => ({
+          i,
+          stream: await SSEClient.open(`${i.url}/api/v1/events`, { authorization: `Bearer ${token}` }),
+        })),
+    );
     first.child.process.kill('SIGKILL');
     const killedAt = Date.now();
     const second = await agreedLeader(TAKEOVER_BOUND_MS);
@@ -196,6 +207,19 @@ function failover(pg: TestPostgres): void {
     const outline = (runs: Run[]) => runs.map((r) => [r.id, r.revision, r.result]);
     for (const other of alive())
       assert.deepEqual(outline(await history(other)), outline(seen), `${other.name} shows the same history`);
+
+    // Live events on every instance: the follower's stream relays the status the new leader saved.
+    for (const { i, stream } of streams) {
+      try {
+        const event = await stream.waitFor((e) => {
+          const data = e.event === 'app.status' ? JSON.parse(e.data) : undefined;
+          return data?.app === 'web' && data.status.sync.revision === r128;
+        });
+        assert.ok(event, `${i.name}${i === second ? ' (the new leader)' : ' (a follower)'} streamed web at 1.28`);
+      } finally {
+        stream.close();
+      }
+    }
   });
 
   test('a leader cut off from renewals stops writing and exits; the last instance takes over and syncs', async () => {
