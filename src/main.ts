@@ -1,44 +1,40 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { DroverError } from './domain/errors.js';
 import type { Config } from './config/config.js';
-import { combineTelemetry } from './domain/telemetry.js';
+import { combineTelemetry, type Telemetry } from './domain/telemetry.js';
 import { MirrorSet } from './git/mirror.js';
 import { RepoPoller } from './git/poller.js';
 import { planSources } from './git/sources.js';
 import { normalizeRepoURL, redactURL } from './git/url.js';
-import { NomadClient } from './nomad/index.js';
-import { LeaderElector } from './ha/elector.js';
-import type { WriteGate } from './domain/write-gate.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { fileToken } from './nomad/token.js';
 import { appsToWake } from './reconcile/drift-events.js';
 import { Controller } from './reconcile/controller.js';
-import { AppSetRunner, appSetSources } from './reconcile/app-sets.js';
+import { AppSetRunner, appSetSources, followAppSets } from './reconcile/app-sets.js';
+import { StatusRelay } from './reconcile/status-relay.js';
 import type { AppSpec } from './domain/app.js';
 import type { ReconcileDeps } from './reconcile/reconcile-app.js';
 import { HealthTracker } from './reconcile/health-step.js';
 import { JobInventory } from './reconcile/inventory.js';
 import { PushDispatch } from './reconcile/push-dispatch.js';
 import { isLoopbackHost } from './config/load.js';
-import { StoreMonitor, type StoreHealthView } from './store/health.js';
 import { lockDataDir } from './store/lock.js';
-import { openStore, sqliteFile } from './store/open.js';
-import { SharedStoreHealth } from './store/postgres/health.js';
 import type { Store } from './store/store.js';
-import { createApi } from './server/api.js';
+import { createApi, type ApiDeps } from './server/api.js';
+import type { LeadershipView } from './server/leader-guard.js';
 import type { AuthOptions } from './server/auth/authenticate.js';
 import { OidcLogin } from './server/auth/oidc.js';
 import { OriginGuard } from './server/auth/origin.js';
 import { scrapeGuard } from './server/auth/scrape-guard.js';
 import { EventHub } from './server/events.js';
 import { listen } from './server/listen.js';
-import { storeFailedApi } from './server/readiness.js';
+import { storeFailedApi, type ReadinessCheck } from './server/readiness.js';
 import { Metrics } from './server/metrics.js';
 import { Reachability } from './server/reachability.js';
-import { clustersCheck, configCheck, storeCheck } from './server/readiness.js';
+import { clustersCheck, configCheck } from './server/readiness.js';
+import { Leadership } from './main/leadership.js';
+import { nomadClients } from './main/nomad.js';
+import { openConfiguredStore, storeReadinessCheck, type OpenedStore } from './main/store.js';
 
 export type RunningDrover = {
   url: string;
@@ -83,9 +79,6 @@ function authOptions(config: Config, store: Store, logger: Logger): AuthOptions 
   };
 }
 
-/** How often the database file is checked while running (PRAGMA quick_check on a fresh connection). */
-const STORE_CHECK_INTERVAL_MS = 60_000;
-
 export type StartOptions = {
   /** How often the database file is checked while running; default one minute. */
   storeCheckIntervalMs?: number;
@@ -125,54 +118,156 @@ async function startLocked(
   options: StartOptions,
   unlock: () => void,
 ): Promise<RunningDrover> {
-  let store: Store;
-  try {
-    store = await openStore({
-      dataDir: config.dataDir,
-      ...(config.store.kind === 'postgres' ? { postgresURLEnv: config.store.postgresURLEnv } : {}),
-    });
-  } catch (error) {
-    if (error instanceof DroverError && error.code === 'DROVER_ERR_STORE')
-      return startStoreFailed(config, logger, error, unlock);
-    throw error;
-  }
-  if (config.ha.enabled && store.kind === 'sqlite')
-    logger.warn(
-      'ha is enabled on the SQLite store: each instance keeps its own history and tokens; set store.postgres_url_env',
-    );
-  // The SQLite file is watched for corruption; a shared server's failures are transient (retried).
-  const monitor = store.kind === 'sqlite' ? sqliteMonitor(config, logger) : undefined;
-  monitor?.start(options.storeCheckIntervalMs ?? STORE_CHECK_INTERVAL_MS);
-  const storeHealth: StoreHealthView = monitor ?? new SharedStoreHealth();
+  const opened = await openConfiguredStore(config, logger, options.storeCheckIntervalMs);
+  if ('failed' in opened) return startStoreFailed(config, logger, opened.failed, unlock);
   // Metrics, reachability and live events: fed from below through plain interfaces, served by the API.
-  const metrics = new Metrics(() => controller.load());
+  const metrics = new Metrics(() => engine.controller.load());
   const reachability = new Reachability();
   const telemetry = combineTelemetry(metrics.telemetry, reachability.telemetry);
   const events = new EventHub();
+  const nomad = nomadClients(config, telemetry);
+  let setsRan!: () => void;
+  const appSetsReady = new Promise<void>((resolve) => (setsRan = resolve));
+  const leadership: Leadership = new Leadership({
+    config,
+    clients: nomad.clients,
+    logger,
+    onLead: () => {
+      void engine.controller.start();
+      engine.poller.start();
+      void engine.appSets.refresh(undefined, { fetch: true }).finally(setsRan);
+    },
+  });
+  const engine = buildEngine(config, logger, options, { ...opened, telemetry, events, nomad, leadership });
+  const { controller } = engine;
+  let stopping: Promise<void> | undefined;
+  const auth = authOptions(config, opened.store, logger);
+  let selfURL = '';
+  const api = createApi(
+    apiDeps(config, {
+      opened,
+      engine,
+      nomad,
+      auth,
+      events,
+      metrics,
+      reachability,
+      telemetry,
+      logger,
+      leadership: leadership.view(),
+      selfURL: () => selfURL,
+      // Only the leader runs app sets, as it alone reconciles.
+      runsSets: () => leadership.leads() && !stopping,
+    }),
+  );
+  const server = await serve(config, api, auth, logger);
+  selfURL = config.ha.advertiseURL ?? server.url;
+  // Only the leader reconciles, polls git and watches job lists; the API serves on every instance.
+  if (config.ha.enabled) followerWork(config, opened.store, events, engine, leadership, logger);
+  leadership.start(selfURL);
+  logger.info({ url: server.url, apps: config.apps.length, ha: config.ha.enabled }, 'drover started');
+  return {
+    url: server.url,
+    controller,
+    appSetsReady,
+    lost: leadership.lost,
+    // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
+    stop: () =>
+      (stopping ??= (async () => {
+        leadership.stopFollowing();
+        events.close();
+        await server.close();
+        engine.inventory.stop();
+        await engine.poller.stop();
+        await controller.stop();
+        await leadership.release();
+        opened.monitor?.stop();
+        await opened.store.close();
+        unlock();
+      })()),
+  };
+}
+
+type ApiParts = {
+  opened: OpenedStore;
+  engine: Engine;
+  nomad: ReturnType<typeof nomadClients>;
+  auth: AuthOptions;
+  events: EventHub;
+  metrics: Metrics;
+  reachability: Reachability;
+  telemetry: Telemetry;
+  logger: Logger;
+  leadership: LeadershipView | undefined;
+  selfURL: () => string;
+  runsSets: () => boolean;
+};
+
+/** Everything the HTTP API serves from. */
+function apiDeps(config: Config, parts: ApiParts): ApiDeps {
+  const { opened, engine, nomad, auth, events, metrics, reachability, telemetry, logger } = parts;
+  const { controller, appSets } = engine;
+  return {
+    controller,
+    store: opened.store,
+    logger,
+    webhooks: webhookDeps(config, engine, telemetry, logger, parts.runsSets),
+    auth,
+    oidc: config.auth.oidc
+      ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
+          externalURL: config.externalURL,
+          secure: auth.sessions.secure,
+        })
+      : undefined,
+    nomadFor: nomad.nomadFor,
+    storeHealth: opened.storeHealth,
+    leadership: parts.leadership,
+    selfURL: parts.selfURL,
+    maxBodyBytes: config.maxBodyBytes,
+    tls: !!config.tls,
+    events,
+    metrics: { metrics, guard: scrapeGuard(opened.store) },
+    readiness: [storeReadinessCheck(opened), configCheck(() => true), clusterReadiness(nomad, reachability)],
+    syncWindows: { windows: config.syncWindows, clock: engine.clock, apps: () => controller.specs() },
+    sources: {
+      clusters: config.clusters.values(),
+      repositories: config.repositories.values(),
+      apps: () => controller.specs(),
+      reachability,
+    },
+    appSets: { sets: config.appSets, states: () => appSets.list() },
+  };
+}
+
+/** Listens, tells the Host/Origin guard the port, and warns when tokens would cross the network in the clear. */
+async function serve(config: Config, api: ReturnType<typeof createApi>, auth: AuthOptions, logger: Logger) {
+  const server = await listen(api, config.listen.host, config.listen.port, config.tls);
+  auth.guard.setPort(Number(new URL(server.url).port));
+  if (!config.tls && !isLoopbackHost(config.listen.host)) {
+    logger.warn(
+      { listen: config.listen.host },
+      'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',
+    );
+  }
+  return server;
+}
+
+type EngineParts = OpenedStore & {
+  telemetry: Telemetry;
+  events: EventHub;
+  nomad: ReturnType<typeof nomadClients>;
+  leadership: Leadership;
+};
+
+/** The reconcile engine: git sources, the job inventory, the controller, app sets, and what triggers them. */
+function buildEngine(config: Config, logger: Logger, options: StartOptions, parts: EngineParts) {
+  const { store, storeHealth, telemetry, events, nomad, leadership } = parts;
   const setSources = config.appSets.flatMap((set) => appSetSources(set.generator));
   const sources = planSources(config.repositories.values(), [...config.apps, ...setSources], config.refreshIntervalMs);
   const mirrors = new MirrorSet(join(config.dataDir, 'git'), sources.mirrors, telemetry);
-  const clients = new Map<string, NomadClient>();
-  for (const cluster of config.clusters.values()) {
-    clients.set(
-      cluster.name,
-      new NomadClient({
-        address: cluster.address,
-        token: cluster.tokenFile ? fileToken(cluster.tokenFile) : cluster.token,
-        region: cluster.region,
-        tls: cluster.tls,
-        onRequest: (info) => telemetry.nomadRequest(cluster.name, info),
-      }),
-    );
-  }
-  const nomadFor = (name: string) => {
-    const client = clients.get(name);
-    if (!client) throw new Error(`no cluster named "${name}"`);
-    return client;
-  };
   // A change seen in a namespace's job list (drift, a stop, a status change) reconciles the app that owns the job.
   const inventory = new JobInventory({
-    nomadFor,
+    nomadFor: nomad.nomadFor,
     source: (name) => (config.clusters.get(name)?.eventStream === false ? 'list' : 'events'),
     logger,
     onChange: (_cluster, _namespace, changed, gone) => {
@@ -181,21 +276,15 @@ async function startLocked(
       }
     },
   });
-  // HA: the elector is made once the API listens (its URL is what followers name); until then nobody may write.
-  let elector: LeaderElector | undefined;
-  const gate: WriteGate = {
-    mayWrite: () => !config.ha.enabled || elector?.mayWrite() === true,
-    reason: () => elector?.reason() ?? 'not the leader; no election has run yet',
-  };
   const clock = options.clock ?? systemClock;
   const controller: Controller = new Controller({
-    writeGate: gate,
+    writeGate: leadership.gate,
     apps: config.apps,
     mirrors,
     store,
     storeHealth,
     logger,
-    nomadFor,
+    nomadFor: nomad.nomadFor,
     deadlines: options.deadlines,
     inventory,
     events,
@@ -212,7 +301,14 @@ async function startLocked(
     intervalFor: () => config.refreshIntervalMs,
   });
   // Apps that app sets generate come and go with git: the sets run again after each fetch of a repository they read.
-  const appSets = new AppSetRunner({ sets: config.appSets, mirrors, registry: controller, logger });
+  // Followers keep generated apps in their registry (for the API and UI) but only the leader reconciles them.
+  const appSets = new AppSetRunner({
+    sets: config.appSets,
+    mirrors,
+    registry: controller,
+    logger,
+    reconciles: () => leadership.leads(),
+  });
   // Git changes (webhook or poll): one fetch per repository; only the apps whose directory changed reconcile.
   const pushes = new PushDispatch({
     mirrors,
@@ -222,8 +318,23 @@ async function startLocked(
     advance: (name, from, to) => controller.advance(name, from, to),
     logger,
   });
-  const poller = new RepoPoller({
-    repos: sources.polls,
+  const poller = gitPoller(sources.polls, mirrors, controller, appSets, pushes, logger);
+  return { sources, mirrors, inventory, clock, controller, appSets, pushes, poller };
+}
+
+type Engine = ReturnType<typeof buildEngine>;
+
+/** Polls each repository; a new commit runs the app sets that read it, then dispatches to the apps on it. */
+function gitPoller(
+  polls: ReturnType<typeof planSources>['polls'],
+  mirrors: MirrorSet,
+  controller: Controller,
+  appSets: AppSetRunner,
+  pushes: PushDispatch,
+  logger: Logger,
+): RepoPoller {
+  return new RepoPoller({
+    repos: polls,
     mirror: (url) => mirrors.get(url),
     onChange: (url) => {
       const onRepo = (specs: AppSpec[]) =>
@@ -236,153 +347,50 @@ async function startLocked(
     },
     onError: (url, error) => logger.debug({ repo: redactURL(url), err: (error as Error).message }, 'poll failed'),
   });
-  const webhooks = {
+}
+
+/** What the push webhooks need: the repositories and apps they may name, and what a delivery triggers. */
+function webhookDeps(config: Config, engine: Engine, telemetry: Telemetry, logger: Logger, runsSets: () => boolean) {
+  return {
     maxBodyBytes: config.webhookMaxBodyBytes,
     repositories: [...config.repositories.values()],
-    apps: () => controller.specs(),
-    trigger: (name: string) => pushes.add(name),
-    // Only the leader runs app sets, as it alone reconciles.
-    pushed: (url: string) => void (led && !stopping ? appSets.refresh(url, { fetch: true }) : undefined),
+    apps: () => engine.controller.specs(),
+    trigger: (name: string) => engine.pushes.add(name),
+    pushed: (url: string) => void (runsSets() ? engine.appSets.refresh(url, { fetch: true }) : undefined),
     onDelivery: (provider: string, result: string) => telemetry.webhookDelivered(provider, result),
     logger,
   };
-  const probe = storeCheck(store);
-  const readiness = [
-    // A store the monitor found broken is not probed again: its message says how to recover.
-    {
-      name: 'store',
-      check: async () => {
-        const known = storeReadiness(storeHealth);
-        if (known) return known;
-        try {
-          return await probe.check();
-        } catch (error) {
-          // A probe that meets a corrupt file closes the store, and readiness says how to recover.
-          storeHealth.noteError(error);
-          const now = storeReadiness(storeHealth);
-          if (now) return now;
-          throw error;
-        }
-      },
-    },
-    configCheck(() => true),
-    clustersCheck({
-      names: [...clients.keys()],
-      // A cluster whose latest call got no answer is asked again, however recent its last answer.
-      lastContact: (name) =>
-        reachability.cluster(name).reachable ? reachability.cluster(name).lastContact : undefined,
-      probe: async (name) => void (await nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
-    }),
-  ];
-  const auth = authOptions(config, store, logger);
-  const oidc = config.auth.oidc
-    ? new OidcLogin(config.auth.oidc, config.auth.roleBindings, {
-        externalURL: config.externalURL,
-        secure: auth.sessions.secure,
-      })
-    : undefined;
-  const leadership = config.ha.enabled
-    ? { isLeader: () => elector?.isLeader() === true, leader: () => elector?.leader() }
-    : undefined;
-  let selfURL = '';
-  const api = createApi({
-    controller,
-    store,
-    logger,
-    webhooks,
-    auth,
-    oidc,
-    nomadFor,
-    storeHealth,
-    leadership,
-    selfURL: () => selfURL,
-    maxBodyBytes: config.maxBodyBytes,
-    tls: !!config.tls,
-    events,
-    metrics: { metrics, guard: scrapeGuard(store) },
-    readiness,
-    syncWindows: { windows: config.syncWindows, clock, apps: () => controller.specs() },
-    sources: {
-      clusters: config.clusters.values(),
-      repositories: config.repositories.values(),
-      apps: () => controller.specs(),
-      reachability,
-    },
-    appSets: { sets: config.appSets, states: () => appSets.list() },
-  });
-  const server = await listen(api, config.listen.host, config.listen.port, config.tls);
-  auth.guard.setPort(Number(new URL(server.url).port));
-  if (!config.tls && !isLoopbackHost(config.listen.host)) {
-    logger.warn(
-      { listen: config.listen.host },
-      'listening beyond loopback without TLS: tokens and sessions cross the network in the clear; set tls { cert_file, key_file }',
-    );
-  }
-  selfURL = config.ha.advertiseURL ?? server.url;
-  // Only the leader reconciles, polls git and watches job lists; the API serves on every instance.
-  // Leading happens at most once per process: a deposed leader exits and comes back as a follower.
-  let led = false;
-  let stopping: Promise<void> | undefined;
-  let setsRan!: () => void;
-  const appSetsReady = new Promise<void>((resolve) => (setsRan = resolve));
-  const lead = () => {
-    if (led || stopping) return;
-    led = true;
-    void controller.start();
-    poller.start();
-    void appSets.refresh(undefined, { fetch: true }).finally(setsRan);
-  };
-  let deposed!: (reason: string) => void;
-  const lost = new Promise<string>((resolve) => (deposed = resolve));
-  if (config.ha.enabled) {
-    elector = makeElector(config, clients, selfURL, logger, lead, (reason) => {
-      led = true; // never lead again in this process
-      if (!stopping) deposed(reason);
-    });
-    elector.start();
-  } else lead();
-  logger.info({ url: server.url, apps: config.apps.length, ha: config.ha.enabled }, 'drover started');
-  return {
-    url: server.url,
-    controller,
-    appSetsReady,
-    lost,
-    // Idempotent: a second call waits for the first. The lock is released last, once no write is in flight.
-    stop: () =>
-      (stopping ??= (async () => {
-        events.close();
-        await server.close();
-        inventory.stop();
-        await poller.stop();
-        await controller.stop();
-        await elector?.stop();
-        monitor?.stop();
-        await store.close();
-        unlock();
-      })()),
-  };
 }
 
-function makeElector(
-  config: Config,
-  clients: Map<string, NomadClient>,
-  url: string,
-  logger: Logger,
-  onElected: () => void,
-  onDeposed: (reason: string) => void,
-): LeaderElector {
-  const nomad = clients.get(config.ha.cluster)!;
-  return new LeaderElector({
-    variables: nomad.variables,
-    path: config.ha.lockPath,
-    namespace: config.ha.namespace,
-    ttlMs: config.ha.ttlMs,
-    lockDelayMs: config.ha.lockDelayMs,
-    self: { id: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`, url },
-    logger: logger.child({ component: 'ha' }),
-    onElected,
-    onDeposed,
+/** Clusters answered lately, else asked now (a cluster whose latest call got no answer is asked again). */
+function clusterReadiness(nomad: ReturnType<typeof nomadClients>, reachability: Reachability): ReadinessCheck {
+  return clustersCheck({
+    names: [...nomad.clients.keys()],
+    lastContact: (name) => (reachability.cluster(name).reachable ? reachability.cluster(name).lastContact : undefined),
+    probe: async (name) => void (await nomad.nomadFor(name).system.leader({ signal: AbortSignal.timeout(2000) })),
   });
+}
+
+/**
+ * While an HA instance follows: it keeps the generated apps in its registry (so its API lists them) and
+ * relays the statuses the leader saves (so its event stream, and a UI on it, is live too).
+ */
+function followerWork(
+  config: Config,
+  store: Store,
+  events: EventHub,
+  engine: Engine,
+  leadership: Leadership,
+  logger: Logger,
+): void {
+  leadership.whileFollowing(
+    followAppSets(config.appSets.length > 0, engine.sources.polls, () => {
+      void engine.appSets.refresh(undefined, { fetch: true });
+    }),
+  );
+  const relay = new StatusRelay({ store, events, intervalMs: 2000, logger });
+  relay.start();
+  leadership.whileFollowing(relay);
 }
 
 /** A database that fails its check at start: stay up, reconcile nothing, and say why on /readyz and in the log. */
@@ -403,20 +411,4 @@ async function startStoreFailed(
         unlock();
       })()),
   };
-}
-
-/** Watches the SQLite file: a failed check or a corrupt-file error stops writes to Nomad and is logged once. */
-function sqliteMonitor(config: Config, logger: Logger): StoreMonitor {
-  return new StoreMonitor(sqliteFile(config.dataDir), (health) =>
-    logger.error(
-      { file: health.file, reason: health.reason },
-      `the store failed; reconciles stop writing to Nomad: ${health.recovery}`,
-    ),
-  );
-}
-
-function storeReadiness(store: StoreHealthView): string | undefined {
-  const health = store.health();
-  if (health.ok) return undefined;
-  return `database ${health.file} is corrupt or unreadable (${health.reason}); ${health.recovery}`;
 }

@@ -20,6 +20,11 @@ export type AppSetRunnerOptions = {
   mirrors: GitSource;
   registry: AppRegistry;
   logger: Logger;
+  /**
+   * Whether this instance reconciles (the leader, or no HA). A follower keeps its registry in step
+   * so its API lists generated apps too, but never reconciles or prunes: the leader does.
+   */
+  reconciles?: () => boolean;
 };
 
 /** What one set last generated, for the API and the log. */
@@ -112,14 +117,18 @@ export class AppSetRunner {
       else if (known) registry.update(app);
       else registry.add(app);
       logger.info({ app: app.name, appSet: set.name }, known ? 'generated app changed' : 'generated app added');
-      void registry.trigger(app.name, { trigger: 'poll' }).catch(() => undefined);
+      if (this.reconciles()) void registry.trigger(app.name, { trigger: 'poll' }).catch(() => undefined);
     }
     for (const name of state.apps) {
       if (now.has(name)) continue;
       logger.info({ app: name, appSet: set.name, prune: set.pruneOnDelete }, 'generated app removed');
-      void registry.remove(name, { prune: set.pruneOnDelete });
+      void registry.remove(name, { prune: set.pruneOnDelete && this.reconciles() });
     }
     state.apps = [...now].sort();
+  }
+
+  private reconciles(): boolean {
+    return this.options.reconciles?.() ?? true;
   }
 
   private mirror(url: string): GitMirror {
@@ -139,4 +148,21 @@ function gitSources(generator: AppSetConfig['generator']): Array<{ repoURL: stri
   if (generator.kind === 'matrix') return generator.generators.flatMap(gitSources);
   if (generator.kind === 'list') return [];
   return [{ repoURL: generator.repoURL, revision: generator.revision }];
+}
+
+/**
+ * On an HA follower: runs the app sets now and at the fastest poll interval of the repositories,
+ * so the follower's API lists the apps the leader reconciles. Stopped when it leads or stops.
+ */
+export function followAppSets(
+  enabled: boolean,
+  polls: ReadonlyArray<{ intervalMs: number }>,
+  run: () => void,
+): { stop(): void } {
+  if (!enabled) return { stop: () => undefined };
+  const intervalMs = Math.min(...polls.map((p) => p.intervalMs), 60_000);
+  run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -1,5 +1,6 @@
 import type { AppStatus } from '../domain/app.js';
 import type { DB } from './db.js';
+import type { SavedAppStatus } from './store.js';
 
 /**
  * Saves an app's status; returns false (and writes nothing) when only `observedAt` changed,
@@ -24,4 +25,12 @@ export function getAppStatus(db: DB, app: string): AppStatus | undefined {
   const row = db.prepare('SELECT status_json FROM app_status WHERE app = ?').get(app) as
     { status_json: string } | undefined;
   return row ? (JSON.parse(row.status_json) as AppStatus) : undefined;
+}
+
+/** Statuses saved after `since` (all without it), oldest first. */
+export function listAppStatusesSince(db: DB, since?: string): SavedAppStatus[] {
+  const rows = db
+    .prepare('SELECT app, status_json, updated_at FROM app_status WHERE updated_at > ? ORDER BY updated_at, app')
+    .all(since ?? '') as Array<{ app: string; status_json: string; updated_at: string }>;
+  return rows.map((r) => ({ app: r.app, status: JSON.parse(r.status_json) as AppStatus, updatedAt: r.updated_at }));
 }

@@ -43,6 +43,28 @@ function storeContract(opener: () => Opener): void {
     assert.equal(await other.getAppStatus('other'), undefined);
   });
 
+  test('statuses saved since a moment are listed oldest first, so another instance can follow them', async () => {
+    const store = await open();
+    await store.saveAppStatus('web', status('a', 't1'), new Date('2026-01-01T00:00:01Z'));
+    await store.saveAppStatus('api', status('a', 't1'), new Date('2026-01-01T00:00:02Z'));
+    const all = await store.listAppStatusesSince();
+    assert.deepEqual(
+      all.map((s) => [s.app, s.updatedAt]),
+      [
+        ['web', '2026-01-01T00:00:01.000Z'],
+        ['api', '2026-01-01T00:00:02.000Z'],
+      ],
+    );
+    assert.deepEqual(await store.listAppStatusesSince(all[1]!.updatedAt), []);
+    await store.saveAppStatus('web', status('b', 't2'), new Date('2026-01-01T00:00:03Z'));
+    const other = await open(true);
+    const later = await other.listAppStatusesSince(all[1]!.updatedAt);
+    assert.deepEqual(
+      later.map((s) => [s.app, s.status.sync.revision]),
+      [['web', 'b']],
+    );
+  });
+
   test('sync runs: Running -> result, trimmed, interrupted runs marked, scoped to their app, newest first', async () => {
     const store = await open();
     const ids: number[] = [];

@@ -17,20 +17,19 @@ export type SessionRow = { id_hash: string; csrf_token: string; principal_json: 
   expires_at: string;
 };
 
+/** A new session's columns, in the order both stores' INSERT names them. */
+export function sessionValues(session: SessionRecord): Array<string | null> {
+  const { idHash, csrfToken, principal, tokenId, createdAt, expiresAt } = session;
+  return [idHash, csrfToken, JSON.stringify(principal), tokenId ?? null, createdAt, expiresAt];
+}
+
 /** Adds a session, dropping the expired ones on the way. */
 export function insertSession(db: DB, session: SessionRecord): void {
   db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(session.createdAt);
   db.prepare(
     `INSERT INTO sessions (id_hash, csrf_token, principal_json, token_id, created_at, expires_at)
     VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(
-    session.idHash,
-    session.csrfToken,
-    JSON.stringify(session.principal),
-    session.tokenId ?? null,
-    session.createdAt,
-    session.expiresAt,
-  );
+  ).run(...sessionValues(session));
 }
 
 /** A session that has not expired at `now`. */

@@ -5,6 +5,9 @@ import type { SessionRecord } from './sessions.js';
 import type { JobAction, SyncResult, SyncRun } from './sync-runs.js';
 import type { TokenRecord } from './tokens.js';
 
+/** A saved status and when it was saved (by the writer's clock). */
+export type SavedAppStatus = { app: string; status: AppStatus; updatedAt: string };
+
 /** How a sync run ended. */
 export type SyncRunEnd = {
   result: SyncResult;
@@ -27,6 +30,8 @@ export interface Store {
   /** Saves an app's status; false (and no write) when only `observedAt` changed. */
   saveAppStatus(app: string, status: AppStatus, now?: Date): Promise<boolean>;
   getAppStatus(app: string): Promise<AppStatus | undefined>;
+  /** Statuses saved after `since` (an `updatedAt` this returned; every status without it), oldest first. */
+  listAppStatusesSince(since?: string): Promise<SavedAppStatus[]>;
 
   recordAppliedJob(job: AppliedJob): Promise<void>;
   /** Forgets the app's applied jobs not in `keep`. */

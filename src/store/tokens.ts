@@ -17,21 +17,18 @@ export type TokenRecord = {
 export type TokenRow = Record<string, string | null>;
 type Row = TokenRow;
 
+/** A new token's columns, in the order both stores' INSERT names them. */
+export function tokenValues(token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): Array<string | null> {
+  const { id, name, role, apps, secretHash, createdAt, createdBy, expiresAt } = token;
+  return [id, name, role, JSON.stringify(apps), secretHash, createdAt, createdBy ?? null, expiresAt ?? null];
+}
+
 /** Adds a token. */
 export function insertToken(db: DB, token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): void {
   db.prepare(
     `INSERT INTO api_tokens (id, name, role, apps_json, secret_hash, created_at, created_by, expires_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    token.id,
-    token.name,
-    token.role,
-    JSON.stringify(token.apps),
-    token.secretHash,
-    token.createdAt,
-    token.createdBy ?? null,
-    token.expiresAt ?? null,
-  );
+  ).run(...tokenValues(token));
 }
 
 /** One token by public ID, revoked or not. */

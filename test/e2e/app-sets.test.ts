@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runCli } from '../helpers/cli.js';
 import { Stack } from '../helpers/stack.js';
 
 /** A minimal HCL job, as a team would commit it. */
@@ -74,6 +75,19 @@ describe('app sets: apps come and go with git', () => {
     ]);
     const { body: job } = await stack.nomad('/v1/job/web');
     assert.equal(job.Meta['drover.app'], 'web');
+
+    // The CLI lists them by project and by set, and its wide table names both.
+    const env = { DROVER_ADDR: stack.drover.url, DROVER_TOKEN: stack.adminToken, XDG_CONFIG_HOME: stack.dir.path };
+    const bySet = await runCli(['app', 'list', '--app-set', 'teams', '-o', 'json'], env);
+    assert.deepEqual(
+      JSON.parse(bySet.stdout).apps.map((a: { name: string }) => a.name),
+      ['team-a'],
+    );
+    const wide = await runCli(['app', 'list', '--project', 'default', '-o', 'wide'], env);
+    assert.equal(wide.code, 0, wide.stderr);
+    assert.match(wide.stdout, /PROJECT\s+APP SET/);
+    assert.match(wide.stdout, /\nold\s.*\sdefault\s+retired\s/);
+    assert.doesNotMatch(wide.stdout, /team-a/);
   });
 
   test('when apps/new/job.nomad.hcl is committed, then app "new" is created and synced by that poll', async () => {

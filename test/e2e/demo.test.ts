@@ -2,6 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { axeViolations, launchChromium, screenshotPath } from '../helpers/browser.js';
 import { tempDir } from '../helpers/git.js';
 import { getJSON, startDrover, type Child } from '../helpers/process.js';
 
@@ -91,4 +92,38 @@ test('given a fresh folder, when `drover demo` runs, then the example apps reach
     'node-agent',
     'storefront',
   ]);
+
+  await browseDemo(ui, token);
 });
+
+/**
+ * The page a first-time user sees: sign in with the printed token, every app with its badges, live
+ * over the event stream, the app set filter; then checkout's rollback. Also the README's screenshots
+ * (`DROVER_SCREENSHOTS=docs/images`).
+ */
+async function browseDemo(ui: string, token: string): Promise<void> {
+  const WAIT = { timeout: 30_000 };
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${ui}/`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    for (const name of ['billing', 'checkout', 'hello', 'node-agent', 'reports', 'storefront'])
+      await page.locator(`[data-app="${name}"]`).waitFor(WAIT);
+    await page.locator('[data-connection="live"]').waitFor(WAIT);
+    await page.locator('[data-app="billing"]').filter({ hasText: 'OutOfSync' }).waitFor(WAIT);
+    assert.equal(await page.getByLabel('App set').count(), 1, 'the demo has an app set, so its filter shows');
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: screenshotPath(dir.path, 'demo-apps'), fullPage: true });
+
+    await page.getByRole('link', { name: 'checkout', exact: true }).click();
+    await page
+      .getByText(/rolling back to job version/)
+      .first()
+      .waitFor(WAIT);
+    await page.screenshot({ path: screenshotPath(dir.path, 'demo-checkout'), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+}

@@ -7,6 +7,7 @@ import { TestRepo, tempDir } from '../helpers/git.js';
 import { NomadProxy } from '../helpers/nomad-proxy.js';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { createAdminToken, getJSON, startDrover, waitFor, type Child } from '../helpers/process.js';
+import { SSEClient } from '../helpers/sse.js';
 import { serviceJob } from '../helpers/stack.js';
 
 // Short locks on a simulator whose floor is lowered (Nomad's is 10 s); every bound derives from these.
@@ -39,16 +40,20 @@ function failover(pg: TestPostgres): void {
   let sim: RunningSim;
   /** Every instance's store: one database, named through the environment as in production. */
   const env: NodeJS.ProcessEnv = {};
+  let token = '';
 
   before(async () => {
     env.DROVER_DATABASE_URL = await pg.newDatabase();
     sim = await startSim({ port: 0, minLockTtlMs: 1000, allocDelayMs: 20 });
-    repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' })).commit('web 1.27');
+    repo
+      .write('jobs/web.json', serviceJob('web', { image: 'nginx:1.27' }))
+      .write('services/api/api.json', serviceJob('api'))
+      .commit('web 1.27, and api from the app set');
     for (const name of ['a', 'b', 'c']) proxies.set(name, await NomadProxy.start(sim.url));
     for (const name of ['a', 'b', 'c']) writeConfig(name);
     // One token for all three: it is made offline in the shared store, before any instance starts
     // (making it blocks this process, and the simulator in it, which would starve a leader's renewals).
-    const token = createAdminToken(configFile('a'), env);
+    token = createAdminToken(configFile('a'), env);
     for (const name of ['a', 'b', 'c']) instances.push(await startInstance(name, token));
   });
   after(async () => {
@@ -72,6 +77,12 @@ function failover(pg: TestPostgres): void {
         cluster: { default: { address: proxy.url } },
         repository: { jobs: { url: repo.path, poll_interval: '300ms' } },
         app: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true } } },
+        app_set: {
+          svc: {
+            git_directories: { repository: 'jobs', revision: 'main', paths: ['services/*'] },
+            template: { name: '${path.basename}', repository: 'jobs', revision: 'main', path: '${path}' },
+          },
+        },
         ha: { enabled: true, ttl: `${TTL_MS / 1000}s`, lock_delay: `${LOCK_DELAY_MS / 1000}s` },
         store: { postgres_url_env: 'DROVER_DATABASE_URL' },
       }),
@@ -129,12 +140,34 @@ function failover(pg: TestPostgres): void {
     assert.equal(refused.status, 503);
     assert.deepEqual([refused.body.error.code, refused.body.error.leader], ['DROVER_ERR_NOT_LEADER', first.url]);
     assert.equal((await getJSON(`${follower.url}/api/v1/apps/web`)).status, 200, 'followers serve reads');
+    // A generated app is listed by every instance, and only the leader wrote its job.
+    const generated = await waitFor('the follower to list the generated app', async () => {
+      const res = await getJSON<{ appSet?: string; status: { sync: { status: string } } }>(
+        `${follower.url}/api/v1/apps/api`,
+      );
+      return res.status === 200 && res.body.status.sync.status === 'Synced' ? res.body : undefined;
+    });
+    assert.equal(generated.appSet, 'svc');
+    const apiWrites = (i: Instance) => i.proxy.calls.filter((c) => c.method !== 'GET' && c.path === '/v1/job/api');
+    assert.deepEqual(
+      instances.map((i) => apiWrites(i).length),
+      instances.map((i) => (i === first ? 1 : 0)),
+    );
 
     // The leader's next register never reaches Nomad: it dies while its sync of 1.28 is Running.
     first.proxy.hold(['PUT', 'POST'], /^\/v1\/job\/web$/);
     const r128 = repo.write('jobs/web.json', serviceJob('web', { image: 'nginx:1.28' })).commit('web 1.28');
     const running = await waitFor('a follower to see the leader run 1.28 in the shared store', async () =>
       (await history(follower)).find((r) => r.revision === r128 && r.result === 'Running'),
+    );
+    // Both followers' event streams are open: whichever does not take over relays the new leader's statuses.
+    const streams = await Promise.all(
+      alive()
+        .filter((i) => i !== first)
+        .map(async (i) => ({
+          i,
+          stream: await SSEClient.open(`${i.url}/api/v1/events`, { authorization: `Bearer ${token}` }),
+        })),
     );
     first.child.process.kill('SIGKILL');
     const killedAt = Date.now();
@@ -174,6 +207,19 @@ function failover(pg: TestPostgres): void {
     const outline = (runs: Run[]) => runs.map((r) => [r.id, r.revision, r.result]);
     for (const other of alive())
       assert.deepEqual(outline(await history(other)), outline(seen), `${other.name} shows the same history`);
+
+    // Live events on every instance: the follower's stream relays the status the new leader saved.
+    for (const { i, stream } of streams) {
+      try {
+        const event = await stream.waitFor((e) => {
+          const data = e.event === 'app.status' ? JSON.parse(e.data) : undefined;
+          return data?.app === 'web' && data.status.sync.revision === r128;
+        });
+        assert.ok(event, `${i.name}${i === second ? ' (the new leader)' : ' (a follower)'} streamed web at 1.28`);
+      } finally {
+        stream.close();
+      }
+    }
   });
 
   test('a leader cut off from renewals stops writing and exits; the last instance takes over and syncs', async () => {

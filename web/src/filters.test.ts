@@ -8,6 +8,7 @@ const app = (name: string, sync: string, health: string, namespace = 'default'):
     name,
     source: { repoURL: 'https://github.com/acme/jobs', revision: 'main', path: `apps/${name}` },
     destination: { cluster: 'default', namespace },
+    project: 'default',
     syncPolicy: { automated: true },
     ignoreDifferences: [],
     status: { sync: { status: sync }, health: { status: health }, jobs: [], conditions: [] },
@@ -15,8 +16,8 @@ const app = (name: string, sync: string, health: string, namespace = 'default'):
 
 const apps = [
   app('web', 'Synced', 'Healthy'),
-  app('billing', 'OutOfSync', 'Healthy', 'pay'),
-  app('api', 'Synced', 'Degraded'),
+  { ...app('billing', 'OutOfSync', 'Healthy', 'pay'), project: 'payments' },
+  { ...app('api', 'Synced', 'Degraded'), appSet: 'shop' },
 ];
 
 test('filters round-trip through the URL, leaving defaults out', () => {
@@ -34,6 +35,14 @@ test('filters narrow and sort orders the list; the summary counts every status',
   assert.deepEqual(
     applyFilters(apps, { ...all, sort: 'health' }).map((a) => a.name),
     ['api', 'billing', 'web'],
+  );
+  assert.deepEqual(
+    applyFilters(apps, { ...all, project: 'payments' }).map((a) => a.name),
+    ['billing'],
+  );
+  assert.deepEqual(
+    applyFilters(apps, { ...all, appSet: 'shop' }).map((a) => a.name),
+    ['api'],
   );
   assert.deepEqual(
     applyFilters(apps, { ...all, namespace: 'pay' }).map((a) => a.name),

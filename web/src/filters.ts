@@ -2,7 +2,16 @@ import type { App } from './types.ts';
 import { HEALTH_ORDER } from '../../src/domain/app.ts';
 
 /** The app list's filters and sort order, as kept in the URL's query. */
-export type Filters = { sync: string; health: string; cluster: string; namespace: string; q: string; sort: SortKey };
+export type Filters = {
+  sync: string;
+  health: string;
+  cluster: string;
+  namespace: string;
+  project: string;
+  appSet: string;
+  q: string;
+  sort: SortKey;
+};
 export type SortKey = 'name' | 'sync' | 'health' | 'lastSync';
 export const SORTS: Record<SortKey, string> = {
   name: 'Name',
@@ -18,6 +27,8 @@ export function readFilters(params: URLSearchParams): Filters {
     health: params.get('health') ?? '',
     cluster: params.get('cluster') ?? '',
     namespace: params.get('namespace') ?? '',
+    project: params.get('project') ?? '',
+    appSet: params.get('appSet') ?? '',
     q: params.get('q') ?? '',
     sort: sort && sort in SORTS ? sort : 'name',
   };
@@ -42,6 +53,8 @@ export function applyFilters(apps: App[], f: Filters): App[] {
       (!f.health || a.status.health.status === f.health) &&
       (!f.cluster || a.destination.cluster === f.cluster) &&
       (!f.namespace || a.destination.namespace === f.namespace) &&
+      (!f.project || a.project === f.project) &&
+      (!f.appSet || a.appSet === f.appSet) &&
       (!q || `${a.name} ${a.source.repoURL} ${a.source.path}`.toLowerCase().includes(q)),
   );
   const byName = (a: App, b: App) => a.name.localeCompare(b.name);

@@ -1,6 +1,7 @@
 // The API's shapes. Status types come from domain/ (shared with the server); the rest mirror
 // the JSON the routes answer with (src/server/app-view.ts, src/store/sync-runs.ts).
 import type { AppSpec, AppStatus, Condition, FieldDiff, HealthCode, PlanSummary } from '../../src/domain/app.ts';
+import type { JobAction, SyncRun as StoredRun } from '../../src/domain/sync-run.ts';
 import type { AllocationNode, JobNode, ResourceTree, TaskGroupNode } from '../../src/domain/resources.ts';
 
 export type {
@@ -28,33 +29,9 @@ export type App = {
   status: AppStatus;
 };
 
-export type JobAction = {
-  id: string;
-  namespace: string;
-  action: 'create' | 'update' | 'prune' | 'unchanged' | 'skipped';
-  result: 'ok' | 'failed' | 'planned';
-  evalId?: string;
-  deploymentId?: string;
-  plan?: PlanSummary;
-  message?: string;
-};
-
-export type SyncRun = {
-  id: number;
-  app: string;
-  trigger: string;
-  requestedBy?: string;
-  revision: string;
-  author?: string;
-  subject?: string;
-  commitDate?: string;
-  startedAt: string;
-  finishedAt?: string;
-  durationMs?: number;
-  result: 'Running' | 'Succeeded' | 'Failed' | 'Interrupted';
-  message?: string;
-  jobs: JobAction[];
-};
+export type { JobAction } from '../../src/domain/sync-run.ts';
+/** A run as the API answers it: stored, so it always has its ID. */
+export type SyncRun = StoredRun & { id: number };
 
 export type JobDiff = {
   id: string;

@@ -38,6 +38,8 @@ export function appCommand(): Command {
     .option('--health <status>', 'only apps with this health (Healthy, Progressing, Degraded, ...)')
     .option('--cluster <name>', 'only apps deploying to this cluster')
     .option('--namespace <name>', 'only apps deploying to this namespace')
+    .option('--project <name>', 'only apps of this project')
+    .option('--app-set <name>', 'only apps this app set generated')
     .addOption(output('table, wide, json, yaml'))
     .action(run((flags) => appList(flags, processIO())));
   connectionOptions(app.command('get').description("show an app's source, policy, conditions and jobs"))

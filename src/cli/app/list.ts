@@ -9,6 +9,8 @@ export type ListFlags = ConnectionFlags & {
   health?: string;
   cluster?: string;
   namespace?: string;
+  project?: string;
+  appSet?: string;
   output?: string;
 };
 
@@ -21,7 +23,9 @@ export async function appList(flags: ListFlags, io: IO): Promise<number> {
       matches(flags.sync, app.status.sync.status) &&
       matches(flags.health, app.status.health.status) &&
       matches(flags.cluster, app.destination.cluster) &&
-      matches(flags.namespace, app.destination.namespace),
+      matches(flags.namespace, app.destination.namespace) &&
+      matches(flags.project, app.project) &&
+      matches(flags.appSet, app.appSet ?? ''),
   );
   const text = machine(format, { apps: shown });
   if (text !== undefined) {
@@ -31,7 +35,7 @@ export async function appList(flags: ListFlags, io: IO): Promise<number> {
   const c = io.colors;
   const wide = format === 'wide';
   const header = ['NAME', 'SYNC', 'HEALTH', 'REVISION', 'LAST SYNC'];
-  if (wide) header.push('REPOSITORY', 'PATH', 'CLUSTER', 'NAMESPACE');
+  if (wide) header.push('REPOSITORY', 'PATH', 'CLUSTER', 'NAMESPACE', 'PROJECT', 'APP SET');
   header.push('MESSAGE');
   const rows = shown.map((app) => {
     const { sync, health, lastSync } = app.status;
@@ -42,7 +46,10 @@ export async function appList(flags: ListFlags, io: IO): Promise<number> {
       short(sync.targetRevision ?? sync.revision),
       lastSync ? `${statusColor(c, lastSync.result)(lastSync.result)} ${ago(lastSync.finishedAt)}` : '-',
     ];
-    if (wide) row.push(app.source.repoURL, app.source.path, app.destination.cluster, app.destination.namespace);
+    if (wide) {
+      const { cluster, namespace } = app.destination;
+      row.push(app.source.repoURL, app.source.path, cluster, namespace, app.project, app.appSet ?? '-');
+    }
     row.push(message(app));
     return row;
   });

@@ -1,23 +1,14 @@
 import type pg from 'pg';
 import { auditFromRow, type AuditEntry, type AuditQuery, type AuditRow } from '../audit.js';
-import { sessionFromRow, type SessionRecord, type SessionRow } from '../sessions.js';
-import { tokenFromRow, type TokenRecord, type TokenRow } from '../tokens.js';
+import { sessionFromRow, sessionValues, type SessionRecord, type SessionRow } from '../sessions.js';
+import { tokenFromRow, tokenValues, type TokenRecord, type TokenRow } from '../tokens.js';
 
 /** Adds a token. */
 export async function insertToken(pool: pg.Pool, token: Omit<TokenRecord, 'revokedAt' | 'lastUsedAt'>): Promise<void> {
   await pool.query(
     `INSERT INTO api_tokens (id, name, role, apps_json, secret_hash, created_at, created_by, expires_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      token.id,
-      token.name,
-      token.role,
-      JSON.stringify(token.apps),
-      token.secretHash,
-      token.createdAt,
-      token.createdBy ?? null,
-      token.expiresAt ?? null,
-    ],
+    tokenValues(token),
   );
 }
 
@@ -64,14 +55,7 @@ export async function insertSession(pool: pg.Pool, session: SessionRecord): Prom
   await pool.query(
     `INSERT INTO sessions (id_hash, csrf_token, principal_json, token_id, created_at, expires_at)
     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      session.idHash,
-      session.csrfToken,
-      JSON.stringify(session.principal),
-      session.tokenId ?? null,
-      session.createdAt,
-      session.expiresAt,
-    ],
+    sessionValues(session),
   );
 }
 

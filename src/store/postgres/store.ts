@@ -5,7 +5,7 @@ import type { AuditEntry, AuditQuery } from '../audit.js';
 import type { SessionRecord } from '../sessions.js';
 import type { TokenRecord } from '../tokens.js';
 import * as auth from './auth.js';
-import type { DeploymentLink, Store, SyncRunEnd } from '../store.js';
+import type { DeploymentLink, SavedAppStatus, Store, SyncRunEnd } from '../store.js';
 import { syncRunFromRow, type JobAction, type SyncRun } from '../sync-runs.js';
 import { openPostgres } from './db.js';
 
@@ -40,6 +40,14 @@ export class PostgresStore implements Store {
       app,
     ]);
     return rows[0] ? (JSON.parse(rows[0].s) as AppStatus) : undefined;
+  }
+
+  async listAppStatusesSince(since?: string): Promise<SavedAppStatus[]> {
+    const { rows } = await this.pool.query<{ app: string; s: string; at: string }>(
+      'SELECT app, status_json AS s, updated_at AS at FROM app_status WHERE updated_at > $1 ORDER BY updated_at, app',
+      [since ?? ''],
+    );
+    return rows.map((r) => ({ app: r.app, status: JSON.parse(r.s) as AppStatus, updatedAt: r.at }));
   }
 
   async recordAppliedJob(job: AppliedJob): Promise<void> {

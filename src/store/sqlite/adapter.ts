@@ -1,5 +1,5 @@
 import type { AppStatus, Pin } from '../../domain/app.js';
-import { getAppStatus, saveAppStatus } from '../app-status.js';
+import { getAppStatus, listAppStatusesSince, saveAppStatus } from '../app-status.js';
 import { forgetAppliedJobs, listAppliedJobs, recordAppliedJob, type AppliedJob } from '../applied-jobs.js';
 import { openDatabase, type DB } from '../db.js';
 import { listAudit, recordAudit, type AuditEntry, type AuditQuery } from '../audit.js';
@@ -7,7 +7,7 @@ import { clearPin, getPin, setPin } from '../pins.js';
 import { probeStore } from '../probe.js';
 import { deleteSession, getSession, insertSession, type SessionRecord } from '../sessions.js';
 import { getToken, insertToken, listTokens, revokeToken, touchToken, type TokenRecord } from '../tokens.js';
-import type { DeploymentLink, Store, SyncRunEnd } from '../store.js';
+import type { DeploymentLink, SavedAppStatus, Store, SyncRunEnd } from '../store.js';
 import {
   appendRunAction,
   attachDeployments,
@@ -39,6 +39,9 @@ export class SqliteStore implements Store {
   }
   async getAppStatus(app: string): Promise<AppStatus | undefined> {
     return getAppStatus(this.db, app);
+  }
+  async listAppStatusesSince(since?: string): Promise<SavedAppStatus[]> {
+    return listAppStatusesSince(this.db, since);
   }
   async recordAppliedJob(job: AppliedJob): Promise<void> {
     recordAppliedJob(this.db, job);

@@ -10,10 +10,23 @@ const PLAIN: Record<string, string> = {
   SyncWindow: 'A sync window holds automated syncs',
   WaitingForDependency: 'Waiting for the apps this one depends on',
   WaitingForWave: 'Later job waves wait for earlier ones',
+  DeploymentFailed: "A deployment of this app's jobs failed",
+  UnownedJob: 'A job with this name runs without an owner',
+  PruneSkipped: 'Pruning was held back',
+  SourcePathMissing: "The app's path is not in git at this revision",
+  ProjectViolation: 'The app is outside its project',
+  StoreError: "Drover's store failed",
 };
 
 /** Conditions that say Drover is waiting on purpose, not that something is wrong. */
-const WAITING = new Set(['Pinned', 'OrphanedJob', 'SyncWindow', 'WaitingForDependency', 'WaitingForWave']);
+const WAITING = new Set([
+  'Pinned',
+  'OrphanedJob',
+  'PruneSkipped',
+  'SyncWindow',
+  'WaitingForDependency',
+  'WaitingForWave',
+]);
 
 /** Conditions in plain words; render errors show their file:line:col apart from the message. */
 export function Conditions({ conditions }: { conditions: Condition[] }) {

@@ -87,6 +87,8 @@ function Summary({ apps, filters, set }: { apps: App[]; filters: Filters; set: (
 }
 
 function FilterBar({ apps, filters, set }: { apps: App[]; filters: Filters; set: (f: Partial<Filters>) => void }) {
+  const projects = distinct(apps, (a) => a.project);
+  const appSets = distinct(apps, (a) => a.appSet ?? '').filter(Boolean);
   const select = (key: keyof Filters, label: string, options: string[], all = 'All') => (
     <label>
       {label}
@@ -123,6 +125,9 @@ function FilterBar({ apps, filters, set }: { apps: App[]; filters: Filters; set:
         'Namespace',
         distinct(apps, (a) => a.destination.namespace),
       )}
+      {/* Shown only where they tell apps apart: one project and no app set is the common small install. */}
+      {projects.length > 1 && select('project', 'Project', projects)}
+      {appSets.length > 0 && select('appSet', 'App set', appSets)}
       <label>
         Sort
         <select value={filters.sort} onChange={(e) => set({ sort: e.target.value as Filters['sort'] })}>
