@@ -188,6 +188,20 @@ export class Controller {
     return this.apps.get(name)?.status;
   }
 
+  /**
+   * The latest statuses of many apps: from memory where this process reconciled them, the rest in one
+   * store read (a follower, or a leader just started, would otherwise ask the store once per app).
+   */
+  async statuses(names: readonly string[]): Promise<Array<AppStatus | undefined>> {
+    const unknown = names.filter((name) => this.apps.has(name) && !this.apps.get(name)!.status);
+    if (unknown.length < 2) return Promise.all(names.map((name) => this.status(name)));
+    const saved = new Map((await this.options.store.listAppStatusesSince()).map((s) => [s.app, s.status]));
+    return names.map((name) => {
+      const state = this.apps.get(name);
+      return state ? (state.status ?? saved.get(name)) : undefined;
+    });
+  }
+
   /** The latest status: from memory once reconciled in this process, else from the store. */
   async status(name: string): Promise<AppStatus | undefined> {
     const state = this.apps.get(name);

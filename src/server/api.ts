@@ -135,7 +135,7 @@ export function createApi(deps: ApiDeps): Hono<AuthEnv> {
 
   api.get('/api/v1/apps', viewer, async (c) => {
     const visible = controller.specs().filter((spec) => inScope(c.get('principal'), spec.name, appProject(spec)));
-    const statuses = await Promise.all(visible.map((spec) => controller.status(spec.name)));
+    const statuses = await controller.statuses(visible.map((spec) => spec.name));
     const apps = visible.map((spec, i) => appViewJSON(spec, statuses[i]));
     return c.body(appListBody(apps), 200, { 'content-type': 'application/json' });
   });

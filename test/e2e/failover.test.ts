@@ -148,6 +148,14 @@ function failover(pg: TestPostgres): void {
       return res.status === 200 && res.body.status.sync.status === 'Synced' ? res.body : undefined;
     });
     assert.equal(generated.appSet, 'svc');
+    // The follower's list reads every status the leader saved (in one store read).
+    const listed = await getJSON<{ apps: Array<{ name: string; status: { sync: { status: string } } }> }>(
+      `${follower.url}/api/v1/apps`,
+    );
+    assert.deepEqual(listed.body.apps.map((a) => [a.name, a.status.sync.status]).sort(), [
+      ['api', 'Synced'],
+      ['web', 'Synced'],
+    ]);
     const apiWrites = (i: Instance) => i.proxy.calls.filter((c) => c.method !== 'GET' && c.path === '/v1/job/api');
     assert.deepEqual(
       instances.map((i) => apiWrites(i).length),
