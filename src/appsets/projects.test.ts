@@ -2,28 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppSpec, ProjectSpec } from '../domain/app.js';
 import type { DesiredJob } from '../domain/job.js';
+import { testAppSpec } from '../../test/helpers/app-spec.js';
 import { checkProjectJobs, checkProjectSource, globMatch } from './projects.js';
 
 function app(project: ProjectSpec | undefined, destination = { cluster: 'default', namespace: 'team-a' }): AppSpec {
-  return {
-    name: 'billing',
+  return testAppSpec('billing', {
     ...(project ? { project } : {}),
     source: { repoURL: 'git@git.example.com:team-a/jobs.git', revision: 'main', path: 'billing' },
     destination,
-    syncPolicy: {
-      automated: true,
-      prune: false,
-      selfHeal: false,
-      allowEmpty: false,
-      adopt: false,
-      purge: false,
-      maxPrune: { percent: 50 },
-      allowMassPrune: false,
-      retry: { limit: 1, backoffMs: 1, factor: 1, maxBackoffMs: 1 },
-    },
-    ignoreDifferences: [],
+    syncPolicy: { retry: { limit: 1, backoffMs: 1, factor: 1, maxBackoffMs: 1 } },
     historyLimit: 10,
-  };
+  });
 }
 
 const job = (id: string, namespace = 'team-a') => ({ id, namespace, job: {} }) as unknown as DesiredJob;

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSim, type RunningSim } from '../../sim/server.js';
-import type { AppSpec } from '../domain/app.js';
+import { testAppSpec } from '../../test/helpers/app-spec.js';
 import type { DesiredJob, LiveJob } from '../domain/job.js';
 import { NomadClient } from '../nomad/index.js';
 import { compare } from './compare.js';
@@ -15,24 +15,11 @@ before(async () => {
 });
 after(() => sim.close());
 
-const app: AppSpec = {
-  name: 'app',
+const app = testAppSpec('app', {
   source: { repoURL: 'r', revision: 'main', path: '.' },
-  destination: { cluster: 'default', namespace: 'default' },
-  syncPolicy: {
-    automated: true,
-    prune: true,
-    selfHeal: false,
-    allowEmpty: false,
-    adopt: false,
-    purge: false,
-    maxPrune: { percent: 50 },
-    allowMassPrune: false,
-    retry: { limit: 0, backoffMs: 1, factor: 1, maxBackoffMs: 1 },
-  },
-  ignoreDifferences: [],
+  syncPolicy: { prune: true, retry: { limit: 0, backoffMs: 1, factor: 1, maxBackoffMs: 1 } },
   historyLimit: 10,
-};
+});
 const desired = (id: string, count: number): DesiredJob =>
   withOwner('app', {
     id,

@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unknownStatus, type AppSpec } from '../domain/app.js';
+import { unknownStatus } from '../domain/app.js';
+import { testAppSpec } from '../../test/helpers/app-spec.js';
 import { appListBody, appViewJSON, toAppView } from './app-view.js';
 
-const spec = (name: string): AppSpec => ({
-  name,
-  source: { repoURL: 'https://ops:secret@git.example.com/jobs.git', revision: 'main', path: name },
-  destination: { cluster: 'default', namespace: 'default' },
-  syncPolicy: {
-    automated: true,
-    prune: false,
-    selfHeal: false,
-    allowEmpty: false,
-    adopt: false,
-    purge: false,
-    maxPrune: { percent: 50 },
-    allowMassPrune: false,
-    retry: { limit: 5, backoffMs: 5000, factor: 2, maxBackoffMs: 180_000 },
-  },
-  ignoreDifferences: [],
-  historyLimit: 100,
-});
+const spec = (name: string) =>
+  testAppSpec(name, {
+    source: { repoURL: 'https://ops:secret@git.example.com/jobs.git', revision: 'main', path: name },
+  });
 
 test('the cached app JSON equals the view, follows a new status, and the list body is reused while nothing changed', () => {
   const web = spec('web');
