@@ -90,9 +90,9 @@ export async function playShopStory(
 
 /**
  * Waits (at most `timeoutMs`) until Nomad marks the job's newest version stable: auto-revert goes
- * back only to a stable one. Bounded by time, not by tries, so a busy machine gets the same minute.
+ * back only to a stable one. Bounded by time, not by tries, so a busy machine gets the same two minutes.
  */
-async function waitStable(nomad: string, job: string, timeoutMs = 60_000): Promise<void> {
+async function waitStable(nomad: string, job: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const [deployment, current] = await Promise.all(
