@@ -188,3 +188,17 @@ export type PlanSummary = {
 export function appProject(spec: AppSpec): string {
   return spec.project?.name ?? 'default';
 }
+
+/** The API's JSON form of an app (design.md, "Config and command sketch"); the UI reads the same type. */
+export type AppView = {
+  name: string;
+  /** The project whose rules the app keeps (`default` when none is named). */
+  project: string;
+  /** The app set that generated the app; absent for apps written as `app` blocks. */
+  appSet?: string;
+  source: { repoURL: string; revision: string; path: string };
+  destination: AppSpec['destination'];
+  syncPolicy: AppSpec['syncPolicy'];
+  ignoreDifferences: AppSpec['ignoreDifferences'];
+  status: AppStatus;
+};

@@ -1,21 +1,9 @@
-import type { AppSpec, AppStatus } from '../domain/app.js';
+import type { AppSpec, AppStatus, AppView } from '../domain/app.js';
 import { appProject, unknownStatus } from '../domain/app.js';
 import { redactURL } from '../git/url.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-app.js';
 
-/** The API's JSON form of an app (design.md, "Config and command sketch"). */
-export type AppView = {
-  name: string;
-  /** The project whose rules the app keeps (`default` when none is named). */
-  project: string;
-  /** The app set that generated the app; absent for apps written as `app` blocks. */
-  appSet?: string;
-  source: { repoURL: string; revision: string; path: string };
-  destination: AppSpec['destination'];
-  syncPolicy: AppSpec['syncPolicy'];
-  ignoreDifferences: AppSpec['ignoreDifferences'];
-  status: AppStatus;
-};
+export type { AppView };
 
 export function toAppView(spec: AppSpec, status: AppStatus | undefined): AppView {
   return {

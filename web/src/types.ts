@@ -1,6 +1,6 @@
 // The API's shapes. Status types come from domain/ (shared with the server); the rest mirror
-// the JSON the routes answer with (src/server/app-view.ts, src/store/sync-runs.ts).
-import type { AppSpec, AppStatus, Condition, FieldDiff, HealthCode, PlanSummary } from '../../src/domain/app.ts';
+// the JSON the routes answer with.
+import type { AppStatus, AppView, Condition, FieldDiff, HealthCode, PlanSummary } from '../../src/domain/app.ts';
 import type { JobAction, SyncRun as StoredRun } from '../../src/domain/sync-run.ts';
 import type { AllocationNode, JobNode, ResourceTree, TaskGroupNode } from '../../src/domain/resources.ts';
 
@@ -16,18 +16,8 @@ export type {
   TaskGroupNode,
 };
 
-export type App = {
-  name: string;
-  /** The project whose rules the app keeps. */
-  project: string;
-  /** The app set that generated the app, if one did. */
-  appSet?: string;
-  source: { repoURL: string; revision: string; path: string };
-  destination: AppSpec['destination'];
-  syncPolicy: AppSpec['syncPolicy'];
-  ignoreDifferences: AppSpec['ignoreDifferences'];
-  status: AppStatus;
-};
+/** An app as `GET /api/v1/apps` answers it: the server's own type. */
+export type App = AppView;
 
 export type { JobAction } from '../../src/domain/sync-run.ts';
 /** A run as the API answers it: stored, so it always has its ID. */
