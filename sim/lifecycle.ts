@@ -185,16 +185,15 @@ export class Lifecycle {
     if (Object.values(deployment.TaskGroups).some((g) => g.DesiredCanaries > 0 && !g.Promoted)) return;
     const job = this.state.getJob(deployment.Namespace, deployment.JobID);
     if (!job || job.Version !== deployment.JobVersion) return;
-    const outdated = this.state
+    const live = this.state
       .allocsOf(job.Namespace, job.ID)
-      .some(
-        (a) =>
-          a.DesiredStatus === 'run' &&
-          a.ClientStatus !== 'complete' &&
-          a.ClientStatus !== 'failed' &&
-          a.JobVersion !== job.Version,
-      );
-    if (!outdated) return;
+      .filter((a) => a.DesiredStatus === 'run' && a.ClientStatus !== 'complete' && a.ClientStatus !== 'failed');
+    const outdated = live.some((a) => a.JobVersion !== job.Version);
+    // An old allocation that failed instead of being replaced leaves a gap the next eval must fill.
+    const missing = Object.entries(deployment.TaskGroups).some(
+      ([group, g]) => live.filter((a) => a.TaskGroup === group && a.JobVersion === job.Version).length < g.DesiredTotal,
+    );
+    if (!outdated && !missing) return;
     let evalId = '';
     this.state.commit(['evals'], (index) => {
       const evaluation = this.scheduler.createEval(job, 'deployment-watcher', index, deployment.ID);

@@ -108,4 +108,5 @@ async function waitStable(nomad: string, job: string, timeoutMs = 120_000): Prom
     if (deployment?.Status === 'successful' && deployment.JobVersion === current?.Version) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  process.stderr.write(`demo: job ${job}'s newest version was not marked stable within ${timeoutMs / 1000} s\n`);
 }

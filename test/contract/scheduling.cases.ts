@@ -107,6 +107,31 @@ export function schedulingCases(target: () => Target): void {
     await nomad.jobs.deregister(id, { purge: true });
   });
 
+  test('a version registered while the previous one is still starting and then failing is rolled out in full', async (t) => {
+    if (needsSim(target())) return t.skip(String(needsSim(target())));
+    const { nomad, name } = target();
+    const id = name('replace-failing');
+    const job = (image: string) => serviceJob(id, { Update: { MaxParallel: 1, AutoRevert: true } }, image, 2);
+    await control(target(), '/faults/allocations', { job: id, image: 'nginx:broken' });
+    // v1 arrives before v0's allocations start: max_parallel stops one of them, and the other then
+    // fails. The deployment watcher must still place its replacement, or v1 never becomes stable.
+    await nomad.jobs.register(job('nginx:broken'));
+    await nomad.jobs.register(job('nginx:1'));
+    const deployment = await until('a successful v1 deployment', async () => {
+      const { deployment: d } = await nomad.jobs.latestDeployment(id);
+      return d?.JobVersion === 1 && d.Status === 'successful' ? d : undefined;
+    });
+    assert.equal(deployment.TaskGroups.web!.HealthyAllocs, 2);
+    assert.equal((await nomad.jobs.read(id)).job?.Stable, true);
+    const running = (await nomad.jobs.allocations(id)).allocations.filter((a) => a.ClientStatus === 'running');
+    assert.deepEqual(
+      running.map((a) => a.JobVersion),
+      [1, 1],
+    );
+    await fetch(`${target().address}/_sim/faults`, { method: 'DELETE' });
+    await nomad.jobs.deregister(id, { purge: true });
+  });
+
   test('canaries wait for promotion; promote replaces the old allocations and the deployment succeeds', async (t) => {
     if (needsSim(target())) return t.skip(String(needsSim(target())));
     const { nomad, name } = target();
