@@ -1,7 +1,9 @@
 // The Drover under measurement: the compiled server (dist/, as `drover server` runs it, no heap
 // flags) in its own process, driven by the benchmark over IPC so that CPU, memory and timings
 // are Drover's alone. Messages: {id, cmd: 'resync' | 'gc' | 'memory' | 'snapshot' | 'stop'}; answers {id, ...}.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setInterval } from 'node:timers';
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
@@ -20,6 +22,7 @@ const drover = await startDrover(config, createLogger(process.env.DROVER_LOG_LEV
  */
 async function resync() {
   const names = config.apps.map((app) => app.name);
+  const profiler = await startProfile();
   const cpu = process.cpuUsage();
   const started = performance.now();
   const requestedAt = performance.timeOrigin + started;
@@ -28,8 +31,30 @@ async function resync() {
   );
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  await profiler?.stop();
   const outOfSync = names.filter((_, i) => outcomes[i].status.sync.status !== 'Synced');
   return { wallMs, cpuMs: (used.user + used.system) / 1000, outOfSync };
+}
+
+/**
+ * BENCH_PROFILE_RESYNC=DIR: a CPU profile of each no-change round alone (the initial sync would
+ * drown it in a whole-process --cpu-prof), written as DIR/resync-N.cpuprofile. For profiling only.
+ */
+let profiles = 0;
+async function startProfile() {
+  const dir = process.env.BENCH_PROFILE_RESYNC;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `resync-${++profiles}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /** A full collection without starting the process with --expose-gc (which would change what is measured). */
