@@ -22,6 +22,7 @@ import {
   renderDesired,
   retiredSource,
   withDeadline,
+  type AppliedIndex,
 } from './steps.js';
 import { baseStatus, failed, failureMessage, heldBack, recordDeployments, summarize, writesOf } from './summarize.js';
 import { noEvents, type EventSink } from './events.js';
@@ -134,6 +135,8 @@ type Loaded = {
   snapshot: Snapshot;
   desired: DesiredJob[];
   stubs: Map<string, JobListStub>;
+  /** What the store said was applied, read once by observe: this app's reconciles run one at a time. */
+  applied: AppliedIndex;
   comparison: ComparisonResult;
   revision: string;
   digest: string;
@@ -188,7 +191,7 @@ export async function reconcileApp(
   const wanted = shouldSync(app, request, comparison, previous, digest, pin !== undefined, holds);
   const hold = wanted && !isManual(request) ? automatedHold(deps.ordering, app) : undefined;
   if (!wanted || hold) {
-    await rememberApplied(deps.store, app, revision, comparison);
+    await rememberApplied(deps.store, app, revision, comparison, loaded.applied);
     // A commit that waits is not acted on yet: keeping the previous digest lets the next reconcile sync it.
     const kept = hold || waves.hold.size > 0 ? previous?.sync.contentDigest : digest;
     const summary = summarize(app, comparison, { revision, digest: kept, previous, pin, now, health, held });
@@ -272,7 +275,8 @@ async function loadAndCompare(cycle: Cycle): Promise<Loaded> {
   const revision = snapshot.revision;
   cycle.log.debug({ revision, sync: comparison.status }, 'compared');
   const waves = jobWaves(app, desired);
-  return { snapshot, desired, stubs: observation.stubs, comparison, revision, digest: contentDigest(desired), waves };
+  const { stubs, applied } = observation;
+  return { snapshot, desired, stubs, applied, comparison, revision, digest: contentDigest(desired), waves };
 }
 
 /** Step: each job's health, tying the run's writes to the deployments they started. */
@@ -385,6 +389,7 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
   const { runId, outcome, lastSync, message } = written;
   let after: ComparisonResult;
   let healthAfter: Map<string, HealthReading>;
+  let applied: AppliedIndex;
   try {
     const atLeast = Math.max(0, ...outcome.actions.map((a) => a.jobModifyIndex ?? 0));
     const seen = await withDeadline(
@@ -403,11 +408,12 @@ async function lookAgainAndSummarize(cycle: Cycle, loaded: Loaded, written: Writ
       adopt: app.syncPolicy.adopt,
     });
     healthAfter = await assessHealth(cycle, after, seen.stubs, await deps.store.getSyncRun(app.name, runId));
+    applied = seen.applied;
   } catch (error) {
     const base = { ...(previous ?? baseStatus()), lastSync };
     return { ...(await failed(deps, app, base, pin, now, error)), runId, actions: outcome.actions };
   }
-  await rememberApplied(deps.store, app, loaded.revision, after);
+  await rememberApplied(deps.store, app, loaded.revision, after, applied);
   const { revision } = loaded;
   const health = healthAfter;
   // Later waves still to write: the commit is not fully acted on, so the next reconcile syncs on.

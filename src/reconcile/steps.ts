@@ -8,6 +8,7 @@ import type { MirrorSet } from '../git/mirror.js';
 import type { NomadClient } from '../nomad/index.js';
 import { formatIssue } from '../render/errors.js';
 import { renderApp } from '../render/app-render.js';
+import type { AppliedJob } from '../store/applied-jobs.js';
 import type { Store } from '../store/store.js';
 import type { ComparisonResult } from './compare.js';
 import type { JobInventory } from './inventory.js';
@@ -121,9 +122,9 @@ export async function observe(
   app: AppSpec,
   desired: DesiredJob[],
   freshness: ObserveFreshness,
-): Promise<Observation> {
+): Promise<Observation & { applied: AppliedIndex }> {
   const hashes = new Map(desired.map((job) => [`${job.namespace}/${job.id}`, contentHash(job)]));
-  const applied = new Map((await store.listAppliedJobs(app.name)).map((a) => [`${a.namespace}/${a.jobId}`, a]));
+  const applied = await readApplied(store, app);
   const isUnchanged = freshness.cachedReads
     ? (stub: { ID: string; Namespace: string; JobModifyIndex: number; Stop: boolean }) => {
         const key = `${stub.Namespace}/${stub.ID}`;
@@ -145,7 +146,7 @@ export async function observe(
         return inventory.listAtLeast(cluster, namespace, freshness.cachedList.atLeast);
       }
     : async (namespace: string) => (await nomad.jobs.list({ namespace, meta: true })).jobs;
-  return observeLive(
+  const observation = await observeLive(
     nomad,
     listJobs,
     app.name,
@@ -153,6 +154,14 @@ export async function observe(
     new Set(hashes.keys()),
     isUnchanged,
   );
+  return { ...observation, applied };
+}
+
+/** What Drover last applied of an app's jobs, by namespace/id. */
+export type AppliedIndex = Map<string, AppliedJob>;
+
+async function readApplied(store: Store, app: AppSpec): Promise<AppliedIndex> {
+  return new Map((await store.listAppliedJobs(app.name)).map((a) => [`${a.namespace}/${a.jobId}`, a]));
 }
 
 /** Step: remember, for each owned job now in sync, what was applied and its JobModifyIndex. */
@@ -161,8 +170,9 @@ export async function rememberApplied(
   app: AppSpec,
   revision: string,
   comparison: ComparisonResult,
+  known?: AppliedIndex,
 ): Promise<void> {
-  const applied = new Map((await store.listAppliedJobs(app.name)).map((a) => [`${a.namespace}/${a.jobId}`, a]));
+  const applied = known ?? (await readApplied(store, app));
   const keep: Array<{ namespace: string; jobId: string }> = [];
   for (const job of comparison.jobs) {
     if (job.status !== 'Synced' || job.ownership !== 'owned' || !job.desired || !job.live) continue;
