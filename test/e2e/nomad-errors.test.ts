@@ -1,20 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, type RunningSim } from '../../sim/server.js';
-import { NomadProxy } from '../helpers/nomad-proxy.js';
 import { waitFor } from '../helpers/process.js';
-import { Stack, serviceJob } from '../helpers/stack.js';
+import { Stack, serviceJob, type ProxiedStack } from '../helpers/stack.js';
 
 describe('Nomad answering errors', () => {
-  let sim: RunningSim;
-  let proxy: NomadProxy;
-  let stack: Stack;
+  let stack: ProxiedStack;
   before(async () => {
-    sim = await startSim({ port: 0 });
-    proxy = await NomadProxy.start(sim.url);
-    stack = await Stack.start(
+    stack = await Stack.startBehindProxy(
       {
-        nomadAddress: proxy.url,
         apps: {
           web: {
             repository: 'jobs',
@@ -34,24 +27,24 @@ describe('Nomad answering errors', () => {
       (await stack.api('/api/v1/apps/web')).body.status.health.status === 'Healthy' ? true : undefined,
     );
   });
-  after(async () => {
-    await stack.stop();
-    await proxy.close();
-    await sim.close();
-  });
+  after(() => stack.stop());
 
   test('given the job list failing with 500, the app is Unknown and nothing is written', async () => {
     stack.repo.remove('jobs/b.json').commit('remove b');
     // Only the refresh's own list fails; the inventory's blocking watch (index=…) is left alone.
-    proxy.fail(/^\/v1\/jobs$/, 500, { method: 'GET', query: /^(?!.*\bindex=)/, body: 'rpc error: No cluster leader' });
-    proxy.reset();
+    stack.proxy.fail(/^\/v1\/jobs$/, 500, {
+      method: 'GET',
+      query: /^(?!.*\bindex=)/,
+      body: 'rpc error: No cluster leader',
+    });
+    stack.proxy.reset();
     const { body: app } = await stack.refresh('web'); // the client retries, and every attempt fails
-    proxy.clearFaults();
+    stack.proxy.clearFaults();
     assert.equal(app.status.sync.status, 'Unknown');
     assert.match(app.status.conditions[0].message, /500 \(rpc error: No cluster leader\)/);
-    assert.equal(proxy.count('DELETE') + proxy.count('PUT') + proxy.count('POST'), 0);
+    assert.equal(stack.proxy.count('DELETE') + stack.proxy.count('PUT') + stack.proxy.count('POST'), 0);
     assert.equal(
-      (await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop,
+      (await fetch(`${stack.sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop,
       false,
       'b is not pruned',
     );
@@ -59,17 +52,17 @@ describe('Nomad answering errors', () => {
 
   test('given a register failing with 500, the run fails, and prune waits for every write to succeed', async () => {
     stack.repo.write('jobs/a.json', serviceJob('a', { count: 2 })).commit('scale a, b already removed');
-    proxy.fail(/^\/v1\/job\/a$/, 500, {
+    stack.proxy.fail(/^\/v1\/job\/a$/, 500, {
       method: 'PUT',
       body: '1 error occurred:\n\t* Task group main validation failed',
     });
     const { body: app } = await stack.refresh('web');
-    proxy.clearFaults();
+    stack.proxy.clearFaults();
     assert.equal(app.run.result, 'Failed');
     assert.match(app.run.message, /^a: .*500 \(1 error occurred:\n.*validation failed/s);
     assert.ok(app.status.conditions.some((c: { type: string }) => c.type === 'SyncError'));
     assert.equal(
-      (await fetch(`${sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop,
+      (await fetch(`${stack.sim.url}/v1/job/b`).then((r) => r.json() as Promise<{ Stop: boolean }>)).Stop,
       false,
       'no prune after a failed write',
     );

@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSim, type RunningSim } from '../../sim/server.js';
 import { tempDir } from '../helpers/git.js';
-import { NomadProxy } from '../helpers/nomad-proxy.js';
-import { Stack, serviceJob } from '../helpers/stack.js';
+import { Stack, serviceJob, type ProxiedStack } from '../helpers/stack.js';
 
 const SECRET = 'fault-suite-hook-secret';
 
@@ -15,16 +13,11 @@ type View = { status: { sync: { status: string; revision: string } } };
 // Many triggers on one app at once: reconciles never overlap, and every job is written once per change.
 describe('fault: concurrent triggers', () => {
   const secrets = tempDir('drover-hook-');
-  let sim: RunningSim;
-  let proxy: NomadProxy;
-  let stack: Stack;
+  let stack: ProxiedStack;
   before(async () => {
     writeFileSync(join(secrets.path, 'hook'), SECRET);
-    sim = await startSim({ port: 0 });
-    proxy = await NomadProxy.start(sim.url);
-    stack = await Stack.start(
+    stack = await Stack.startBehindProxy(
       {
-        nomadAddress: proxy.url,
         repository: { webhook_secret_file: join(secrets.path, 'hook') },
         apps: { web: { repository: 'jobs', revision: 'main', path: 'jobs', sync: { automated: true, prune: true } } },
       },
@@ -36,16 +29,14 @@ describe('fault: concurrent triggers', () => {
   });
   after(async () => {
     await stack.stop();
-    await proxy.close();
-    await sim.close();
     secrets.cleanup();
   });
 
-  const registers = (id: string) => proxy.count('PUT', new RegExp(`^/v1/job/${id}$`));
+  const registers = (id: string) => stack.proxy.count('PUT', new RegExp(`^/v1/job/${id}$`));
 
   test('given two refreshes and a manual sync at once, they are served one at a time and each change is written once', async () => {
     const sha = stack.repo.write('jobs/a.json', serviceJob('a', { count: 2 })).commit('scale a');
-    proxy.reset();
+    stack.proxy.reset();
     const answers = await Promise.all([
       stack.refresh('web'),
       stack.refresh('web'),
@@ -64,7 +55,7 @@ describe('fault: concurrent triggers', () => {
 
   test('given a burst of 100 push webhooks, they coalesce into a few reconciles and the app ends on the last commit', async () => {
     const sha = stack.repo.write('jobs/c.json', serviceJob('c')).commit('add c');
-    proxy.reset();
+    stack.proxy.reset();
     const body = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: stack.repo.path } });
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signature };
@@ -82,8 +73,8 @@ describe('fault: concurrent triggers', () => {
     assert.equal(view.status.sync.status, 'Synced');
     assert.equal(registers('c'), 1, 'c registered once');
     assert.ok(
-      proxy.count('GET', /^\/v1\/jobs$/) < 20,
-      `a burst costs a few reconciles (${proxy.count('GET', /^\/v1\/jobs$/)} list calls)`,
+      stack.proxy.count('GET', /^\/v1\/jobs$/) < 20,
+      `a burst costs a few reconciles (${stack.proxy.count('GET', /^\/v1\/jobs$/)} list calls)`,
     );
   });
 });

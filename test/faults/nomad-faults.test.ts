@@ -1,22 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, type RunningSim } from '../../sim/server.js';
-import { NomadProxy } from '../helpers/nomad-proxy.js';
-import { Stack, serviceJob } from '../helpers/stack.js';
+import { Stack, serviceJob, type ProxiedStack } from '../helpers/stack.js';
 
 type View = { status: { sync: { status: string } } };
 
 // Nomad failing for a while (500s, timeouts, dropped connections), then recovering; the job-list watch dropping.
 describe('fault: Nomad', () => {
-  let sim: RunningSim;
-  let proxy: NomadProxy;
-  let stack: Stack;
+  let stack: ProxiedStack;
   before(async () => {
-    sim = await startSim({ port: 0 });
-    proxy = await NomadProxy.start(sim.url);
-    stack = await Stack.start(
+    stack = await Stack.startBehindProxy(
       {
-        nomadAddress: proxy.url,
         start: { deadlines: { observe: 1500, sync: 3000 } },
         apps: {
           web: {
@@ -38,14 +31,10 @@ describe('fault: Nomad', () => {
     );
     await stack.waitForApp('web', 'Synced', (v) => v.status.sync.status === 'Synced');
   });
-  after(async () => {
-    await stack.stop();
-    await proxy.close();
-    await sim.close();
-  });
+  after(() => stack.stop());
 
   const simJob = async (id: string) => {
-    const response = await fetch(`${sim.url}/v1/job/${id}`);
+    const response = await fetch(`${stack.sim.url}/v1/job/${id}`);
     return response.status === 200
       ? ((await response.json()) as { Stop: boolean; TaskGroups: Array<{ Count: number }> })
       : undefined;
@@ -55,14 +44,14 @@ describe('fault: Nomad', () => {
     {
       fault: 'answering 500s',
       next: 'c',
-      inject: () => proxy.fail(/^\/v1\//, 500, { body: 'rpc error: No cluster leader' }),
+      inject: () => stack.proxy.fail(/^\/v1\//, 500, { body: 'rpc error: No cluster leader' }),
       reason: /No cluster leader/,
     },
-    { fault: 'timing out', next: 'd', inject: () => proxy.delay(5000), reason: /did not finish within/ },
+    { fault: 'timing out', next: 'd', inject: () => stack.proxy.delay(5000), reason: /did not finish within/ },
     {
       fault: 'dropping connections',
       next: 'e',
-      inject: () => proxy.fail(/^\/v1\//, 0),
+      inject: () => stack.proxy.fail(/^\/v1\//, 0),
       reason: /socket|closed|ECONNRESET|terminated|other side/i,
     },
   ];
@@ -73,7 +62,7 @@ describe('fault: Nomad', () => {
       if (next === 'c') stack.repo.remove('jobs/b.json');
       stack.repo.commit(`add ${next}`);
       inject();
-      proxy.dropConnections();
+      stack.proxy.dropConnections();
       try {
         const { body: view } = await stack.refresh('web');
         assert.equal(view.status.sync.status, 'Unknown');
@@ -97,8 +86,8 @@ describe('fault: Nomad', () => {
         for (const id of owned) assert.equal((await simJob(id))?.Stop, false, `${id} is not pruned`);
       } finally {
         // When: Nomad recovers; no trigger is sent.
-        proxy.clearFaults();
-        proxy.delay(0);
+        stack.proxy.clearFaults();
+        stack.proxy.delay(0);
       }
       // Then: the retry converges.
       await stack.waitForApp('web', 'Synced after recovery', (v: View) => v.status.sync.status === 'Synced');
@@ -111,12 +100,12 @@ describe('fault: Nomad', () => {
 
   test('given the job-list watch dropped and resumed, drift is still repaired', async () => {
     // Given: the watch's connections dropped, and its next two attempts too.
-    proxy.fail(/^\/v1\/jobs$/, 0, { method: 'GET', query: /index=/, times: 2 });
-    proxy.dropConnections();
+    stack.proxy.fail(/^\/v1\/jobs$/, 0, { method: 'GET', query: /index=/, times: 2 });
+    stack.proxy.dropConnections();
     // When: someone scales a by hand, outside git.
-    const live = (await (await fetch(`${sim.url}/v1/job/a`)).json()) as { TaskGroups: Array<{ Count: number }> };
+    const live = (await (await fetch(`${stack.sim.url}/v1/job/a`)).json()) as { TaskGroups: Array<{ Count: number }> };
     live.TaskGroups[0]!.Count = 3;
-    const drifted = await fetch(`${sim.url}/v1/jobs`, { method: 'PUT', body: JSON.stringify({ Job: live }) });
+    const drifted = await fetch(`${stack.sim.url}/v1/jobs`, { method: 'PUT', body: JSON.stringify({ Job: live }) });
     assert.equal(drifted.status, 200);
     assert.equal((await simJob('a'))?.TaskGroups[0]?.Count, 3);
     // Then: self-heal puts it back, without a refresh.

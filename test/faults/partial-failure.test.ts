@@ -1,20 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, type RunningSim } from '../../sim/server.js';
-import { NomadProxy } from '../helpers/nomad-proxy.js';
-import { Stack, serviceJob } from '../helpers/stack.js';
+import { Stack, serviceJob, type ProxiedStack } from '../helpers/stack.js';
 
 // Issue 14, hole 1: one register failing while the others in the same commit succeed.
 describe('fault: a sync that partly fails', () => {
-  let sim: RunningSim;
-  let proxy: NomadProxy;
-  let stack: Stack;
+  let stack: ProxiedStack;
   before(async () => {
-    sim = await startSim({ port: 0 });
-    proxy = await NomadProxy.start(sim.url);
-    stack = await Stack.start(
+    stack = await Stack.startBehindProxy(
       {
-        nomadAddress: proxy.url,
         apps: {
           web: {
             repository: 'jobs',
@@ -30,15 +23,11 @@ describe('fault: a sync that partly fails', () => {
     );
     await stack.waitForApp('web', 'Synced at start', (v) => v.status.sync.status === 'Synced');
   });
-  after(async () => {
-    await stack.stop();
-    await proxy.close();
-    await sim.close();
-  });
+  after(() => stack.stop());
 
   test('given one of three registers failing once, when the others succeed, then the backoff retry syncs it with no trigger', async () => {
     // Given: b's register answers 500 once; a and c go through (and their writes wake the job-list watch).
-    proxy.fail(/^\/v1\/job\/b$/, 500, { method: 'PUT', times: 1, body: 'rpc error: leader changed' });
+    stack.proxy.fail(/^\/v1\/job\/b$/, 500, { method: 'PUT', times: 1, body: 'rpc error: leader changed' });
     stack.repo
       .write('jobs/a.json', serviceJob('a', { count: 2 }))
       .write('jobs/b.json', serviceJob('b'))
@@ -60,7 +49,7 @@ describe('fault: a sync that partly fails', () => {
 
   test('given a register failing, the SyncError condition survives the drift events that follow the other writes', async () => {
     // Given: d always fails for now; e goes through.
-    proxy.fail(/^\/v1\/job\/d$/, 500, { method: 'PUT', body: 'rpc error: permission denied on node pool' });
+    stack.proxy.fail(/^\/v1\/job\/d$/, 500, { method: 'PUT', body: 'rpc error: permission denied on node pool' });
     stack.repo.write('jobs/d.json', serviceJob('d')).write('jobs/e.json', serviceJob('e')).commit('d and e');
     const { body: first } = await stack.refresh('web');
     assert.equal(first.run.result, 'Failed');
@@ -70,7 +59,7 @@ describe('fault: a sync that partly fails', () => {
     const { body: still } = await stack.api('/api/v1/apps/web');
     assert.equal(still.status.sync.status, 'OutOfSync');
     assert.ok(still.status.conditions.some((c: { type: string }) => c.type === 'SyncError'));
-    proxy.clearFaults();
+    stack.proxy.clearFaults();
     const { body: refreshed } = await stack.refresh('web');
     assert.equal(refreshed.status.sync.status, 'Synced');
     assert.equal(refreshed.run.result, 'Succeeded');

@@ -6,6 +6,7 @@ import { startDrover, type RunningDrover, type StartOptions } from '../../src/ma
 import { createApiToken } from '../../src/server/auth/tokens.js';
 import { SqliteStore } from '../../src/store/sqlite/adapter.js';
 import { TestRepo, tempDir } from './git.js';
+import { NomadProxy } from './nomad-proxy.js';
 import { checkResponse } from './openapi-check.js';
 
 export type StackOptions = {
@@ -22,11 +23,16 @@ export type StackOptions = {
   config?: Record<string, unknown>;
 };
 
+/** A Stack whose Drover reaches the simulator through a NomadProxy. */
+export type ProxiedStack = Stack & { proxy: NomadProxy };
+
 /** A simulator, a git repository and Drover, in this process, on loopback. */
 export class Stack {
   readonly dir = tempDir('drover-stack-');
   readonly repo = new TestRepo(join(this.dir.path, 'repo'));
   sim!: RunningSim;
+  /** Between Drover and the simulator, for the fault tests (see startBehindProxy). */
+  proxy?: NomadProxy;
   drover!: RunningDrover;
   /** An admin token, created in the data dir before each start; api() sends it. */
   adminToken!: string;
@@ -39,6 +45,19 @@ export class Stack {
     if (!options.nomadAddress) stack.sim = await startSim({ port: 0 });
     await stack.startDrover();
     return stack;
+  }
+
+  /** A simulator behind a fault-injecting proxy that Drover talks to; stop() closes all three. */
+  static async startBehindProxy(
+    options: Omit<StackOptions, 'nomadAddress'>,
+    seed?: (repo: TestRepo) => void,
+  ): Promise<ProxiedStack> {
+    const sim = await startSim({ port: 0 });
+    const proxy = await NomadProxy.start(sim.url);
+    const stack = await Stack.start({ ...options, nomadAddress: proxy.url }, seed);
+    stack.sim = sim;
+    stack.proxy = proxy;
+    return stack as ProxiedStack;
   }
 
   get nomadAddress(): string {
@@ -128,6 +147,7 @@ export class Stack {
 
   async stop(): Promise<void> {
     await this.drover?.stop();
+    await this.proxy?.close();
     await this.sim?.close();
     this.dir.cleanup();
   }
